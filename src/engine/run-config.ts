@@ -1,0 +1,111 @@
+/**
+ * Everything a run needs, independent of how it was asked for (SIPp-style argv, the HTTP API, the demo).
+ * Durations are milliseconds. Undefined means "SIPp's default", resolved by the engine.
+ */
+export type TransportMode = "u1" | "un" | "t1" | "tn";
+export type DefaultBehavior = "bye" | "abortunexp" | "pingreply" | "badcseq";
+
+export interface TraceOptions {
+  msg: boolean;
+  messageFile: string | undefined;
+  shortmsg: boolean;
+  shortmsgFile: string | undefined;
+  err: boolean;
+  errorFile: string | undefined;
+  stat: boolean;
+  statFile: string | undefined;
+  /** -fd: stat CSV period in ms (SIPp default 60 s). */
+  statPeriodMs: number;
+  statDelimiter: string;
+  rtt: boolean;
+  rttFile: string | undefined;
+  /** -rtt_freq: write the RTT file every N samples. */
+  rttFreq: number;
+  counts: boolean;
+  countsFile: string | undefined;
+  logs: boolean;
+  logFile: string | undefined;
+}
+
+export interface InjectionFileSpec {
+  path: string;
+  /** -infindex field to index (for `lookup`). */
+  indexField: number | undefined;
+}
+
+export interface RunConfig {
+  /** Scenario file path, or undefined when `scenarioName` picks a built-in. */
+  scenarioFile: string | undefined;
+  scenarioName: string | undefined;
+  /** Out-of-call scenario (-oocsf / -oocsn). */
+  oocScenarioFile: string | undefined;
+  oocScenarioName: string | undefined;
+
+  /** Positional remote_host[:port]; undefined in pure server mode. */
+  remoteHost: string | undefined;
+  remotePort: number;
+  /** -rsa host:port: send to this address instead. */
+  remoteSendAddress: { host: string; port: number } | undefined;
+  localIp: string;
+  /** -p; 0 = any free port (SIPp's default is 5060, then the next free one). */
+  localPort: number;
+  transport: TransportMode;
+  bufferSize: number | undefined;
+  mediaIp: string | undefined;
+  mediaPort: number;
+
+  /** Calls per ratePeriodMs. */
+  rate: number;
+  ratePeriodMs: number;
+  rateIncrease: number | undefined;
+  rateIntervalMs: number | undefined;
+  rateMax: number | undefined;
+  noRateQuit: boolean;
+  /** -l: max concurrent calls. Undefined = SIPp's computed default. */
+  limit: number | undefined;
+  /** -m: stop after this many calls. */
+  maxCalls: number | undefined;
+  /** -users: closed loop with N users. */
+  users: number | undefined;
+
+  /** -d: default pause. */
+  defaultPauseMs: number;
+  /** -timeout: global run timeout. */
+  globalTimeoutMs: number | undefined;
+  timeoutError: boolean;
+  recvTimeoutMs: number | undefined;
+  sendTimeoutMs: number | undefined;
+  t2Ms: number;
+  maxRetrans: number | undefined;
+  maxInviteRetrans: number;
+  maxNonInviteRetrans: number;
+  noRetrans: boolean;
+  deadcallWaitMs: number;
+  /** -lost: percent of messages dropped on send and receive. */
+  lostPercent: number;
+
+  baseCseq: number;
+  callIdFormat: string;
+  service: string;
+  authUsername: string | undefined;
+  authPassword: string | undefined;
+  authUri: string | undefined;
+  /** -aa */
+  autoAnswer: boolean;
+  defaultBehaviors: ReadonlySet<DefaultBehavior>;
+  keys: Map<string, string>;
+  /** -set var value (globals). */
+  setVariables: Map<string, string>;
+  injectionFiles: InjectionFileSpec[];
+  dynamicStart: number;
+  dynamicMax: number;
+  dynamicStep: number;
+
+  trace: TraceOptions;
+  /** Output folder for summary.json and traces (default recordings/<run-id>/). */
+  outDir: string | undefined;
+  summaryJson: string | undefined;
+  /** Status output: "tty" redraws a line, "lines" prints periodic lines, "none" is silent. */
+  statusMode: "tty" | "lines" | "none";
+  statusPeriodMs: number;
+}
