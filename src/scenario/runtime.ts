@@ -81,15 +81,15 @@ export interface CallState {
   readonly lastMessage: SipMessage | undefined;
   readonly routeSet: RouteSetInfo | undefined;
   /** Stored by `auth="true"`: the challenge header and its value. */
-  readonly authChallenge: { readonly header: "WWW-Authenticate" | "Proxy-Authenticate"; readonly value: string } | undefined;
+  readonly authChallenge:
+    { readonly header: "WWW-Authenticate" | "Proxy-Authenticate"; readonly value: string } | undefined;
   readonly variables: VariableStore;
   readonly injection: InjectionAccess;
 }
 
 /** How an action ended: go on, or fail the call with a SIPp failure class. */
 export type ActionResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly failure: FailureClass; readonly reason: string };
+  { readonly ok: true } | { readonly ok: false; readonly failure: FailureClass; readonly reason: string };
 
 export const ACTION_OK: ActionResult = { ok: true };
 

@@ -18,7 +18,8 @@ const origin = performance.now();
 
 export const systemClock: Clock = {
   now: () => performance.now() - origin,
-  wallNow: () => Date.now(),
+  // Microsecond resolution for trace timestamps (Date.now() has only milliseconds).
+  wallNow: () => performance.timeOrigin + performance.now(),
   setTimer(delayMs, fn) {
     const t = setTimeout(fn, Math.max(0, delayMs));
     return { cancel: () => clearTimeout(t) };

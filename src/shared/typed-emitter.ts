@@ -13,7 +13,7 @@ export class TypedEmitter<Events extends object> {
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
     const list = this.#listeners.get(event) ?? [];
-    list.push(listener as Listener<never>);
+    list.push(listener);
     this.#listeners.set(event, list);
     return () => this.off(event, listener);
   }
@@ -21,7 +21,7 @@ export class TypedEmitter<Events extends object> {
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): void {
     const list = this.#listeners.get(event);
     if (!list) return;
-    const i = list.indexOf(listener as Listener<never>);
+    const i = list.indexOf(listener);
     if (i >= 0) list.splice(i, 1);
   }
 

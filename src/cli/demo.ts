@@ -1,0 +1,63 @@
+/**
+ * `sipwright demo`: a self-contained run — the built-in `uas` and `uac` scenarios calling each other in one
+ * process over UDP on 127.0.0.1 (free ports chosen at run time). Prints what happened and where the outputs are.
+ */
+import { join, resolve } from "node:path";
+import { prepareRun, makeRunId, type RunResult } from "../engine/execute-run.js";
+import type { RunConfig } from "../engine/run-config.js";
+import { defaultRunConfig } from "./parse-args.js";
+
+export interface DemoOptions {
+  readonly outDir: string | undefined;
+  readonly calls: number;
+}
+
+function describe(role: string, result: RunResult): string {
+  const s = result.snapshot;
+  const rtd = s.rtds[0]?.stats;
+  const rtdText = rtd && rtd.count > 0 ? `, response time p50 ${rtd.p50.toFixed(1)} ms` : "";
+  return (
+    `  ${role}: ${s.created.cumulative} calls, ${s.succeeded.cumulative} succeeded, ${s.failed.cumulative} failed, ` +
+    `${s.retransmissions.cumulative} retransmissions${rtdText} (exit code ${result.exitCode})\n` +
+    `       summary: ${result.summaryPath}\n` +
+    Object.entries(result.tracePaths)
+      .map(([kind, path]) => `       ${kind}: ${path ?? ""}\n`)
+      .join("")
+  );
+}
+
+export async function runDemo(opts: DemoOptions): Promise<number> {
+  const base = defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" });
+  const outDir = resolve(opts.outDir ?? join("recordings", `demo-${makeRunId(Date.now(), process.pid)}`));
+  const trace = { ...base.trace, msg: true, shortmsg: true, err: true, stat: true, statPeriodMs: 1000 };
+  const common: Partial<RunConfig> = {
+    localIp: "127.0.0.1",
+    localPort: 0,
+    maxCalls: opts.calls,
+    statusMode: "none",
+    trace,
+    globalTimeoutMs: 60_000,
+  };
+  const uas = await prepareRun({ config: { ...base, ...common, scenarioName: "uas", outDir: join(outDir, "uas") } });
+  const uasPort = uas.environment.values.localPort;
+  const uac = await prepareRun({
+    config: {
+      ...base,
+      ...common,
+      scenarioName: "uac",
+      remoteHost: "127.0.0.1",
+      remotePort: uasPort,
+      rate: 10,
+      outDir: join(outDir, "uac"),
+    },
+  });
+  process.stdout.write(
+    `sipwright demo: ${opts.calls} calls, built-in uac (127.0.0.1:${uac.environment.values.localPort}) -> ` +
+      `built-in uas (127.0.0.1:${uasPort}) over UDP\n`,
+  );
+  const [uasResult, uacResult] = await Promise.all([uas.run(), uac.run()]);
+  process.stdout.write(describe("uac", uacResult));
+  process.stdout.write(describe("uas", uasResult));
+  process.stdout.write(`outputs: ${outDir}\n`);
+  return Math.max(uacResult.exitCode, uasResult.exitCode);
+}

@@ -1,0 +1,123 @@
+/**
+ * The `sipwright` command: `run` (default, SIPp-compatible options), `validate`, `demo`, `-h`, `-v`.
+ * Returns the process exit code (SIPp's codes for runs).
+ */
+import { readFile } from "node:fs/promises";
+import { BindError, ConfigError, ScenarioError, SipwrightError, formatLocation } from "../shared/errors.js";
+import { setLogLevel, setLogSink, type LogRecord } from "../shared/logger.js";
+import { checkScenario } from "../scenario/load-scenario.js";
+import { prepareRun, type RunResult } from "../engine/execute-run.js";
+import { SIPWRIGHT_VERSION } from "../engine/run-environment.js";
+import type { RunConfig } from "../engine/run-config.js";
+import { parseArgs } from "./parse-args.js";
+import { helpText } from "./help-text.js";
+import { StatusReporter } from "./status-line.js";
+import { runDemo } from "./demo.js";
+
+export const EXIT_FATAL = 255;
+export const EXIT_BIND = 254;
+
+function installLogSink(): void {
+  setLogSink((record: LogRecord) => {
+    const context = record.context ? ` ${record.context}` : "";
+    process.stderr.write(`${record.level} ${record.namespace}${context}: ${record.message}\n`);
+  });
+  setLogLevel(process.env.SIPWRIGHT_LOG === "debug" ? "debug" : process.env.SIPWRIGHT_LOG === "info" ? "info" : "warn");
+}
+
+/** Prints a failure the way a user can act on it, and picks the exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof ScenarioError) {
+    for (const p of error.problems) process.stderr.write(`${formatLocation(p.loc)}: error: ${p.message}\n`);
+    return EXIT_FATAL;
+  }
+  if (error instanceof BindError) {
+    process.stderr.write(`sipwright: ${error.message}\n`);
+    return EXIT_BIND;
+  }
+  if (error instanceof ConfigError || error instanceof SipwrightError) {
+    process.stderr.write(`sipwright: ${error.message}\n`);
+    return EXIT_FATAL;
+  }
+  process.stderr.write(
+    `sipwright: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return EXIT_FATAL;
+}
+
+async function validate(files: readonly string[]): Promise<number> {
+  let problems = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, "latin1");
+    } catch (error) {
+      process.stderr.write(`${file}: error: cannot read: ${error instanceof Error ? error.message : String(error)}\n`);
+      problems++;
+      continue;
+    }
+    const found = checkScenario(text, file);
+    for (const p of found) process.stdout.write(`${formatLocation(p.loc)}: error: ${p.message}\n`);
+    if (found.length === 0) process.stdout.write(`${file}: ok\n`);
+    problems += found.length;
+  }
+  return problems > 0 ? 1 : 0;
+}
+
+/** Runs a scenario with signals wired like SIPp: SIGINT/SIGUSR1 stop gracefully, a second SIGINT or SIGTERM now. */
+export async function runCommand(config: RunConfig): Promise<number> {
+  const prepared = await prepareRun({ config });
+  const { controller } = prepared;
+  const status = new StatusReporter({
+    snapshot: () => controller.stats.snapshot(),
+    output: process.stderr,
+    mode: config.statusMode,
+    periodMs: config.statusPeriodMs,
+    clock: controller.clock,
+  });
+  let interrupts = 0;
+  const graceful = (): void => {
+    interrupts++;
+    controller.stop(interrupts > 1 ? "now" : "graceful", "signal");
+  };
+  const now = (): void => controller.stop("now", "signal");
+  process.on("SIGINT", graceful);
+  process.on("SIGUSR1", graceful);
+  process.on("SIGTERM", now);
+  status.start();
+  let result: RunResult;
+  try {
+    result = await prepared.run();
+  } finally {
+    status.stop();
+    process.off("SIGINT", graceful);
+    process.off("SIGUSR1", graceful);
+    process.off("SIGTERM", now);
+  }
+  if (result.fatalMessage !== undefined) process.stderr.write(`sipwright: fatal: ${result.fatalMessage}\n`);
+  process.stderr.write(`outputs: ${result.outDir}\nsummary: ${result.summaryPath}\nexit code ${result.exitCode}\n`);
+  return result.exitCode;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  installLogSink();
+  try {
+    const command = parseArgs(argv, { isTTY: process.stderr.isTTY, cwd: process.cwd() });
+    switch (command.kind) {
+      case "help":
+        process.stdout.write(helpText());
+        return 0;
+      case "version":
+        process.stdout.write(`${SIPWRIGHT_VERSION}\n`);
+        return 0;
+      case "validate":
+        return await validate(command.files);
+      case "demo":
+        return await runDemo({ outDir: command.outDir, calls: command.calls });
+      case "run":
+        return await runCommand(command.config);
+    }
+  } catch (error) {
+    return reportError(error);
+  }
+}

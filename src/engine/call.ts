@@ -1,0 +1,237 @@
+/**
+ * One call: the run-time state of one Call-ID walking through the scenario. It implements the CallState and
+ * ActionHost views that keyword rendering and actions use. Step execution lives in step-executor.ts.
+ *
+ *   created ──> running ──> waiting (recv) ──> running ──> ... ──> ended
+ *                  │  ^──────────────┘ │
+ *                  └─> pausing ────────┘
+ */
+import type { TimerHandle } from "../shared/clock.js";
+import type { FailureClass } from "../shared/failure.js";
+import { createLogger, type Logger } from "../shared/logger.js";
+import type {
+  ActionHost,
+  CallState,
+  InjectionAccess,
+  RouteSetInfo,
+  RunValues,
+  VariableStore,
+} from "../scenario/runtime.js";
+import { VariableTable } from "../scenario/variables.js";
+import type { SipMessage } from "../sip/message.js";
+import type { Peer, SipConnection } from "../sip/transport.js";
+import type { Retransmitter } from "../sip/retransmission.js";
+import type { Scenario } from "../scenario/model.js";
+import type { RunContext } from "./run-context.js";
+
+const log = createLogger("call");
+
+export const CALL_PHASES = ["running", "waiting", "pausing", "ended"] as const;
+export type CallPhase = (typeof CALL_PHASES)[number];
+
+const ALLOWED_PREDECESSORS: Record<CallPhase, readonly CallPhase[]> = {
+  running: ["running", "waiting", "pausing"],
+  waiting: ["running"],
+  pausing: ["running"],
+  ended: ["running", "waiting", "pausing"],
+};
+
+export type CallOutcome =
+  | { readonly result: "success" }
+  | { readonly result: "failure"; readonly failure: FailureClass; readonly step: number; readonly reason: string };
+
+/** Where the INVITE transaction stands, for aborting a call the way SIPp does (CANCEL, ACK or BYE). */
+export type InviteProgress = "none" | "sent" | "provisional" | "established" | "rejected";
+
+const NO_INJECTION: InjectionAccess = {
+  field: () => undefined,
+  lookup: () => -1,
+  insert: () => undefined,
+  replace: () => undefined,
+  has: () => false,
+};
+
+export interface CallOptions {
+  readonly run: RunContext;
+  /** The main scenario, or the out-of-call scenario for calls created by -oocsf/-oocsn. */
+  readonly scenario: Scenario;
+  readonly number: number;
+  readonly callId: string;
+  readonly userId: number | undefined;
+  readonly direction: "incoming" | "outgoing";
+  readonly connection: SipConnection;
+  readonly peer: Peer;
+}
+
+export class Call implements CallState, ActionHost {
+  readonly run: RunValues;
+  readonly ctx: RunContext;
+  readonly scenario: Scenario;
+  readonly callNumber: number;
+  readonly callId: string;
+  readonly userId: number | undefined;
+  readonly direction: "incoming" | "outgoing";
+  readonly variables: VariableStore;
+  readonly injection: InjectionAccess;
+  readonly startedAt: number;
+  readonly logger: Logger;
+
+  connection: SipConnection;
+  peer: Peer;
+  msgIndex = 0;
+  cseq: number;
+  lastMessage: SipMessage | undefined;
+  routeSet: RouteSetInfo | undefined;
+  authChallenge: CallState["authChallenge"];
+  pausedUntil = 0;
+  invite: InviteProgress = "none";
+  /** Index to continue at when the current step finishes (set by `jump`). */
+  pendingJump: number | undefined;
+
+  readonly sentMethods = new Set<string>();
+  readonly txnBranches = new Map<string, string>();
+  readonly rtdStarts = new Map<string, number>();
+  readonly rtdDone = new Set<string>();
+
+  /** Raw bytes of the last processed incoming message, for SIPp's UDP retransmission detection. */
+  lastReceivedRaw: Buffer | undefined;
+  /** The first message we sent after that one: re-sent when the same message arrives again. */
+  replyToLastReceived: Buffer | undefined;
+  /** The last message we sent (for abort messages and retransmission). */
+  lastSent: Buffer | undefined;
+  /** The last ACK we sent: re-sent when a late retransmission of the INVITE's final response arrives. */
+  lastAck: Buffer | undefined;
+
+  timer: TimerHandle | undefined;
+  retransmitter: Retransmitter | undefined;
+  /** Step index whose send is being retransmitted. */
+  retransmitStep = -1;
+
+  #phase: CallPhase = "running";
+  #outcome: CallOutcome | undefined;
+
+  constructor(opts: CallOptions) {
+    this.ctx = opts.run;
+    this.run = opts.run.values;
+    this.scenario = opts.scenario;
+    this.callNumber = opts.number;
+    this.callId = opts.callId;
+    this.userId = opts.userId;
+    this.direction = opts.direction;
+    this.connection = opts.connection;
+    this.peer = opts.peer;
+    this.cseq = opts.run.config.baseCseq - 1;
+    this.startedAt = opts.run.clock.now();
+    this.logger = log.child(`[call:${opts.number} ${opts.callId}]`);
+    this.variables = new VariableTable({
+      globals: opts.run.globals,
+      user: opts.run.userVariables(opts.userId),
+      globalNames: new Set(opts.scenario.globalVariables),
+      userNames: new Set(opts.scenario.userVariables),
+    });
+    this.injection = opts.run.injection?.cursorForCall(opts.number, opts.userId) ?? NO_INJECTION;
+    // SIPp behaviour: every response-time timer starts when the call is created; start_rtd restarts one.
+    for (const name of opts.scenario.rtdNames) this.rtdStarts.set(name, this.startedAt);
+  }
+
+  get phase(): CallPhase {
+    return this.#phase;
+  }
+
+  get outcome(): CallOutcome | undefined {
+    return this.#outcome;
+  }
+
+  get ended(): boolean {
+    return this.#phase === "ended";
+  }
+
+  transition(to: CallPhase): void {
+    const from = this.#phase;
+    if (!ALLOWED_PREDECESSORS[to].includes(from)) {
+      throw new Error(`call ${this.callNumber}: illegal transition ${from} -> ${to}`);
+    }
+    this.#phase = to;
+  }
+
+  clearTimer(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  stopRetransmission(): void {
+    this.retransmitter?.stop();
+    this.retransmitter = undefined;
+    this.retransmitStep = -1;
+  }
+
+  /** Ends the call once; idempotent. Cancels every timer and tells the run. */
+  finish(outcome: CallOutcome): void {
+    if (this.#phase === "ended") return;
+    if (this.#phase === "pausing") this.ctx.stats.pauseEnded(this.msgIndex);
+    this.clearTimer();
+    this.stopRetransmission();
+    this.#outcome = outcome;
+    this.transition("ended");
+    if (outcome.result === "failure") {
+      this.logger.info(`failed at step ${outcome.step}: ${outcome.failure} (${outcome.reason})`);
+    }
+    this.ctx.callEnded(this);
+  }
+
+  fail(failure: FailureClass, reason: string, step = this.msgIndex): void {
+    this.finish({ result: "failure", failure, step, reason });
+  }
+
+  // ActionHost ---------------------------------------------------------------------------------------------------
+
+  get state(): CallState {
+    return this;
+  }
+
+  jumpTo(index: number): void {
+    this.pendingJump = index;
+  }
+
+  restorePause(untilMs: number): void {
+    this.pausedUntil = untilMs;
+  }
+
+  /** The scenario's `<log>` action (the call's own diagnostics go through `logger`). */
+  log(message: string): void {
+    this.ctx.log(message);
+  }
+
+  warning(message: string): void {
+    this.ctx.warning(message);
+  }
+
+  fatal(message: string): void {
+    this.ctx.fatal(message);
+  }
+
+  internalCommand(command: "stop_call" | "stop_gracefully" | "stop_now"): void {
+    this.ctx.internalCommand(this, command);
+  }
+
+  execCommand(command: string): void {
+    this.ctx.execCommand(command);
+  }
+
+  setDestination(host: string, port: number, protocol: string): void {
+    const transport = this.connection.transport;
+    if (protocol.toUpperCase() !== transport) {
+      this.ctx.warning(`setdest: cannot change transport from ${transport} to ${protocol}`);
+      return;
+    }
+    this.peer = { host, port };
+  }
+
+  closeConnection(): void {
+    if (this.connection.transport === "TCP") this.connection.close();
+  }
+
+  now(): number {
+    return this.ctx.clock.now();
+  }
+}

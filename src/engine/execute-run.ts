@@ -1,0 +1,175 @@
+/**
+ * Runs one scenario end to end from a RunConfig: load and check the scenario, open injection files, bind the
+ * transport, run the calls, and write the outputs (traces, stat CSV, summary.json). Used by the CLI's default
+ * command and by the demo.
+ */
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { ConfigError, ScenarioError, type ScenarioProblem } from "../shared/errors.js";
+import { systemClock, type Clock } from "../shared/clock.js";
+import type { Scenario } from "../scenario/model.js";
+import { loadScenarioFile } from "../scenario/load-scenario.js";
+import { isBuiltinScenario, loadBuiltinScenario } from "../scenario/builtin-scenarios.js";
+import { customKeysUsed } from "../scenario/template.js";
+import { InjectionFiles } from "../scenario/injection-files.js";
+import { buildSummary, writeSummary } from "../records/summary.js";
+import type { RunConfig } from "./run-config.js";
+import { Statistics, type StatsSnapshot } from "./statistics.js";
+import { RunController, type StopReason } from "./run-controller.js";
+import { openNetworkEnvironment, type RunEnvironment } from "./run-environment.js";
+import { RunOutputs } from "./run-outputs.js";
+import { defaultTemplates } from "./default-messages.js";
+
+export interface RunResult {
+  readonly runId: string;
+  readonly outDir: string;
+  readonly summaryPath: string;
+  readonly exitCode: number;
+  readonly reason: StopReason;
+  readonly fatalMessage: string | undefined;
+  readonly snapshot: StatsSnapshot;
+  readonly tracePaths: Partial<Record<string, string>>;
+}
+
+export interface PreparedRun {
+  readonly runId: string;
+  readonly outDir: string;
+  readonly scenario: Scenario;
+  readonly controller: RunController;
+  readonly environment: RunEnvironment;
+  /** Runs to the end and writes the outputs. */
+  run(): Promise<RunResult>;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+export function makeRunId(wallMs: number, pid: number): string {
+  const d = new Date(wallMs);
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${pid}`;
+}
+
+export async function loadScenarioFor(config: Pick<RunConfig, "scenarioFile" | "scenarioName">): Promise<{
+  scenario: Scenario;
+  label: string;
+}> {
+  if (config.scenarioFile !== undefined) {
+    return { scenario: await loadScenarioFile(config.scenarioFile), label: config.scenarioFile };
+  }
+  const name = config.scenarioName;
+  if (name === undefined) throw new ConfigError("no scenario: give -sf FILE or -sn NAME");
+  if (!isBuiltinScenario(name)) throw new ConfigError(`unknown built-in scenario "${name}" (see sipwright -h)`);
+  return { scenario: await loadBuiltinScenario(name), label: name };
+}
+
+/** Keywords that are neither built-in nor given with -key are rejected before any call (SIPp does the same). */
+function checkCustomKeys(scenario: Scenario, keys: ReadonlyMap<string, string>): void {
+  const problems: ScenarioProblem[] = [];
+  for (const step of scenario.steps) {
+    if (step.kind !== "send") continue;
+    for (const key of customKeysUsed(step.template)) {
+      if (!keys.has(key)) {
+        problems.push({
+          loc: step.loc,
+          message: `unknown keyword [${key}] (not a built-in keyword, and no -key ${key})`,
+        });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
+}
+
+export interface PrepareRunOptions {
+  readonly config: RunConfig;
+  readonly clock?: Clock;
+  /** A scenario already loaded (the demo); otherwise loaded from the config. */
+  readonly scenario?: { scenario: Scenario; label: string };
+}
+
+export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const { scenario, label } = opts.scenario ?? (await loadScenarioFor(config));
+  checkCustomKeys(scenario, config.keys);
+  const ooc =
+    config.oocScenarioFile !== undefined || config.oocScenarioName !== undefined
+      ? (await loadScenarioFor({ scenarioFile: config.oocScenarioFile, scenarioName: config.oocScenarioName })).scenario
+      : undefined;
+  if (scenario.isClient && config.remoteHost === undefined && config.remoteSendAddress === undefined) {
+    throw new ConfigError(`scenario "${scenario.name}" starts with a send: give the remote host (host[:port])`);
+  }
+  const injection =
+    config.injectionFiles.length > 0
+      ? await InjectionFiles.load(config.injectionFiles, { random: Math.random })
+      : undefined;
+
+  const runId = makeRunId(clock.wallNow(), process.pid);
+  const outDir = resolve(config.outDir ?? join("recordings", runId));
+  await mkdir(outDir, { recursive: true });
+
+  const stats = new Statistics({
+    clock,
+    rtdNames: scenario.rtdNames,
+    counterNames: scenario.counterNames,
+    responseTimeRepartition: scenario.responseTimeRepartition,
+    callLengthRepartition: scenario.callLengthRepartition,
+    stepCount: scenario.steps.length,
+  });
+  stats.setTarget(config.users ?? config.rate);
+  const outputs = new RunOutputs({ config, scenario, scenarioLabel: label, outDir, clock, stats });
+  let environment: RunEnvironment;
+  try {
+    environment = await openNetworkEnvironment({ config, clock, traces: outputs });
+  } catch (error) {
+    await outputs.close();
+    throw error;
+  }
+  const controller = new RunController({
+    config,
+    scenario,
+    oocScenario: ooc,
+    environment,
+    injection,
+    defaults: defaultTemplates(scenario),
+    stats,
+    clock,
+  });
+  const summaryPath = resolve(config.summaryJson ?? join(outDir, "summary.json"));
+
+  return {
+    runId,
+    outDir,
+    scenario,
+    controller,
+    environment,
+    async run() {
+      const startWallMs = clock.wallNow();
+      outputs.startPeriodic();
+      const outcome = await controller.start();
+      await environment.close();
+      await outputs.close();
+      const snapshot = stats.snapshot();
+      const summary = buildSummary({
+        runId,
+        scenarioName: scenario.name,
+        startWallMs,
+        endWallMs: clock.wallNow(),
+        exitCode: outcome.exitCode,
+        snapshot,
+        config,
+      });
+      await writeSummary(summaryPath, summary);
+      return {
+        runId,
+        outDir,
+        summaryPath,
+        exitCode: outcome.exitCode,
+        reason: outcome.reason,
+        fatalMessage: outcome.fatalMessage,
+        snapshot,
+        tracePaths: outputs.paths,
+      };
+    },
+  };
+}

@@ -1,0 +1,493 @@
+/**
+ * One run: loads the scenario, binds the transport, opens calls at the configured rate (client scenarios) or for
+ * every new Call-ID (server scenarios), dispatches incoming messages to calls, and ends with SIPp's exit codes:
+ * 0 all calls succeeded, 1 some failed, 97 stopped by the global timeout or an internal command, 99 no call
+ * processed, 255 fatal error, 254 bind failure.
+ */
+import { exec } from "node:child_process";
+import { TypedEmitter } from "../shared/typed-emitter.js";
+import { systemClock, type Clock, type TimerHandle } from "../shared/clock.js";
+import { createLogger } from "../shared/logger.js";
+import type { Scenario } from "../scenario/model.js";
+import type { VariableValue } from "../scenario/runtime.js";
+import type { InjectionFiles } from "../scenario/injection-files.js";
+import type { SipMessage } from "../sip/message.js";
+import type { Peer, SipConnection } from "../sip/transport.js";
+import { Call } from "./call.js";
+import { CallTable } from "./call-table.js";
+import { formatCallId } from "./call-id.js";
+import type { DefaultTemplates, RunContext } from "./run-context.js";
+import type { RunConfig } from "./run-config.js";
+import { RateScheduler } from "./rate-scheduler.js";
+import { Statistics } from "./statistics.js";
+import { abortCall, deliverMessage, startCall } from "./step-executor.js";
+import type { RunEnvironment } from "./run-environment.js";
+
+const log = createLogger("run");
+
+export type StopMode = "graceful" | "now";
+
+export type StopReason = "completed" | "signal" | "global_timeout" | "internal_command" | "rate_max" | "fatal";
+
+export interface RunEvents {
+  callStarted: Call;
+  callEnded: Call;
+  stopping: { mode: StopMode; reason: StopReason };
+}
+
+export interface RunOutcome {
+  readonly exitCode: number;
+  readonly reason: StopReason;
+  readonly fatalMessage: string | undefined;
+}
+
+export interface RunControllerOptions {
+  readonly config: RunConfig;
+  readonly scenario: Scenario;
+  readonly oocScenario: Scenario | undefined;
+  readonly environment: RunEnvironment;
+  readonly injection: InjectionFiles | undefined;
+  readonly defaults: DefaultTemplates;
+  readonly stats: Statistics;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+export class RunController extends TypedEmitter<RunEvents> implements RunContext {
+  readonly config: RunConfig;
+  readonly scenario: Scenario;
+  readonly clock: Clock;
+  readonly stats: Statistics;
+  readonly values: RunContext["values"];
+  readonly globals = new Map<string, VariableValue>();
+  readonly injection: InjectionFiles | undefined;
+  readonly defaults: DefaultTemplates;
+  readonly random: () => number;
+  readonly reliable: boolean;
+  readonly env: RunEnvironment;
+
+  readonly #ooc: Scenario | undefined;
+  readonly #calls = new CallTable();
+  readonly #users = new Map<number, Map<string, VariableValue>>();
+  readonly #freeUsers: number[] = [];
+  #rate: RateScheduler | undefined;
+  #tick: TimerHandle | undefined;
+  #globalTimer: TimerHandle | undefined;
+  #created = 0;
+  #pendingCreations = 0;
+  #quitting = false;
+  /** Stopped by `exec int_cmd="stop_now"` (SIPp exits 97). */
+  #stoppedNow = false;
+  #finished = false;
+  #reason: StopReason = "completed";
+  #fatalMessage: string | undefined;
+  #resolve: ((outcome: RunOutcome) => void) | undefined;
+  readonly #done: Promise<RunOutcome>;
+
+  constructor(opts: RunControllerOptions) {
+    super();
+    this.config = opts.config;
+    this.scenario = opts.scenario;
+    this.#ooc = opts.oocScenario;
+    this.clock = opts.clock ?? systemClock;
+    this.random = opts.random ?? Math.random;
+    this.stats = opts.stats;
+    this.env = opts.environment;
+    this.values = opts.environment.values;
+    this.injection = opts.injection;
+    this.defaults = opts.defaults;
+    this.reliable = opts.environment.transport === "TCP";
+    for (const [name, value] of opts.config.setVariables) this.globals.set(name, { type: "string", value });
+    this.#done = new Promise((resolve) => (this.#resolve = resolve));
+    opts.environment.attach({
+      onMessage: (message, from, connection) => this.#onMessage(message, from, connection),
+      onParseError: (error, raw, from) => this.#onParseError(error, raw, from),
+      onConnectionClosed: (connection, error) => this.#onConnectionClosed(connection, error),
+    });
+  }
+
+  get activeCalls(): number {
+    return this.#calls.size;
+  }
+
+  get createdCalls(): number {
+    return this.#created;
+  }
+
+  get quitting(): boolean {
+    return this.#quitting;
+  }
+
+  /** Starts the run; resolves when it is over (all calls done, stopped, or timed out). */
+  start(): Promise<RunOutcome> {
+    this.#runInit();
+    const timeout = this.config.globalTimeoutMs;
+    if (timeout !== undefined && timeout > 0) {
+      this.#globalTimer = this.clock.setTimer(timeout, () => {
+        log.warn(`global timeout of ${timeout} ms reached`);
+        this.stop("now", "global_timeout");
+      });
+    }
+    if (this.scenario.isClient) {
+      const users = this.config.users;
+      if (users !== undefined) for (let u = 1; u <= users; u++) this.#freeUsers.push(u);
+      this.#rate = new RateScheduler(
+        {
+          rate: this.config.rate,
+          periodMs: this.config.ratePeriodMs,
+          increase: this.config.rateIncrease,
+          intervalMs: this.config.rateIntervalMs,
+          max: this.config.rateMax,
+        },
+        this.clock.now(),
+      );
+      this.#openCalls();
+    }
+    return this.#done;
+  }
+
+  /** Graceful: no new calls, running calls finish. Now: abort every call and end. */
+  stop(mode: StopMode, reason: StopReason = "signal"): void {
+    if (this.#finished) return;
+    if (this.#reason === "completed" || mode === "now") this.#reason = reason;
+    if (mode === "now" && reason === "internal_command") this.#stoppedNow = true;
+    this.emit("stopping", { mode, reason });
+    this.#quitting = true;
+    this.#tick?.cancel();
+    this.#tick = undefined;
+    if (mode === "now") {
+      for (const call of [...this.#calls.values()]) call.fail("aborted", `run stopped (${reason})`);
+    }
+    this.#checkDone();
+  }
+
+  /** Changes the call rate of a running client run (calls per rate period). */
+  setRate(rate: number): void {
+    this.#rate?.setRate(rate);
+    this.#scheduleTick();
+  }
+
+  // RunContext ---------------------------------------------------------------------------------------------------
+
+  transmit(call: Call, data: Buffer, connection: SipConnection, peer: Peer): boolean {
+    if (!this.reliable) {
+      const lost = call.scenario.steps[call.msgIndex]?.lost ?? this.config.lostPercent;
+      // SIPp behaviour: a "lost" message counts as sent but never leaves.
+      if (lost > 0 && this.random() * 100 < lost) return true;
+    }
+    const ok = connection.send(data, peer);
+    if (ok) this.env.traceSent(data, connection, peer, call.callId);
+    return ok;
+  }
+
+  recordRtd(name: string, ms: number): void {
+    this.stats.rtd(name, ms);
+    this.env.traceRtd(name, ms);
+  }
+
+  reply(data: Buffer, connection: SipConnection, peer: Peer): void {
+    if (connection.send(data, peer)) this.env.traceSent(data, connection, peer, undefined);
+  }
+
+  callEnded(call: Call): void {
+    const now = this.clock.now();
+    this.#calls.remove(call, now + this.config.deadcallWaitMs, now);
+    if (call.connection !== this.env.mainConnection && call.direction === "outgoing") {
+      this.env.releaseConnection(call.connection);
+    }
+    const outcome = call.outcome;
+    const length = now - call.startedAt;
+    if (outcome?.result === "success") {
+      this.stats.callSucceeded(length);
+    } else if (outcome !== undefined && outcome.failure !== "aborted") {
+      this.stats.callFailed(outcome.failure, length);
+      this.env.traceError(
+        `call ${call.callNumber} (${call.callId}) failed at step ${outcome.step}: ${outcome.failure}: ${outcome.reason}`,
+      );
+    }
+    if (call.userId !== undefined && !this.#quitting) this.#freeUsers.push(call.userId);
+    this.emit("callEnded", call);
+    if (this.scenario.isClient && !this.#quitting) this.#openCalls();
+    this.#checkDone();
+  }
+
+  internalCommand(call: Call, command: "stop_call" | "stop_gracefully" | "stop_now"): void {
+    switch (command) {
+      case "stop_call":
+        // SIPp behaviour: stop_call ends the call where it is; it counts as successful.
+        call.finish({ result: "success" });
+        break;
+      case "stop_gracefully":
+        this.stop("graceful", "internal_command");
+        break;
+      case "stop_now":
+        this.stop("now", "internal_command");
+        break;
+    }
+  }
+
+  fatal(message: string): void {
+    log.error(`fatal: ${message}`);
+    this.stats.fatalError();
+    this.env.traceError(`FATAL: ${message}`);
+    this.#fatalMessage ??= message;
+    this.stop("now", "fatal");
+  }
+
+  log(message: string): void {
+    this.env.traceLog(message);
+  }
+
+  warning(message: string): void {
+    this.stats.warning();
+    this.env.traceError(`WARNING: ${message}`);
+  }
+
+  execCommand(command: string): void {
+    // SIPp behaviour: exec command forks a shell and does not wait for it.
+    const child = exec(command, (error) => {
+      if (error) this.warning(`exec "${command}" failed: ${error.message}`);
+    });
+    child.unref();
+  }
+
+  connectionForNewCall(): Promise<SipConnection> | SipConnection {
+    return this.env.connectionForNewCall();
+  }
+
+  releaseConnection(connection: SipConnection): void {
+    this.env.releaseConnection(connection);
+  }
+
+  userVariables(userId: number | undefined): Map<string, VariableValue> | undefined {
+    if (userId === undefined) return undefined;
+    let vars = this.#users.get(userId);
+    if (vars === undefined) {
+      vars = new Map();
+      this.#users.set(userId, vars);
+    }
+    return vars;
+  }
+
+  // Calls --------------------------------------------------------------------------------------------------------
+
+  #runInit(): void {
+    if (this.scenario.initSteps.length === 0) return;
+    const call = new Call({
+      run: this,
+      scenario: this.scenario,
+      number: 0,
+      callId: "init",
+      userId: undefined,
+      direction: "outgoing",
+      connection: this.env.mainConnection,
+      peer: this.env.remote ?? { host: this.values.localIp, port: this.values.localPort },
+    });
+    for (const step of this.scenario.initSteps) {
+      for (const action of step.actions) {
+        const result = action.execute(call);
+        if (!result.ok) log.warn(`<init> action ${action.name} failed: ${result.reason}`);
+      }
+    }
+  }
+
+  #canOpen(): boolean {
+    if (this.#quitting || this.#finished) return false;
+    const max = this.config.maxCalls;
+    if (max !== undefined && this.#created >= max) return false;
+    if (this.config.users !== undefined) return this.#freeUsers.length > 0;
+    return this.#calls.size + this.#pendingCreations < this.#limit();
+  }
+
+  #limit(): number {
+    if (this.config.limit !== undefined) return this.config.limit;
+    // SIPp behaviour: the default limit is 3 x rate x max(call duration, 1 s); we use the -d pause as duration.
+    const cps = this.#rate?.callsPerSecond ?? 10;
+    return Math.max(1, Math.ceil(3 * cps * Math.max(this.config.defaultPauseMs / 1000, 1)));
+  }
+
+  #openCalls(): void {
+    const rate = this.#rate;
+    if (rate === undefined || this.#finished) return;
+    if (this.config.users !== undefined) {
+      // -users: keep every user busy with a call (closed loop), independent of the rate.
+      while (this.#canOpen()) this.#openOutgoingCall(this.#freeUsers.shift());
+    } else {
+      let due = rate.due(this.clock.now());
+      while (due > 0 && this.#canOpen()) {
+        this.#openOutgoingCall(undefined);
+        rate.consume(1);
+        due--;
+      }
+    }
+    if (rate.reachedMax && !this.config.noRateQuit) {
+      this.stop("graceful", "rate_max");
+      return;
+    }
+    this.#scheduleTick();
+    this.#checkDone();
+  }
+
+  #scheduleTick(): void {
+    if (this.#quitting || this.#finished || this.config.users !== undefined) return;
+    const rate = this.#rate;
+    if (rate === undefined) return;
+    this.#tick?.cancel();
+    const wait = Math.min(Math.max(rate.msUntilNext(), 1), 200);
+    this.#tick = this.clock.setTimer(wait, () => {
+      this.#tick = undefined;
+      this.#openCalls();
+    });
+  }
+
+  #openOutgoingCall(userId: number | undefined): void {
+    const number = ++this.#created;
+    const connection = this.connectionForNewCall();
+    if (connection instanceof Promise) {
+      this.#pendingCreations++;
+      connection.then(
+        (conn) => {
+          this.#pendingCreations--;
+          this.#startOutgoing(number, userId, conn);
+        },
+        (error: unknown) => {
+          this.#pendingCreations--;
+          const message = error instanceof Error ? error.message : String(error);
+          this.stats.callCreated("outgoing");
+          this.stats.callFailed("tcp_connect", 0);
+          this.env.traceError(`call ${number}: cannot connect: ${message}`);
+          if (userId !== undefined && !this.#quitting) this.#freeUsers.push(userId);
+          this.#checkDone();
+        },
+      );
+      return;
+    }
+    this.#startOutgoing(number, userId, connection);
+  }
+
+  #startOutgoing(number: number, userId: number | undefined, connection: SipConnection): void {
+    const remote = this.env.remote;
+    if (remote === undefined) throw new Error("client scenario without a remote host");
+    const callId = formatCallId(this.config.callIdFormat, number, this.values.pid, this.values.localIp);
+    const call = new Call({
+      run: this,
+      scenario: this.scenario,
+      number,
+      callId,
+      userId,
+      direction: "outgoing",
+      connection,
+      peer: remote,
+    });
+    this.#calls.add(call);
+    this.stats.callCreated("outgoing");
+    this.emit("callStarted", call);
+    startCall(call);
+  }
+
+  // Incoming -----------------------------------------------------------------------------------------------------
+
+  #onMessage(message: SipMessage, from: Peer, connection: SipConnection): void {
+    if (this.#finished) return;
+    if (!this.reliable && this.config.lostPercent > 0 && this.random() * 100 < this.config.lostPercent) return;
+    this.env.traceReceived(message, connection, from);
+    const callId = message.callId;
+    const call = callId === "" ? undefined : this.#calls.get(callId);
+    if (call !== undefined) {
+      deliverMessage(call, message, connection, from);
+      return;
+    }
+    const now = this.clock.now();
+    if (callId !== "" && this.#calls.isDead(callId, now)) {
+      this.stats.deadCallMessage();
+      return;
+    }
+    const isNewRequest = callId !== "" && message.kind === "request" && message.method !== "ACK";
+    if (isNewRequest && !this.scenario.isClient && this.#acceptsIncoming()) {
+      this.#startIncoming(this.scenario, message, from, connection);
+      return;
+    }
+    if (isNewRequest && this.#ooc !== undefined && !this.#quitting) {
+      this.#startIncoming(this.#ooc, message, from, connection);
+      return;
+    }
+    this.stats.outOfCallMessage();
+    this.env.traceError(
+      `discarded message that belongs to no call: ${message.startLine} (Call-ID "${callId}") from ${from.host}:${from.port}`,
+    );
+  }
+
+  #acceptsIncoming(): boolean {
+    if (this.#quitting || this.#finished) return false;
+    const max = this.config.maxCalls;
+    if (max !== undefined && this.#created >= max) return false;
+    return this.config.limit === undefined || this.#calls.size < this.config.limit;
+  }
+
+  #startIncoming(scenario: Scenario, message: SipMessage, from: Peer, connection: SipConnection): void {
+    const number = ++this.#created;
+    const call = new Call({
+      run: this,
+      scenario,
+      number,
+      callId: message.callId,
+      userId: undefined,
+      direction: "incoming",
+      connection,
+      peer: from,
+    });
+    this.#calls.add(call);
+    this.stats.callCreated("incoming");
+    this.emit("callStarted", call);
+    startCall(call);
+    deliverMessage(call, message, connection, from);
+  }
+
+  #onParseError(error: string, raw: Buffer, from: Peer): void {
+    this.stats.parseError();
+    log.warn(`malformed message from ${from.host}:${from.port}: ${error}`);
+    this.env.traceError(
+      `malformed message from ${from.host}:${from.port} (${raw.length} bytes): ${error}\n${raw.toString("latin1", 0, Math.min(raw.length, 2048))}`,
+    );
+  }
+
+  #onConnectionClosed(connection: SipConnection, error: Error | undefined): void {
+    // A call waiting for a message on a closed connection can never get it; a call that is pausing (e.g. in its
+    // final timewait) goes on and fails only if it tries to send on the closed connection.
+    for (const call of [...this.#calls.values()]) {
+      if (call.connection === connection && call.phase === "waiting") {
+        call.fail("tcp_closed", `connection closed${error ? `: ${error.message}` : ""}`);
+      }
+    }
+    if (connection === this.env.mainConnection && this.scenario.isClient) {
+      this.fatal(`the TCP connection to the remote host closed${error ? `: ${error.message}` : ""}`);
+    }
+  }
+
+  // End ----------------------------------------------------------------------------------------------------------
+
+  #checkDone(): void {
+    if (this.#finished || this.#calls.size > 0 || this.#pendingCreations > 0) return;
+    const max = this.config.maxCalls;
+    const allCreated = max !== undefined && this.#created >= max;
+    if (!this.#quitting && !allCreated) return;
+    this.#finished = true;
+    this.#tick?.cancel();
+    this.#globalTimer?.cancel();
+    this.#resolve?.({ exitCode: this.#exitCode(), reason: this.#reason, fatalMessage: this.#fatalMessage });
+  }
+
+  #exitCode(): number {
+    const snap = this.stats.snapshot();
+    if (this.#reason === "fatal") return 255;
+    if (this.#reason === "global_timeout") return this.config.timeoutError ? 1 : 97;
+    if (this.#reason === "internal_command" && this.#stoppedNow) return 97;
+    if (snap.succeeded.cumulative + snap.failed.cumulative === 0) return 99;
+    return snap.failed.cumulative > 0 ? 1 : 0;
+  }
+
+  /** Aborts calls the way SIPp does when the run ends under them (CANCEL/BYE), used by `stop now` on demand. */
+  abortAll(): void {
+    for (const call of [...this.#calls.values()]) abortCall(call);
+  }
+}

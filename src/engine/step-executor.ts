@@ -1,0 +1,406 @@
+/**
+ * Executes scenario steps for a call, following SIPp's call.cpp semantics:
+ * - sends render and go out at once; `retrans` starts UDP retransmission (T1 doubling) until a message matches;
+ * - a recv waits (with `timeout` / -recv_timeout) for a message that `findMatchingStep` assigns to it;
+ * - pause/timewait wait on a timer; nop runs its actions;
+ * - after a step: actions, RTDs, counter, then `next` (subject to `test` and `chance`) or the following step;
+ * - a call succeeds when it runs off the end of the scenario.
+ */
+import type { PauseDuration, PauseStep, RecvStep, SendStep, Step, TimewaitStep } from "../scenario/model.js";
+import { sampleDistribution } from "../scenario/distribution.js";
+import { renderMessage } from "../scenario/render-message.js";
+import { isVariableSet, variableToNumber } from "../scenario/variables.js";
+import { parseSipMessage } from "../sip/parse-sip-message.js";
+import { Retransmitter } from "../sip/retransmission.js";
+import type { SipMessage } from "../sip/message.js";
+import type { Peer, SipConnection } from "../sip/transport.js";
+import { buildResponse } from "../sip/build-response.js";
+import type { Call } from "./call.js";
+import { findMatchingStep } from "./message-matcher.js";
+
+/** Guards against a scenario that loops through nops/sends forever without waiting. */
+const MAX_STEPS_WITHOUT_WAITING = 100_000;
+
+/** Methods SIPp's -aa answers automatically with 200 OK. */
+const AUTO_ANSWER_METHODS = new Set(["INFO", "NOTIFY", "OPTIONS", "UPDATE"]);
+
+export function startCall(call: Call): void {
+  runSteps(call);
+}
+
+/** Runs steps from `call.msgIndex` until the call waits (recv/pause) or ends. */
+export function runSteps(call: Call): void {
+  const steps = call.scenario.steps;
+  let budget = MAX_STEPS_WITHOUT_WAITING;
+  while (!call.ended) {
+    if (--budget === 0) {
+      call.fail("scenario_error", `more than ${MAX_STEPS_WITHOUT_WAITING} steps without waiting: endless loop`);
+      return;
+    }
+    const index = call.msgIndex;
+    const step = steps[index];
+    if (step === undefined) {
+      // SIPp behaviour: a call is successful when it runs off the end of the scenario.
+      call.finish({ result: "success" });
+      return;
+    }
+    if (!conditionHolds(call, step)) {
+      call.msgIndex = index + 1;
+      continue;
+    }
+    switch (step.kind) {
+      case "send":
+        if (!executeSend(call, step)) return;
+        if (!finishStep(call, step)) return;
+        break;
+      case "nop":
+        if (!finishStep(call, step)) return;
+        break;
+      case "recv":
+        waitForMessage(call, step);
+        return;
+      case "pause":
+      case "timewait":
+        if (startPause(call, step)) return;
+        if (!finishStep(call, step)) return;
+        break;
+    }
+  }
+}
+
+function conditionHolds(call: Call, step: Step): boolean {
+  if (step.condexec === undefined) return true;
+  const set = isVariableSet(call.variables.get(step.condexec));
+  return step.condexecInverse ? !set : set;
+}
+
+/** Actions, RTDs, counter, then the next index. False when the call ended (an action failed it). */
+function finishStep(call: Call, step: Step): boolean {
+  const stats = call.ctx.stats;
+  const now = call.ctx.clock.now();
+  for (const name of step.rtd) {
+    const started = call.rtdStarts.get(name);
+    if (started !== undefined && (step.repeatRtd || !call.rtdDone.has(name))) {
+      call.ctx.recordRtd(name, now - started);
+      call.rtdDone.add(name);
+    }
+  }
+  for (const name of step.startRtd) call.rtdStarts.set(name, now);
+  if (step.counter !== undefined) stats.counter(step.counter);
+  call.msgIndex = step.index;
+  for (const action of step.actions) {
+    const result = action.execute(call);
+    if (call.ended) return false;
+    if (!result.ok) {
+      call.fail(result.failure, result.reason, step.index);
+      return false;
+    }
+  }
+  if (call.pendingJump !== undefined) {
+    call.msgIndex = call.pendingJump;
+    call.pendingJump = undefined;
+  } else if (step.next !== undefined && takesNext(call, step)) {
+    call.msgIndex = step.next;
+  } else {
+    call.msgIndex = step.index + 1;
+  }
+  return true;
+}
+
+function takesNext(call: Call, step: Step): boolean {
+  if (step.test !== undefined && !isVariableSet(call.variables.get(step.test))) return false;
+  return step.chance >= 1 || call.ctx.random() < step.chance;
+}
+
+// Sending ----------------------------------------------------------------------------------------------------------
+
+function firstLineMethod(data: Buffer): { request: boolean; method: string } {
+  const space = data.indexOf(0x20);
+  const token = data.toString("latin1", 0, space < 0 ? Math.min(data.length, 16) : space);
+  return token.startsWith("SIP/") ? { request: false, method: "" } : { request: true, method: token };
+}
+
+function executeSend(call: Call, step: SendStep): boolean {
+  const ctx = call.ctx;
+  call.msgIndex = step.index;
+  const sends = step.sends;
+  // SIPp behaviour: [cseq] is incremented for every request sent except ACK and CANCEL.
+  const countsCseq = (method: string): boolean => method !== "ACK" && method !== "CANCEL";
+  let data: Buffer;
+  let method: string;
+  let request: boolean;
+  if (sends.kind === "request") {
+    request = true;
+    method = sends.method;
+    if (countsCseq(method)) call.cseq++;
+    data = renderMessage(step.template, call);
+  } else if (sends.kind === "response") {
+    request = false;
+    method = "";
+    data = renderMessage(step.template, call);
+  } else {
+    call.cseq++;
+    data = renderMessage(step.template, call);
+    ({ request, method } = firstLineMethod(data));
+    if (!request || !countsCseq(method)) {
+      call.cseq--;
+      data = renderMessage(step.template, call);
+    }
+  }
+
+  if (request) {
+    if (step.startTxn !== undefined) {
+      const parsed = parseSipMessage(data);
+      const branch = parsed.ok ? parsed.message.topViaBranch() : undefined;
+      if (branch !== undefined) call.txnBranches.set(step.startTxn, branch);
+    } else {
+      call.sentMethods.add(method);
+    }
+    if (method === "INVITE") call.invite = "sent";
+    if (method === "ACK") call.lastAck = data;
+  }
+
+  if (!ctx.transmit(call, data, call.connection, call.peer)) {
+    ctx.stats.messageSent(step.index);
+    call.fail(
+      call.connection.transport === "TCP" ? "tcp_closed" : "cannot_send_message",
+      "could not send message",
+      step.index,
+    );
+    return false;
+  }
+  ctx.stats.messageSent(step.index);
+  call.lastSent = data;
+  if (call.lastReceivedRaw !== undefined && call.replyToLastReceived === undefined) call.replyToLastReceived = data;
+
+  call.stopRetransmission();
+  const config = ctx.config;
+  if (step.retrans !== undefined && !ctx.reliable && !config.noRetrans) {
+    const invite = method === "INVITE";
+    const maxRetrans = config.maxRetrans ?? (invite ? config.maxInviteRetrans : config.maxNonInviteRetrans);
+    const retransmitter = new Retransmitter({
+      clock: ctx.clock,
+      policy: { t1: step.retrans, t2: config.t2Ms, invite, maxRetrans },
+      resend: () => {
+        ctx.stats.messageRetransmitted(step.index);
+        ctx.transmit(call, data, call.connection, call.peer);
+      },
+      onExhausted: () => onRetransmissionsExhausted(call, step),
+    });
+    call.retransmitter = retransmitter;
+    call.retransmitStep = step.index;
+    retransmitter.start();
+  }
+  return true;
+}
+
+function onRetransmissionsExhausted(call: Call, sent: SendStep): void {
+  if (call.ended) return;
+  call.retransmitter = undefined;
+  const current = call.scenario.steps[call.msgIndex];
+  call.ctx.stats.messageTimeout(sent.index);
+  // SIPp behaviour: `ontimeout` also applies when UDP retransmissions of the preceding send are exhausted.
+  if (current?.ontimeout !== undefined) {
+    jumpAfterTimeout(call, current.ontimeout);
+    return;
+  }
+  call.fail("max_udp_retrans", `no answer after ${sent.retrans ?? 0} ms T1 retransmissions`, sent.index);
+}
+
+function jumpAfterTimeout(call: Call, target: number): void {
+  if (call.phase === "pausing") call.ctx.stats.pauseEnded(call.msgIndex);
+  call.clearTimer();
+  call.stopRetransmission();
+  call.msgIndex = target;
+  if (call.phase !== "running") call.transition("running");
+  runSteps(call);
+}
+
+// Waiting ----------------------------------------------------------------------------------------------------------
+
+function waitForMessage(call: Call, step: RecvStep): void {
+  call.msgIndex = step.index;
+  call.transition("waiting");
+  const timeout = step.timeout ?? call.ctx.config.recvTimeoutMs;
+  if (timeout !== undefined && timeout > 0) {
+    call.timer = call.ctx.clock.setTimer(timeout, () => {
+      call.timer = undefined;
+      onRecvTimeout(call, step);
+    });
+  }
+}
+
+function onRecvTimeout(call: Call, step: RecvStep): void {
+  if (call.ended || call.msgIndex !== step.index) return;
+  call.ctx.stats.messageTimeout(step.index);
+  if (step.ontimeout !== undefined) {
+    jumpAfterTimeout(call, step.ontimeout);
+    return;
+  }
+  call.fail("timeout_on_recv", `no message for step ${step.index} within the timeout`, step.index);
+}
+
+function pauseDuration(call: Call, duration: PauseDuration): number {
+  switch (duration.kind) {
+    case "default":
+      return call.ctx.config.defaultPauseMs;
+    case "variable":
+      return variableToNumber(call.variables.get(duration.variable));
+    case "distribution":
+      return sampleDistribution(duration.distribution, call.ctx.random);
+  }
+}
+
+/** Starts a pause; false when the duration is zero and the call goes straight on. */
+function startPause(call: Call, step: PauseStep | TimewaitStep): boolean {
+  const ms = pauseDuration(call, step.duration);
+  if (!(ms > 0)) return false;
+  call.msgIndex = step.index;
+  call.transition("pausing");
+  call.ctx.stats.pauseStarted(step.index);
+  call.pausedUntil = call.ctx.clock.now() + ms;
+  call.timer = call.ctx.clock.setTimer(ms, () => {
+    call.timer = undefined;
+    call.pausedUntil = 0;
+    if (call.ended) return;
+    call.ctx.stats.pauseEnded(step.index);
+    call.transition("running");
+    if (finishStep(call, step)) runSteps(call);
+  });
+  return true;
+}
+
+// Receiving --------------------------------------------------------------------------------------------------------
+
+/** Delivers an incoming message to a live call. */
+export function deliverMessage(call: Call, message: SipMessage, connection: SipConnection, from: Peer): void {
+  if (call.ended) return;
+  const ctx = call.ctx;
+  // SIPp behaviour: over UDP, a message identical to the last processed one is a retransmission: re-send what we
+  // sent after it, if anything, and do not process it again.
+  if (!ctx.reliable && call.lastReceivedRaw?.equals(message.raw)) {
+    if (call.replyToLastReceived !== undefined) {
+      ctx.stats.messageRetransmitted(call.msgIndex);
+      ctx.transmit(call, call.replyToLastReceived, call.connection, call.peer);
+    }
+    return;
+  }
+  const match = findMatchingStep(call.scenario, call.msgIndex, message, call);
+  switch (match.kind) {
+    case "stale":
+      // SIPp behaviour: a late final response to an INVITE we already ACKed gets the ACK again.
+      if (message.kind === "response" && message.cseq?.method === "INVITE" && call.lastAck !== undefined) {
+        ctx.transmit(call, call.lastAck, call.connection, call.peer);
+      }
+      return;
+    case "unexpected":
+      handleUnexpected(call, message, connection, from);
+      return;
+    case "match":
+      break;
+  }
+  const step = call.scenario.steps[match.index] as RecvStep;
+  const previousIndex = call.msgIndex;
+  call.clearTimer();
+  call.stopRetransmission();
+  call.pausedUntil = 0;
+  call.lastReceivedRaw = message.raw;
+  call.replyToLastReceived = undefined;
+  call.lastMessage = message;
+  ctx.stats.messageReceived(step.index);
+  noteDialogProgress(call, message);
+  if (step.rrs) {
+    const contact = message.header("Contact");
+    call.routeSet = {
+      recordRoute: message.headerAll("Record-Route"),
+      contact: contact === undefined ? undefined : (/<([^>]*)>/.exec(contact)?.[1] ?? contact.trim()),
+      fromRequest: message.kind === "request",
+    };
+  }
+  if (step.auth && (message.status === 401 || message.status === 407)) {
+    const header = message.status === 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
+    const value = message.header(header);
+    if (value !== undefined) call.authChallenge = { header, value };
+  }
+  if (call.phase === "pausing") call.ctx.stats.pauseEnded(call.msgIndex);
+  if (call.phase !== "running") call.transition("running");
+  if (!finishStep(call, step)) return;
+  // SIPp behaviour: advance_state="false" on an optional recv matches without moving the call forward.
+  if (!step.advanceState && step.optional !== false) call.msgIndex = previousIndex;
+  runSteps(call);
+}
+
+function noteDialogProgress(call: Call, message: SipMessage): void {
+  if (message.kind === "response" && message.cseq?.method === "INVITE") {
+    if (message.status < 200) {
+      if (call.invite === "sent") call.invite = "provisional";
+    } else {
+      call.invite = message.status < 300 ? "established" : "rejected";
+    }
+  }
+}
+
+/** SIPp's checkAutomaticResponseMode + process_unexpected. */
+function handleUnexpected(call: Call, message: SipMessage, connection: SipConnection, from: Peer): void {
+  const ctx = call.ctx;
+  const behaviors = ctx.config.defaultBehaviors;
+  if (message.kind === "request") {
+    const method = message.method;
+    if ((method === "BYE" || method === "CANCEL") && behaviors.has("bye")) {
+      // SIPp behaviour: an unexpected BYE or CANCEL is answered 200 and the call fails (unexpected message).
+      ctx.reply(buildResponse(message, 200, "OK"), connection, from);
+      ctx.stats.messageUnexpected(call.msgIndex);
+      call.lastMessage = message;
+      call.fail("unexpected_message", `unexpected ${method} (answered 200 OK)`);
+      return;
+    }
+    if (method === "PING" && behaviors.has("pingreply")) {
+      ctx.reply(buildResponse(message, 200, "OK"), connection, from);
+      return;
+    }
+    if (ctx.config.autoAnswer && AUTO_ANSWER_METHODS.has(method)) {
+      ctx.reply(buildResponse(message, 200, "OK"), connection, from);
+      ctx.stats.autoAnswered();
+      return;
+    }
+  }
+  ctx.stats.messageUnexpected(call.msgIndex);
+  const handler = call.scenario.unexpectedHandler;
+  if (handler !== undefined) {
+    // SIPp behaviour: jump to _unexp.main, leaving the return address and the interrupted pause end in variables.
+    call.variables.set("_unexp.retaddr", { type: "double", value: call.msgIndex });
+    call.variables.set("_unexp.pausedaddr", { type: "double", value: call.pausedUntil });
+    call.lastMessage = message;
+    call.lastReceivedRaw = message.raw;
+    call.replyToLastReceived = undefined;
+    call.clearTimer();
+    call.stopRetransmission();
+    if (call.phase === "pausing") ctx.stats.pauseEnded(call.msgIndex);
+    call.msgIndex = handler;
+    if (call.phase !== "running") call.transition("running");
+    runSteps(call);
+    return;
+  }
+  if (!behaviors.has("abortunexp")) {
+    // SIPp behaviour: with abortunexp disabled the unexpected message is ignored and the call goes on.
+    return;
+  }
+  const description =
+    message.kind === "request" ? `unexpected ${message.method}` : `unexpected ${message.status} response`;
+  if (behaviors.has("bye")) abortCall(call);
+  call.fail("unexpected_message", `${description} at step ${call.msgIndex}`);
+}
+
+/** SIPp's abortCall: CANCEL a ringing INVITE, BYE an established one (client side). */
+export function abortCall(call: Call): void {
+  if (call.ended || call.direction !== "outgoing") return;
+  const ctx = call.ctx;
+  let data: Buffer | undefined;
+  if (call.invite === "provisional") {
+    data = renderMessage(ctx.defaults.cancel, call);
+  } else if (call.invite === "established") {
+    call.cseq++;
+    data = renderMessage(ctx.defaults.bye, call);
+  }
+  if (data !== undefined) ctx.transmit(call, data, call.connection, call.peer);
+}

@@ -1,0 +1,119 @@
+/**
+ * Keyword values read from the dialog: the last received message ([last_Hdr:], [last_Request_URI],
+ * [peer_tag_param]) and the route set stored by `rrs="true"` ([routes], [next_url]).
+ */
+import type { HeaderField, SipMessage } from "../sip/message.js";
+import type { RouteSetInfo } from "./runtime.js";
+
+/** SIPp behaviour (call.cpp get_header): when the long form is absent, its compact form is tried (never the reverse). */
+const COMPACT_FORMS: Readonly<Record<string, string>> = {
+  "call-id": "i",
+  contact: "m",
+  "content-encoding": "e",
+  "content-length": "l",
+  "content-type": "c",
+  from: "f",
+  to: "t",
+  via: "v",
+};
+
+function matching(fields: readonly HeaderField[], lowerName: string): HeaderField[] {
+  const found: HeaderField[] = [];
+  for (const f of fields) {
+    if (f.name.length === lowerName.length && f.name.toLowerCase() === lowerName) found.push(f);
+  }
+  return found;
+}
+
+/**
+ * SIPp behaviour ([last_Hdr:]): every instance of the header in the header section of the last message, merged into
+ * one line `Name: v1, v2` with the name as the peer wrote it; undefined when absent.
+ */
+export function lastHeader(msg: SipMessage, name: string): string | undefined {
+  const fields = msg.headerFields();
+  const lower = name.toLowerCase();
+  let found = matching(fields, lower);
+  const compact = COMPACT_FORMS[lower];
+  if (found.length === 0 && compact !== undefined) found = matching(fields, compact);
+  const first = found[0];
+  if (first === undefined) return undefined;
+  const value = found.map((f) => f.value).join(", ");
+  return value === "" ? `${first.name}:` : `${first.name}: ${value}`;
+}
+
+/** SIPp behaviour ([last_Request_URI]): the text between the first `<` and `>` of the last To header, else empty. */
+export function lastRequestUri(msg: SipMessage | undefined): string {
+  const to = msg === undefined ? undefined : lastHeader(msg, "To");
+  if (to === undefined) return "";
+  const open = to.indexOf("<");
+  const close = to.indexOf(">");
+  return open < 0 || close < open ? "" : to.slice(open + 1, close);
+}
+
+/**
+ * [peer_tag_param]: `;tag=<To tag>` of the last message when it is a response, else empty.
+ * (SIPp keeps the To tag of the latest response even after a request arrives; CallState only has the last message.)
+ */
+export function peerTagParam(msg: SipMessage | undefined): string {
+  if (msg?.kind !== "response") return "";
+  const tag = msg.toTag();
+  return tag === undefined || tag === "" ? "" : `;tag=${tag}`;
+}
+
+export interface RouteView {
+  /** The Route header value (`<a>, <b>`), undefined when there is no route set. */
+  readonly route: string | undefined;
+  /** [next_url]: the remote target URI. */
+  readonly nextUrl: string;
+}
+
+const routeCache = new WeakMap<RouteSetInfo, RouteView>();
+
+/**
+ * RFC 3261 12.1.1 / 12.1.2: the UAS keeps the Record-Route order, the UAC reverses it (SIPp #262). The remote target
+ * is the Contact URI. RFC 3261 12.2.1.1: when the first hop is a strict router (no `;lr`), it becomes the
+ * Request-URI and the remote target is appended to the route set.
+ */
+export function routeView(rs: RouteSetInfo): RouteView {
+  let view = routeCache.get(rs);
+  if (view !== undefined) return view;
+  const entries = rs.recordRoute.flatMap(splitTopLevelCommas);
+  const ordered = rs.fromRequest ? entries : entries.reverse();
+  const contact = rs.contact === undefined ? undefined : uriOf(rs.contact);
+  const first = ordered[0];
+  if (first === undefined) view = { route: undefined, nextUrl: contact ?? "" };
+  else if (!first.includes(";lr")) {
+    const rest = ordered.slice(1);
+    if (contact !== undefined) rest.push(`<${contact}>`);
+    view = { route: rest.length > 0 ? rest.join(", ") : undefined, nextUrl: uriOf(first) };
+  } else view = { route: ordered.join(", "), nextUrl: contact ?? "" };
+  routeCache.set(rs, view);
+  return view;
+}
+
+/** The URI inside `<...>`, or the trimmed text when there are no angle brackets. */
+function uriOf(text: string): string {
+  const open = text.indexOf("<");
+  const close = text.indexOf(">", open + 1);
+  return open >= 0 && close > open ? text.slice(open + 1, close) : text.trim();
+}
+
+/** Splits `<a>, <b>` on commas outside `<...>` and quoted strings. */
+function splitTopLevelCommas(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charAt(i);
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === "<") depth++;
+    else if (!quoted && c === ">") depth = Math.max(0, depth - 1);
+    else if (!quoted && depth === 0 && c === ",") {
+      out.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start).trim());
+  return out.filter((s) => s !== "");
+}

@@ -1,0 +1,310 @@
+/**
+ * Renders a compiled template for one call (SIPp's call::createSendingMessage): literal Buffers and keyword values
+ * are collected in order, then `[len]` is patched once the body size is known and `[authentication]` is filled in
+ * from the rendered request. No regular expressions on this path.
+ */
+import { readFileSync } from "node:fs";
+import { SipwrightError } from "../shared/errors.js";
+import { buildAuthorization, parseChallenge } from "../sip/digest.js";
+import type { CallState } from "./runtime.js";
+import type { SimpleKeyword } from "./keyword.js";
+import type { KeywordNode, MessageTemplate, TemplatePart, TextTemplate } from "./template.js";
+import { lastHeader, lastRequestUri, peerTagParam, routeView } from "./dialog-keywords.js";
+import { variableToString } from "./variables.js";
+
+/** A template could not be rendered for a reason the scenario or run set-up must fix (fails the call). */
+export class RenderError extends SipwrightError {
+  constructor(message: string) {
+    super("SCENARIO_INVALID", message);
+  }
+}
+
+let cnonceSource: (() => string) | undefined;
+
+/** Test hook: a fixed cnonce for `[authentication]` (undefined restores the random one). */
+export function setAuthCnonceSource(source: (() => string) | undefined): void {
+  cnonceSource = source;
+}
+
+const LF = 0x0a;
+const SPACES5 = Buffer.from("     ");
+const AUTH_PLACEHOLDER = Buffer.from("[authentication]");
+const EMPTY = Buffer.alloc(0);
+const BODY_SEPARATOR = Buffer.from("\r\n\r\n");
+
+/** Collects the rendered pieces and the SIPp markers of one rendering. */
+class Output {
+  readonly chunks: Buffer[] = [];
+  length = 0;
+  last = -1;
+  /** SIPp's supresscrlf: the next literal loses its leading white space. */
+  suppress = false;
+  lenAt = -1;
+  lenOffset = 0;
+  authAt = -1;
+  auth: Extract<KeywordNode, { kind: "authentication" }> | undefined;
+
+  push(b: Buffer): void {
+    if (b.length === 0) return;
+    this.chunks.push(b);
+    this.length += b.length;
+    this.last = b[b.length - 1] ?? -1;
+  }
+
+  pushText(s: string): void {
+    if (s !== "") this.push(Buffer.from(s, "utf8"));
+  }
+}
+
+export function renderMessage(t: MessageTemplate, state: CallState): Buffer {
+  return render(t.parts, state);
+}
+
+export function renderText(t: TextTemplate, state: CallState): string {
+  return render(t.parts, state).toString("utf8");
+}
+
+function render(parts: readonly TemplatePart[], state: CallState): Buffer {
+  const out = new Output();
+  for (const part of parts) {
+    if (Buffer.isBuffer(part)) {
+      if (out.suppress) {
+        out.suppress = false;
+        let skip = 0;
+        // C isspace(): SP, HT, LF, VT, FF, CR.
+        while (skip < part.length && (part[skip] === 0x20 || ((part[skip] ?? 0) >= 0x09 && (part[skip] ?? 0) <= 0x0d)))
+          skip++;
+        out.push(skip === 0 ? part : part.subarray(skip));
+      } else out.push(part);
+      continue;
+    }
+    renderKeyword(part, state, out);
+  }
+  if (out.chunks.length === 1 && out.lenAt < 0 && out.auth === undefined) return out.chunks[0] ?? EMPTY;
+  let msg: Buffer = Buffer.concat(out.chunks, out.length);
+  if (out.lenAt >= 0) msg = patchLength(msg, out);
+  if (out.auth !== undefined) msg = fillAuthentication(msg, out.authAt, out.auth, state);
+  return msg;
+}
+
+/**
+ * SIPp behaviour: `[len]` is the number of bytes after the first CRLFCRLF, `%5u` (`  129`), plus its offset; only the
+ * last `[len]` of a message is filled (earlier ones stay five spaces); without a body it is `    0`.
+ * (SIPp 3.6.1 then also overwrites the 5 bytes after the marker with CRLFCRLF NUL; sipwright writes `    0` only.)
+ */
+function patchLength(msg: Buffer, out: Output): Buffer {
+  const sep = msg.indexOf(BODY_SEPARATOR);
+  const bodyLength = sep < 0 ? 0 : msg.length - sep - 4;
+  const value = bodyLength > 0 && bodyLength < 100000 ? String((bodyLength + out.lenOffset) >>> 0) : "0";
+  const text = value.length >= 5 ? value : " ".repeat(5 - value.length) + value;
+  if (text.length === 5) {
+    msg.write(text, out.lenAt, "latin1");
+    return msg;
+  }
+  if (out.authAt > out.lenAt) out.authAt += text.length - 5;
+  return Buffer.concat([msg.subarray(0, out.lenAt), Buffer.from(text, "latin1"), msg.subarray(out.lenAt + 5)]);
+}
+
+function renderKeyword(node: KeywordNode, state: CallState, out: Output): void {
+  const run = state.run;
+  switch (node.kind) {
+    case "simple":
+      if (node.name === "last_message") out.push(state.lastMessage?.raw ?? EMPTY);
+      else if (node.name === "routes") renderRoutes(state, out);
+      else out.pushText(simpleValue(node.name, node.offset, state));
+      return;
+    case "len":
+      out.lenAt = out.length;
+      out.lenOffset = node.offset;
+      out.push(SPACES5);
+      return;
+    case "field": {
+      let line: number | undefined;
+      if (typeof node.line === "number") line = node.line;
+      else if (node.line !== undefined) line = Number.parseInt(renderText(node.line, state), 10) || 0;
+      out.pushText(state.injection.field(node.index, node.file, line) ?? "");
+      break;
+    }
+    case "file":
+      out.push(readKeywordFile(renderText(node.name, state)));
+      return;
+    case "variable":
+      out.pushText(variableToString(state.variables.get(node.name)));
+      break;
+    case "fill": {
+      const v = state.variables.get(node.variable);
+      const length = v?.type === "double" && v.value > 0 ? Math.trunc(v.value) : 0;
+      out.pushText(node.text.repeat(Math.ceil(length / node.text.length)).slice(0, length));
+      return;
+    }
+    case "last_header":
+      out.pushText(state.lastMessage === undefined ? "" : (lastHeader(state.lastMessage, node.name) ?? ""));
+      break;
+    case "authentication":
+      // SIPp behaviour: filled after the whole message is rendered (auth-int needs the final body).
+      out.authAt = out.length;
+      out.auth = node;
+      out.push(AUTH_PLACEHOLDER);
+      return;
+    case "custom":
+      out.pushText(run.keys.get(node.name) ?? "");
+      return;
+  }
+  // SIPp behaviour: after [last_*], [$var] and [fieldN], if the output ends a line (the keyword rendered nothing at
+  // the start of a line), the white space that follows is eaten, so the line vanishes.
+  if (out.last === LF) out.suppress = true;
+}
+
+function bracketed(ip: string): string {
+  return ip.includes(":") ? `[${ip}]` : ip;
+}
+
+function simpleValue(
+  name: Exclude<SimpleKeyword, "last_message" | "routes">,
+  offset: number,
+  state: CallState,
+): string {
+  const run = state.run;
+  switch (name) {
+    case "service":
+      return run.service;
+    case "remote_ip":
+      return bracketed(run.remoteIp);
+    case "remote_host":
+      return run.remoteHost;
+    case "remote_port":
+      return String(run.remotePort + offset);
+    case "transport":
+      return run.transport;
+    case "local_ip":
+      return bracketed(run.localIp);
+    case "local_ip_type":
+      return run.localIp.includes(":") ? "6" : "4";
+    case "local_port":
+      return String(run.localPort + offset);
+    case "server_ip":
+      return run.localIp;
+    case "media_ip":
+      return bracketed(run.mediaIp);
+    case "media_ip_type":
+      return run.mediaIp.includes(":") ? "6" : "4";
+    case "media_port":
+      return String(run.mediaPort + offset);
+    case "auto_media_port":
+      // SIPp behaviour: media_port + (4 * (call_number - 1)) % 10000.
+      return String(run.mediaPort + ((4 * (state.callNumber - 1)) % 10000) + offset);
+    case "call_number":
+      return String(state.callNumber);
+    case "dynamic_id":
+      return String(run.nextDynamicId());
+    case "call_id":
+      return state.callId;
+    case "cseq":
+      return String(state.cseq + offset);
+    case "pid":
+      return String(run.pid);
+    case "branch":
+      // SIPp behaviour: z9hG4bK-<pid>-<call number>-<message index + offset>.
+      return `z9hG4bK-${run.pid}-${state.callNumber}-${state.msgIndex + offset}`;
+    case "msg_index":
+      return String(state.msgIndex);
+    case "next_url":
+      return state.routeSet === undefined ? "" : routeView(state.routeSet).nextUrl;
+    case "peer_tag_param":
+      return peerTagParam(state.lastMessage);
+    case "last_Request_URI":
+      return lastRequestUri(state.lastMessage);
+    case "last_cseq_number":
+      return String((state.lastMessage?.cseq?.seq ?? 0) + offset);
+    case "clock_tick":
+      return String(run.clockTick());
+    case "users":
+      return String(run.users);
+    case "userid":
+      return String(state.userId ?? 0);
+    case "timestamp":
+      return formatTimestamp(run.startWallMs + run.clockTick());
+    case "date":
+      // RFC 2822 / RFC 1123 date in GMT: "Sat, 21 Nov 2026 05:17:48 GMT".
+      return new Date(run.startWallMs + run.clockTick()).toUTCString();
+    case "sipp_version":
+      return run.sippVersion;
+  }
+}
+
+function renderRoutes(state: CallState, out: Output): void {
+  const route = state.routeSet === undefined ? undefined : routeView(state.routeSet).route;
+  if (route !== undefined) out.pushText(`Route: ${route}`);
+  // SIPp behaviour: without a route set the [routes] line vanishes.
+  else if (out.last === LF) out.suppress = true;
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, "0");
+
+/** SIPp's CStat::formatTime (local time): `YYYY-MM-DD<TAB>HH:MM:SS.uuuuuu<TAB>epoch.uuuuuu`. */
+export function formatTimestamp(epochMs: number): string {
+  const d = new Date(epochMs);
+  const micros = pad(Math.floor((epochMs % 1000) * 1000), 6);
+  const date = `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1, 2)}-${pad(d.getDate(), 2)}`;
+  const time = `${pad(d.getHours(), 2)}:${pad(d.getMinutes(), 2)}:${pad(d.getSeconds(), 2)}.${micros}`;
+  return `${date}\t${time}\t${Math.floor(epochMs / 1000)}.${micros}`;
+}
+
+const fileCache = new Map<string, Buffer>();
+
+/** `[file name=f]`: the file's bytes, read once per path (SIPp reads it on every send). */
+function readKeywordFile(path: string): Buffer {
+  let data = fileCache.get(path);
+  if (data === undefined) {
+    try {
+      data = readFileSync(path);
+    } catch (err) {
+      throw new RenderError(`[file name=${path}]: cannot read the file: ${(err as Error).message}`);
+    }
+    fileCache.set(path, data);
+  }
+  return data;
+}
+
+/**
+ * `[authentication]`: the Authorization (401) or Proxy-Authorization (407) header line for the stored challenge.
+ * Method and digest-uri come from the rendered request line (RFC 3261 22.4: digest-uri is the Request-URI); `-auth_uri`
+ * replaces the uri with `sip:<auth_uri>` as in SIPp. Username and password default to `-au` (else `-s`) and `-ap`.
+ */
+function fillAuthentication(
+  msg: Buffer,
+  at: number,
+  node: Extract<KeywordNode, { kind: "authentication" }>,
+  state: CallState,
+): Buffer {
+  const stored = state.authChallenge;
+  if (stored === undefined) {
+    throw new RenderError('[authentication] without a stored challenge: add auth="true" to the <recv> of the 401/407');
+  }
+  const challenge = parseChallenge(stored.value);
+  if (challenge === undefined)
+    throw new RenderError(`[authentication]: cannot parse ${stored.header}: ${stored.value}`);
+  const eol = msg.indexOf("\r\n");
+  const requestLine = msg.toString("utf8", 0, eol < 0 ? msg.length : eol).split(" ");
+  const method = requestLine[0] ?? "";
+  const authUri = state.run.authUri;
+  const uri = authUri === undefined ? (requestLine[1] ?? "") : /^sips?:/i.test(authUri) ? authUri : `sip:${authUri}`;
+  const sep = msg.indexOf(BODY_SEPARATOR);
+  const value = buildAuthorization({
+    challenge,
+    method,
+    uri,
+    username:
+      node.username === undefined ? (state.run.authUsername ?? state.run.service) : renderText(node.username, state),
+    // SIPp behaviour: the default -ap is "password".
+    password: node.password === undefined ? (state.run.authPassword ?? "password") : renderText(node.password, state),
+    body: sep < 0 ? EMPTY : msg.subarray(sep + 4),
+    ...(cnonceSource === undefined ? {} : { cnonce: cnonceSource() }),
+  });
+  const name = stored.header === "WWW-Authenticate" ? "Authorization" : "Proxy-Authorization";
+  return Buffer.concat([
+    msg.subarray(0, at),
+    Buffer.from(`${name}: ${value}`, "utf8"),
+    msg.subarray(at + AUTH_PLACEHOLDER.length),
+  ]);
+}
