@@ -8,6 +8,7 @@ import { exec } from "node:child_process";
 import { TypedEmitter } from "../shared/typed-emitter.js";
 import { systemClock, type Clock, type TimerHandle } from "../shared/clock.js";
 import { createLogger } from "../shared/logger.js";
+import { SipwrightError } from "../shared/errors.js";
 import type { Scenario } from "../scenario/model.js";
 import type { VariableValue } from "../scenario/runtime.js";
 import type { InjectionFiles } from "../scenario/injection-files.js";
@@ -365,11 +366,22 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     this.#startOutgoing(number, userId, connection);
   }
 
+  #newCall(opts: ConstructorParameters<typeof Call>[0]): Call | undefined {
+    try {
+      return new Call(opts);
+    } catch (error) {
+      // e.g. an -inf USER file with fewer lines than users: the run cannot go on.
+      if (!(error instanceof SipwrightError)) throw error;
+      this.fatal(error.message);
+      return undefined;
+    }
+  }
+
   #startOutgoing(number: number, userId: number | undefined, connection: SipConnection): void {
     const remote = this.env.remote;
     if (remote === undefined) throw new Error("client scenario without a remote host");
     const callId = formatCallId(this.config.callIdFormat, number, this.values.pid, this.values.localIp);
-    const call = new Call({
+    const call = this.#newCall({
       run: this,
       scenario: this.scenario,
       number,
@@ -379,6 +391,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       connection,
       peer: remote,
     });
+    if (call === undefined) return;
     this.#calls.add(call);
     this.stats.callCreated("outgoing");
     this.emit("callStarted", call);
@@ -394,7 +407,15 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     const callId = message.callId;
     const call = callId === "" ? undefined : this.#calls.get(callId);
     if (call !== undefined) {
-      deliverMessage(call, message, connection, from);
+      try {
+        deliverMessage(call, message, connection, from);
+      } catch (error) {
+        // An engine defect must cost one call, not the run: the call fails with the reason, the run goes on.
+        const reason = error instanceof Error ? error.message : String(error);
+        log.error(`internal error in call ${call.callNumber}: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
+        this.stats.fatalError();
+        call.fail("scenario_error", `internal error: ${reason}`);
+      }
       return;
     }
     const now = this.clock.now();
@@ -426,7 +447,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
 
   #startIncoming(scenario: Scenario, message: SipMessage, from: Peer, connection: SipConnection): void {
     const number = ++this.#created;
-    const call = new Call({
+    const call = this.#newCall({
       run: this,
       scenario,
       number,
@@ -436,6 +457,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       connection,
       peer: from,
     });
+    if (call === undefined) return;
     this.#calls.add(call);
     this.stats.callCreated("incoming");
     this.emit("callStarted", call);

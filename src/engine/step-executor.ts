@@ -8,7 +8,7 @@
  */
 import type { PauseDuration, PauseStep, RecvStep, SendStep, Step, TimewaitStep } from "../scenario/model.js";
 import { sampleDistribution } from "../scenario/distribution.js";
-import { renderMessage } from "../scenario/render-message.js";
+import { RenderError, renderMessage } from "../scenario/render-message.js";
 import { isVariableSet, variableToNumber } from "../scenario/variables.js";
 import { parseSipMessage } from "../sip/parse-sip-message.js";
 import { Retransmitter } from "../sip/retransmission.js";
@@ -120,33 +120,48 @@ function firstLineMethod(data: Buffer): { request: boolean; method: string } {
   return token.startsWith("SIP/") ? { request: false, method: "" } : { request: true, method: token };
 }
 
+interface RenderedSend {
+  readonly data: Buffer;
+  readonly request: boolean;
+  readonly method: string;
+}
+
+/** SIPp behaviour: [cseq] is incremented for every request sent except ACK and CANCEL. */
+function countsCseq(method: string): boolean {
+  return method !== "ACK" && method !== "CANCEL";
+}
+
+function renderSend(call: Call, step: SendStep): RenderedSend {
+  const sends = step.sends;
+  if (sends.kind === "request") {
+    if (countsCseq(sends.method)) call.cseq++;
+    return { data: renderMessage(step.template, call), request: true, method: sends.method };
+  }
+  if (sends.kind === "response") return { data: renderMessage(step.template, call), request: false, method: "" };
+  // The first line starts with a keyword: render, look, and render again if [cseq] should not have moved.
+  call.cseq++;
+  let data = renderMessage(step.template, call);
+  const { request, method } = firstLineMethod(data);
+  if (!request || !countsCseq(method)) {
+    call.cseq--;
+    data = renderMessage(step.template, call);
+  }
+  return { data, request, method };
+}
+
 function executeSend(call: Call, step: SendStep): boolean {
   const ctx = call.ctx;
   call.msgIndex = step.index;
-  const sends = step.sends;
-  // SIPp behaviour: [cseq] is incremented for every request sent except ACK and CANCEL.
-  const countsCseq = (method: string): boolean => method !== "ACK" && method !== "CANCEL";
-  let data: Buffer;
-  let method: string;
-  let request: boolean;
-  if (sends.kind === "request") {
-    request = true;
-    method = sends.method;
-    if (countsCseq(method)) call.cseq++;
-    data = renderMessage(step.template, call);
-  } else if (sends.kind === "response") {
-    request = false;
-    method = "";
-    data = renderMessage(step.template, call);
-  } else {
-    call.cseq++;
-    data = renderMessage(step.template, call);
-    ({ request, method } = firstLineMethod(data));
-    if (!request || !countsCseq(method)) {
-      call.cseq--;
-      data = renderMessage(step.template, call);
-    }
+  let rendered: RenderedSend;
+  try {
+    rendered = renderSend(call, step);
+  } catch (error) {
+    // A message that cannot be built (no stored challenge for [authentication], unreadable [file]) fails the call.
+    if (!(error instanceof RenderError)) throw error;
+    call.fail("scenario_error", error.message, step.index);
+    return false;
   }
+  const { data, request, method } = rendered;
 
   if (request) {
     if (step.startTxn !== undefined) {
@@ -395,12 +410,18 @@ function handleUnexpected(call: Call, message: SipMessage, connection: SipConnec
 export function abortCall(call: Call): void {
   if (call.ended || call.direction !== "outgoing") return;
   const ctx = call.ctx;
-  let data: Buffer | undefined;
-  if (call.invite === "provisional") {
-    data = renderMessage(ctx.defaults.cancel, call);
-  } else if (call.invite === "established") {
-    call.cseq++;
-    data = renderMessage(ctx.defaults.bye, call);
+  const template =
+    call.invite === "provisional" ? ctx.defaults.cancel : call.invite === "established" ? ctx.defaults.bye : undefined;
+  if (template === undefined) return;
+  if (template === ctx.defaults.bye) call.cseq++;
+  let data: Buffer;
+  try {
+    data = renderMessage(template, call);
+  } catch (error) {
+    // The call is failing already; a default message that cannot be built is reported with it.
+    if (!(error instanceof RenderError)) throw error;
+    ctx.warning(`call ${call.callNumber}: cannot build the abort message: ${error.message}`);
+    return;
   }
-  if (data !== undefined) ctx.transmit(call, data, call.connection, call.peer);
+  ctx.transmit(call, data, call.connection, call.peer);
 }
