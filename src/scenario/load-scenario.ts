@@ -11,7 +11,7 @@ import type { LoadedStep, StepLoadState, StepTag } from "./load-step.js";
 import { DEFAULT_CALL_LENGTH_REPARTITION, DEFAULT_RESPONSE_TIME_REPARTITION } from "./model.js";
 import type { NopStep, Repartition, Scenario, Step } from "./model.js";
 import type { MessageTemplate } from "./template.js";
-import { decodeXmlBytes, parseXmlDocument } from "./xml-document.js";
+import { declaredEncoding, decodeXmlBytes, parseXmlDocument } from "./xml-document.js";
 import type { XmlElement } from "./xml-document.js";
 
 const TOP_LEVEL = [
@@ -57,22 +57,14 @@ export function checkScenario(text: string, source: string): ScenarioProblem[] {
 function buildScenario(text: string, source: string): { scenario: Scenario | undefined; problems: ScenarioProblem[] } {
   const doc = parseXmlDocument(text, source);
   if ("problems" in doc) return { scenario: undefined, problems: doc.problems };
-  const loader = new ScenarioLoader(source);
+  const loader = new ScenarioLoader(source, declaredEncoding(text));
   const scenario = loader.load(doc.root);
   const problems = [...loader.state.problems].sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   return { scenario, problems };
 }
 
 class ScenarioLoader {
-  readonly state: StepLoadState = {
-    problems: [],
-    rtdNames: [],
-    counterNames: [],
-    rtdStarted: new Map(),
-    rtdStopped: new Set(),
-    txns: [],
-    hideDefault: false,
-  };
+  readonly state: StepLoadState;
   private readonly steps: LoadedStep[] = [];
   private readonly initSteps: LoadedStep[] = [];
   private readonly labels = new Map<string, number>();
@@ -86,7 +78,21 @@ class ScenarioLoader {
   /** SIPp behaviour (checkOptionalRecv): an optional recv must be followed by a mandatory one before a send. */
   private lastRecvOptional = false;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    encoding: "utf8" | "latin1",
+  ) {
+    this.state = {
+      problems: [],
+      rtdNames: [],
+      counterNames: [],
+      rtdStarted: new Map(),
+      rtdStopped: new Set(),
+      txns: [],
+      hideDefault: false,
+      encoding,
+    };
+  }
 
   private problem(loc: SourceLocation, message: string): void {
     this.state.problems.push({ loc, message });

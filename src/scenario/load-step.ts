@@ -76,6 +76,8 @@ export interface StepLoadState {
   readonly txns: TxnUse[];
   /** SIPp behaviour: `hiderest` changes the default of `hide` for the following elements. */
   hideDefault: boolean;
+  /** The file's declared encoding: message literals go out as the file's own bytes. */
+  readonly encoding: "utf8" | "latin1";
 }
 
 export interface LoadedStep {
@@ -92,7 +94,7 @@ export function loadMessageTemplate(el: XmlElement, state: StepLoadState): Messa
     state.problems.push({ loc: el.loc, message: `<${el.tag}> needs the message in a CDATA section` });
     return undefined;
   }
-  const { template, problems } = compileMessageTemplate(cdata.text);
+  const { template, problems } = compileMessageTemplate(cdata.text, state.encoding);
   for (const p of problems) state.problems.push({ loc: cdataLocation(cdata, p.offset), message: p.message });
   return template;
 }

@@ -31,11 +31,14 @@ export interface TemplateProblem {
 const KEYWORD_SIZE = 256;
 
 /** SIPp CDATA normalisation + keyword compilation. Offsets are into `raw` exactly as given (before normalisation). */
-export function compileMessageTemplate(raw: string): { template: MessageTemplate; problems: TemplateProblem[] } {
+export function compileMessageTemplate(
+  raw: string,
+  encoding: "utf8" | "latin1" = "utf8",
+): { template: MessageTemplate; problems: TemplateProblem[] } {
   const problems: TemplateProblem[] = [];
   const clean = cleanCdata(raw);
   if (clean.empty) problems.push({ offset: 0, length: raw.length, message: "empty message in CDATA" });
-  const parts = compileParts(clean.text, clean.map, problems);
+  const parts = compileParts(clean.text, clean.map, problems, encoding);
   return { template: { kind: "message", parts }, problems };
 }
 
@@ -177,12 +180,17 @@ const HEX = /^[0-9A-Fa-f]$/;
  * SIPp behaviour (message.cpp SendingMessage): LF becomes CRLF; `\xNN` becomes the raw byte NN (one or two hex
  * digits; the character after `\x` is always consumed); `[...]` is a keyword.
  */
-function compileParts(text: string, map: readonly number[], problems: TemplateProblem[]): TemplatePart[] {
+function compileParts(
+  text: string,
+  map: readonly number[],
+  problems: TemplateProblem[],
+  encoding: "utf8" | "latin1" = "utf8",
+): TemplatePart[] {
   const parts: TemplatePart[] = [];
   const pending: Buffer[] = [];
   let run = "";
   const flushRun = (): void => {
-    if (run !== "") pending.push(Buffer.from(run, "utf8"));
+    if (run !== "") pending.push(Buffer.from(run, encoding));
     run = "";
   };
   const flushLiteral = (): void => {

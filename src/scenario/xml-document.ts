@@ -60,9 +60,17 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
     return Buffer.from(bytes.subarray(3)).toString("utf8");
   }
   const head = Buffer.from(bytes.subarray(0, 200)).toString("latin1");
-  const declaration = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  return Buffer.from(bytes).toString(declaredEncoding(head));
+}
+
+/**
+ * The encoding a scenario's XML declaration names: "utf8" for UTF-8, "latin1" otherwise (SIPp's usual
+ * ISO-8859-1). Message literals are turned back into bytes with it, so a scenario's bytes go out unchanged.
+ */
+export function declaredEncoding(text: string): "utf8" | "latin1" {
+  const declaration = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']/i.exec(text.slice(0, 200));
   const encoding = declaration?.[1]?.toLowerCase();
-  return Buffer.from(bytes).toString(encoding === "utf-8" || encoding === "utf8" ? "utf8" : "latin1");
+  return encoding === "utf-8" || encoding === "utf8" ? "utf8" : "latin1";
 }
 
 /** Maps offsets of a text to 1-based line/column. */
