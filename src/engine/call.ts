@@ -74,7 +74,7 @@ export class Call implements CallState, ActionHost {
   readonly variables: VariableStore;
   readonly injection: InjectionAccess;
   readonly startedAt: number;
-  readonly logger: Logger;
+  #logger: Logger | undefined;
 
   connection: SipConnection;
   peer: Peer;
@@ -122,7 +122,6 @@ export class Call implements CallState, ActionHost {
     this.peer = opts.peer;
     this.cseq = opts.run.config.baseCseq - 1;
     this.startedAt = opts.run.clock.now();
-    this.logger = log.child(`[call:${opts.number} ${opts.callId}]`);
     this.variables = new VariableTable({
       globals: opts.run.globals,
       user: opts.run.userVariables(opts.userId),
@@ -132,6 +131,12 @@ export class Call implements CallState, ActionHost {
     this.injection = opts.run.injection?.cursorForCall(opts.number, opts.userId) ?? NO_INJECTION;
     // SIPp behaviour: every response-time timer starts when the call is created; start_rtd restarts one.
     for (const name of opts.scenario.rtdNames) this.rtdStarts.set(name, this.startedAt);
+  }
+
+  /** The call's diagnostics logger (created on first use: most calls never log). */
+  get logger(): Logger {
+    this.#logger ??= log.child(`[call:${this.callNumber} ${this.callId}]`);
+    return this.#logger;
   }
 
   get phase(): CallPhase {
