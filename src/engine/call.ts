@@ -20,7 +20,7 @@ import type {
 import { VariableTable } from "../scenario/variables.js";
 import type { SipMessage } from "../sip/message.js";
 import type { Peer, SipConnection } from "../sip/transport.js";
-import type { Retransmitter } from "../sip/retransmission.js";
+import type { RetransmitPolicy, Retransmitter } from "../sip/retransmission.js";
 import type { Scenario } from "../scenario/model.js";
 import type { RunContext } from "./run-context.js";
 
@@ -95,8 +95,12 @@ export class Call implements CallState, ActionHost {
 
   /** Raw bytes of the last processed incoming message, for SIPp's UDP retransmission detection. */
   lastReceivedRaw: Buffer | undefined;
+  /** The step that processed it (its duplicates are counted there). */
+  lastReceivedStep = -1;
   /** The first message we sent after that one: re-sent when the same message arrives again. */
   replyToLastReceived: Buffer | undefined;
+  /** The send step of `replyToLastReceived` (its re-sends are counted there). */
+  replyStep = -1;
   /** The last message we sent (for abort messages and retransmission). */
   lastSent: Buffer | undefined;
   /** The last ACK we sent: re-sent when a late retransmission of the INVITE's final response arrives. */
@@ -106,6 +110,8 @@ export class Call implements CallState, ActionHost {
   retransmitter: Retransmitter | undefined;
   /** Step index whose send is being retransmitted. */
   retransmitStep = -1;
+  /** What the running retransmitter was built from, to re-arm it at T2 (non-INVITE provisional response). */
+  retransmitSource: { data: Buffer; policy: RetransmitPolicy; onExhausted: () => void } | undefined;
 
   #phase: CallPhase = "running";
   #outcome: CallOutcome | undefined;
@@ -168,6 +174,7 @@ export class Call implements CallState, ActionHost {
     this.retransmitter?.stop();
     this.retransmitter = undefined;
     this.retransmitStep = -1;
+    this.retransmitSource = undefined;
   }
 
   /** Ends the call once; idempotent. Cancels every timer and tells the run. */

@@ -11,12 +11,12 @@ import { sampleDistribution } from "../scenario/distribution.js";
 import { RenderError, renderMessage } from "../scenario/render-message.js";
 import { isVariableSet, variableToNumber } from "../scenario/variables.js";
 import { parseSipMessage } from "../sip/parse-sip-message.js";
-import { Retransmitter } from "../sip/retransmission.js";
 import type { SipMessage } from "../sip/message.js";
 import type { Peer, SipConnection } from "../sip/transport.js";
 import { buildResponse } from "../sip/build-response.js";
 import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
+import { handlePeerRetransmission, retransmissionOnMatch, startRetransmission } from "./step-retransmission.js";
 
 /** Guards against a scenario that loops through nops/sends forever without waiting. */
 const MAX_STEPS_WITHOUT_WAITING = 100_000;
@@ -186,37 +186,22 @@ function executeSend(call: Call, step: SendStep): boolean {
   }
   ctx.stats.messageSent(step.index);
   call.lastSent = data;
-  if (call.lastReceivedRaw !== undefined && call.replyToLastReceived === undefined) call.replyToLastReceived = data;
-
-  call.stopRetransmission();
-  const config = ctx.config;
-  if (step.retrans !== undefined && !ctx.reliable && !config.noRetrans) {
-    const invite = method === "INVITE";
-    const maxRetrans = config.maxRetrans ?? (invite ? config.maxInviteRetrans : config.maxNonInviteRetrans);
-    const retransmitter = new Retransmitter({
-      clock: ctx.clock,
-      policy: { t1: step.retrans, t2: config.t2Ms, invite, maxRetrans },
-      resend: () => {
-        ctx.stats.messageRetransmitted(step.index);
-        ctx.transmit(call, data, call.connection, call.peer);
-      },
-      onExhausted: () => onRetransmissionsExhausted(call, step),
-    });
-    call.retransmitter = retransmitter;
-    call.retransmitStep = step.index;
-    retransmitter.start();
+  if (call.lastReceivedRaw !== undefined && call.replyToLastReceived === undefined) {
+    call.replyToLastReceived = data;
+    call.replyStep = step.index;
   }
+  startRetransmission(call, step, data, method === "INVITE", () => onRetransmissionsExhausted(call, step));
   return true;
 }
 
 function onRetransmissionsExhausted(call: Call, sent: SendStep): void {
   if (call.ended) return;
   call.retransmitter = undefined;
-  const current = call.scenario.steps[call.msgIndex];
   call.ctx.stats.messageTimeout(sent.index);
-  // SIPp behaviour: `ontimeout` also applies when UDP retransmissions of the preceding send are exhausted.
-  if (current?.ontimeout !== undefined) {
-    jumpAfterTimeout(call, current.ontimeout);
+  // SIPp behaviour: when the retransmissions run out, the call goes to the `ontimeout` of the retransmitted send
+  // (`messages[last_send_index]->on_timeout`), not of the recv it is waiting in.
+  if (sent.ontimeout !== undefined) {
+    jumpAfterTimeout(call, sent.ontimeout);
     return;
   }
   call.fail("max_udp_retrans", `no answer after ${sent.retrans ?? 0} ms T1 retransmissions`, sent.index);
@@ -291,15 +276,7 @@ function startPause(call: Call, step: PauseStep | TimewaitStep): boolean {
 export function deliverMessage(call: Call, message: SipMessage, connection: SipConnection, from: Peer): void {
   if (call.ended) return;
   const ctx = call.ctx;
-  // SIPp behaviour: over UDP, a message identical to the last processed one is a retransmission: re-send what we
-  // sent after it, if anything, and do not process it again.
-  if (!ctx.reliable && call.lastReceivedRaw?.equals(message.raw)) {
-    if (call.replyToLastReceived !== undefined) {
-      ctx.stats.messageRetransmitted(call.msgIndex);
-      ctx.transmit(call, call.replyToLastReceived, call.connection, call.peer);
-    }
-    return;
-  }
+  if (handlePeerRetransmission(call, message)) return;
   const match = findMatchingStep(call.scenario, call.msgIndex, message, call);
   switch (match.kind) {
     case "stale":
@@ -317,9 +294,10 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   const step = call.scenario.steps[match.index] as RecvStep;
   const previousIndex = call.msgIndex;
   call.clearTimer();
-  call.stopRetransmission();
+  retransmissionOnMatch(call, step.index, message);
   call.pausedUntil = 0;
   call.lastReceivedRaw = message.raw;
+  call.lastReceivedStep = step.index;
   call.replyToLastReceived = undefined;
   call.lastMessage = message;
   ctx.stats.messageReceived(step.index);
@@ -387,6 +365,7 @@ function handleUnexpected(call: Call, message: SipMessage, connection: SipConnec
     call.variables.set("_unexp.pausedaddr", { type: "double", value: call.pausedUntil });
     call.lastMessage = message;
     call.lastReceivedRaw = message.raw;
+    call.lastReceivedStep = call.msgIndex;
     call.replyToLastReceived = undefined;
     call.clearTimer();
     call.stopRetransmission();
