@@ -63,8 +63,11 @@ export async function loadScenarioFor(config: Pick<RunConfig, "scenarioFile" | "
   return { scenario: await loadBuiltinScenario(name), label: name };
 }
 
-/** Keywords that are neither built-in nor given with -key are rejected before any call (SIPp does the same). */
-function checkCustomKeys(scenario: Scenario, keys: ReadonlyMap<string, string>): void {
+/**
+ * SIPp behaviour: a keyword that is neither built-in nor given with -key is a load error ("Unsupported keyword").
+ * Each problem points at the <send> that uses the keyword.
+ */
+export function customKeyProblems(scenario: Scenario, keys: ReadonlyMap<string, string>): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   for (const step of scenario.steps) {
     if (step.kind !== "send") continue;
@@ -77,6 +80,12 @@ function checkCustomKeys(scenario: Scenario, keys: ReadonlyMap<string, string>):
       }
     }
   }
+  return problems;
+}
+
+/** Unknown keywords are rejected before any call (SIPp does the same). */
+function checkCustomKeys(scenario: Scenario, keys: ReadonlyMap<string, string>): void {
+  const problems = customKeyProblems(scenario, keys);
   if (problems.length > 0) throw new ScenarioError(problems);
 }
 
@@ -96,6 +105,10 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     config.oocScenarioFile !== undefined || config.oocScenarioName !== undefined
       ? (await loadScenarioFor({ scenarioFile: config.oocScenarioFile, scenarioName: config.oocScenarioName })).scenario
       : undefined;
+  if (ooc !== undefined && !scenario.isClient) {
+    // SIPp behaviour: "SIPp cannot use out-of-call scenarios when running in server mode".
+    throw new ConfigError("out-of-call scenarios (-oocsf/-oocsn) need a client scenario; this one starts with a recv");
+  }
   if (scenario.isClient && config.remoteHost === undefined && config.remoteSendAddress === undefined) {
     throw new ConfigError(`scenario "${scenario.name}" starts with a send: give the remote host (host[:port])`);
   }
