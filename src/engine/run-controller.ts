@@ -412,7 +412,9 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       } catch (error) {
         // An engine defect must cost one call, not the run: the call fails with the reason, the run goes on.
         const reason = error instanceof Error ? error.message : String(error);
-        log.error(`internal error in call ${call.callNumber}: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
+        log.error(
+          `internal error in call ${call.callNumber}: ${error instanceof Error ? (error.stack ?? reason) : reason}`,
+        );
         this.stats.fatalError();
         call.fail("scenario_error", `internal error: ${reason}`);
       }

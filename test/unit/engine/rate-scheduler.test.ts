@@ -4,7 +4,10 @@ import { RateScheduler } from "../../../src/engine/rate-scheduler.js";
 
 describe("RateScheduler", () => {
   it("owes the first call at once, then rate calls per period", () => {
-    const r = new RateScheduler({ rate: 10, periodMs: 1000, increase: undefined, intervalMs: undefined, max: undefined }, 0);
+    const r = new RateScheduler(
+      { rate: 10, periodMs: 1000, increase: undefined, intervalMs: undefined, max: undefined },
+      0,
+    );
     assert.equal(r.due(0), 1);
     r.consume(1);
     assert.equal(r.due(99), 0);
@@ -14,7 +17,10 @@ describe("RateScheduler", () => {
   });
 
   it("keeps owing calls that could not be opened (SIPp's calls_to_open)", () => {
-    const r = new RateScheduler({ rate: 100, periodMs: 1000, increase: undefined, intervalMs: undefined, max: undefined }, 0);
+    const r = new RateScheduler(
+      { rate: 100, periodMs: 1000, increase: undefined, intervalMs: undefined, max: undefined },
+      0,
+    );
     r.consume(r.due(0));
     assert.equal(r.due(500), 50);
     assert.equal(r.due(1000), 100);
@@ -35,7 +41,10 @@ describe("RateScheduler", () => {
   });
 
   it("reports the wait until the next whole call", () => {
-    const r = new RateScheduler({ rate: 4, periodMs: 1000, increase: undefined, intervalMs: undefined, max: undefined }, 0);
+    const r = new RateScheduler(
+      { rate: 4, periodMs: 1000, increase: undefined, intervalMs: undefined, max: undefined },
+      0,
+    );
     r.consume(r.due(0));
     assert.equal(Math.round(r.msUntilNext()), 250);
   });
