@@ -10,7 +10,6 @@ import { systemClock, type Clock } from "../shared/clock.js";
 import type { Scenario } from "../scenario/model.js";
 import { loadScenarioFile } from "../scenario/load-scenario.js";
 import { isBuiltinScenario, loadBuiltinScenario } from "../scenario/builtin-scenarios.js";
-import { customKeysUsed } from "../scenario/template.js";
 import { InjectionFiles } from "../scenario/injection-files.js";
 import { buildSummary, writeSummary } from "../records/summary.js";
 import type { RunConfig } from "./run-config.js";
@@ -65,22 +64,15 @@ export async function loadScenarioFor(config: Pick<RunConfig, "scenarioFile" | "
 
 /**
  * SIPp behaviour: a keyword that is neither built-in nor given with -key is a load error ("Unsupported keyword").
- * Each problem points at the <send> that uses the keyword.
+ * Each problem points at the keyword itself (messages, DefaultMessages and action attributes alike).
  */
 export function customKeyProblems(scenario: Scenario, keys: ReadonlyMap<string, string>): ScenarioProblem[] {
-  const problems: ScenarioProblem[] = [];
-  for (const step of scenario.steps) {
-    if (step.kind !== "send") continue;
-    for (const key of customKeysUsed(step.template)) {
-      if (!keys.has(key)) {
-        problems.push({
-          loc: step.loc,
-          message: `unknown keyword [${key}] (not a built-in keyword, and no -key ${key})`,
-        });
-      }
-    }
-  }
-  return problems;
+  return scenario.customKeys
+    .filter((use) => !keys.has(use.name))
+    .map((use) => ({
+      loc: use.loc,
+      message: `unknown keyword [${use.name}] (not a built-in keyword, and no -key ${use.name})`,
+    }));
 }
 
 /** Unknown keywords are rejected before any call (SIPp does the same). */

@@ -2,7 +2,7 @@
  * `<action>` inside a step: every child element is built by createAction (the actions' own module); keyword-bearing
  * attribute values are compiled here so that their problems point into the attribute value.
  */
-import type { ScenarioProblem } from "../shared/errors.js";
+import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
 import type { Action } from "./actions/action.js";
 import { createAction } from "./actions/create-action.js";
 import { AttributeReader } from "./load-attributes.js";
@@ -12,7 +12,11 @@ import { advance } from "./xml-document.js";
 import type { XmlElement } from "./xml-document.js";
 
 /** Every element inside `<action>` goes through createAction; anything else inside a step is a problem. */
-export function loadActions(el: XmlElement, problems: ScenarioProblem[]): Action[] {
+export function loadActions(
+  el: XmlElement,
+  problems: ScenarioProblem[],
+  customKeys: { name: string; loc: SourceLocation }[],
+): Action[] {
   const actions: Action[] = [];
   let seen = false;
   for (const child of el.children) {
@@ -26,7 +30,7 @@ export function loadActions(el: XmlElement, problems: ScenarioProblem[]): Action
     for (const item of child.children) {
       const action = createAction(item.tag, item.attrs, {
         loc: item.loc,
-        compileText: (raw) => compileAttributeText(item, raw, problems),
+        compileText: (raw) => compileAttributeText(item, raw, problems, customKeys),
         problem: (message) => problems.push({ loc: item.loc, message }),
       });
       if (action !== undefined) actions.push(action);
@@ -35,12 +39,18 @@ export function loadActions(el: XmlElement, problems: ScenarioProblem[]): Action
   return actions;
 }
 
-function compileAttributeText(item: XmlElement, raw: string, problems: ScenarioProblem[]): TextTemplate {
-  const { template, problems: found } = compileTextTemplate(raw);
+function compileAttributeText(
+  item: XmlElement,
+  raw: string,
+  problems: ScenarioProblem[],
+  customKeys: { name: string; loc: SourceLocation }[],
+): TextTemplate {
+  const { template, problems: found, customKeys: keys } = compileTextTemplate(raw);
   const attr = Object.keys(item.attrs).find((name) => item.attrs[name] === raw);
   const start = attr === undefined ? undefined : item.attrValueLocs[attr];
-  for (const p of found) {
-    problems.push({ loc: start === undefined ? item.loc : advance(start, raw.slice(0, p.offset)), message: p.message });
-  }
+  const at = (offset: number): SourceLocation =>
+    start === undefined ? item.loc : advance(start, raw.slice(0, offset));
+  for (const p of found) problems.push({ loc: at(p.offset), message: p.message });
+  for (const k of keys) customKeys.push({ name: k.name, loc: at(k.offset) });
   return template;
 }

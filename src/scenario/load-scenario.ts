@@ -91,6 +91,7 @@ class ScenarioLoader {
       txns: [],
       hideDefault: false,
       encoding,
+      customKeys: [],
     };
   }
 
@@ -131,6 +132,7 @@ class ScenarioLoader {
       defaultMessages: this.defaultMessages,
       rtdNames: this.state.rtdNames,
       counterNames: this.state.counterNames,
+      customKeys: this.state.customKeys,
       webrtc: r.bool("webrtc", false),
     };
   }

@@ -78,6 +78,8 @@ export interface StepLoadState {
   hideDefault: boolean;
   /** The file's declared encoding: message literals go out as the file's own bytes. */
   readonly encoding: "utf8" | "latin1";
+  /** Custom keywords found so far, located. */
+  readonly customKeys: { name: string; loc: SourceLocation }[];
 }
 
 export interface LoadedStep {
@@ -94,8 +96,9 @@ export function loadMessageTemplate(el: XmlElement, state: StepLoadState): Messa
     state.problems.push({ loc: el.loc, message: `<${el.tag}> needs the message in a CDATA section` });
     return undefined;
   }
-  const { template, problems } = compileMessageTemplate(cdata.text, state.encoding);
+  const { template, problems, customKeys } = compileMessageTemplate(cdata.text, state.encoding);
   for (const p of problems) state.problems.push({ loc: cdataLocation(cdata, p.offset), message: p.message });
+  for (const k of customKeys) state.customKeys.push({ name: k.name, loc: cdataLocation(cdata, k.offset) });
   return template;
 }
 
@@ -288,7 +291,7 @@ function readCommon(r: AttributeReader, index: number, state: StepLoadState, tim
     crlf: r.has("crlf"),
     hide: r.bool("hide", state.hideDefault),
     lost,
-    actions: loadActions(r.element, state.problems),
+    actions: loadActions(r.element, state.problems, state.customKeys),
   };
 }
 

@@ -127,6 +127,8 @@ export interface Scenario {
   readonly rtdNames: readonly string[];
   /** Every counter name used, in first-use order. */
   readonly counterNames: readonly string[];
+  /** Every `[name]` keyword that is not built in, with its exact location: the run checks them against -key. */
+  readonly customKeys: readonly { readonly name: string; readonly loc: SourceLocation }[];
   /** `<scenario webrtc="true">` (later issue; parsed and kept). */
   readonly webrtc: boolean;
 }

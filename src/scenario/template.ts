@@ -34,21 +34,27 @@ const KEYWORD_SIZE = 256;
 export function compileMessageTemplate(
   raw: string,
   encoding: "utf8" | "latin1" = "utf8",
-): { template: MessageTemplate; problems: TemplateProblem[] } {
+): { template: MessageTemplate; problems: TemplateProblem[]; customKeys: CustomKeyUse[] } {
   const problems: TemplateProblem[] = [];
+  const customKeys: CustomKeyUse[] = [];
   const clean = cleanCdata(raw);
   if (clean.empty) problems.push({ offset: 0, length: raw.length, message: "empty message in CDATA" });
-  const parts = compileParts(clean.text, clean.map, problems, encoding);
-  return { template: { kind: "message", parts }, problems };
+  const parts = compileParts(clean.text, clean.map, problems, encoding, customKeys);
+  return { template: { kind: "message", parts }, problems, customKeys };
 }
 
 /** Keyword compilation for attribute values (assignstr value, log message, ...): no CDATA normalisation. */
-export function compileTextTemplate(raw: string): { template: TextTemplate; problems: TemplateProblem[] } {
+export function compileTextTemplate(raw: string): {
+  template: TextTemplate;
+  problems: TemplateProblem[];
+  customKeys: CustomKeyUse[];
+} {
   const problems: TemplateProblem[] = [];
+  const customKeys: CustomKeyUse[] = [];
   const map: number[] = [];
   for (let i = 0; i <= raw.length; i++) map.push(i);
-  const parts = compileParts(raw, map, problems);
-  return { template: { kind: "text", parts }, problems };
+  const parts = compileParts(raw, map, problems, "utf8", customKeys);
+  return { template: { kind: "text", parts }, problems, customKeys };
 }
 
 /** What the first line says when literal: request method, response status, or unknown. */
@@ -68,6 +74,12 @@ export function describeSends(t: MessageTemplate): SendStep["sends"] {
     return status >= 100 && status < 700 ? { kind: "response", status } : { kind: "unknown" };
   }
   return { kind: "request", method: word };
+}
+
+/** A `[name]` keyword that must come from `-key name value`, and where it starts in the raw text. */
+export interface CustomKeyUse {
+  readonly name: string;
+  readonly offset: number;
 }
 
 /** Names of `[name]` keywords that are neither built-in nor malformed: they must be given with `-key name value`. */
@@ -184,7 +196,8 @@ function compileParts(
   text: string,
   map: readonly number[],
   problems: TemplateProblem[],
-  encoding: "utf8" | "latin1" = "utf8",
+  encoding: "utf8" | "latin1",
+  customKeys: CustomKeyUse[],
 ): TemplatePart[] {
   const parts: TemplatePart[] = [];
   const pending: Buffer[] = [];
@@ -253,6 +266,7 @@ function compileParts(
     const parsed = parseKeyword(keyword, (nested) => {
       const sub = compileTextTemplate(nested);
       for (const p of sub.problems) problems.push({ ...p, offset: rawAt(open), length: rawAt(i) - rawAt(open) });
+      for (const k of sub.customKeys) customKeys.push({ name: k.name, offset: rawAt(open) });
       return sub.template;
     });
     if ("error" in parsed) {
@@ -264,6 +278,7 @@ function compileParts(
       if (authSeen) problem(open, i, "only one [authentication] keyword per message is supported");
       authSeen = true;
     }
+    if (parsed.node.kind === "custom") customKeys.push({ name: parsed.node.name, offset: rawAt(open) });
     flushLiteral();
     parts.push(parsed.node);
   }

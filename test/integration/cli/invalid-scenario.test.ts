@@ -49,8 +49,8 @@ const BAD: readonly BadScenario[] = [
     column: 24,
     message: /'nowhere' is not defined/,
   },
-  // The <send> element that uses the keyword (keyword nodes carry no position of their own).
-  { what: "an unknown keyword", file: "unknown-keyword.xml", line: 3, column: 3, message: /\[no_such_keyword\]/ },
+  // The `[` of the keyword itself.
+  { what: "an unknown keyword", file: "unknown-keyword.xml", line: 7, column: 16, message: /\[no_such_keyword\]/ },
   // The `[` of the keyword itself.
   { what: "a malformed keyword", file: "malformed-keyword.xml", line: 7, column: 13, message: /\[cseq\+x\]/ },
 ];
