@@ -2,7 +2,7 @@
 export const HELP_TEXT = `Usage:
 
   sipwright [run] [remote_host[:remote_port]] [options]
-  sipwright validate FILE...
+  sipwright validate [-key NAME VALUE]... FILE...
   sipwright demo [--out DIR] [--calls N]
   sipwright -h | --help
   sipwright -v | --version

@@ -45,7 +45,7 @@ export function reportError(error: unknown): number {
   return EXIT_FATAL;
 }
 
-async function validate(files: readonly string[]): Promise<number> {
+async function validate(files: readonly string[], keys: ReadonlyMap<string, string>): Promise<number> {
   let problems = 0;
   for (const file of files) {
     let text: string;
@@ -57,9 +57,8 @@ async function validate(files: readonly string[]): Promise<number> {
       continue;
     }
     const found = checkScenario(text, file);
-    // `run` also rejects keywords that are neither built-in nor given with -key; validate has no -key, so it
-    // reports every custom keyword the way a run without -key would.
-    if (found.length === 0) found.push(...customKeyProblems(loadScenarioText(text, file), new Map()));
+    // `run` also rejects keywords that are neither built-in nor given with -key: validate takes the same -key.
+    if (found.length === 0) found.push(...customKeyProblems(loadScenarioText(text, file), keys));
     for (const p of found) process.stdout.write(`${formatLocation(p.loc)}: error: ${p.message}\n`);
     if (found.length === 0) process.stdout.write(`${file}: ok\n`);
     problems += found.length;
@@ -114,7 +113,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${SIPWRIGHT_VERSION}\n`);
         return 0;
       case "validate":
-        return await validate(command.files);
+        return await validate(command.files, command.keys);
       case "demo":
         return await runDemo({ outDir: command.outDir, calls: command.calls });
       case "run":

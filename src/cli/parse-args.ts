@@ -10,7 +10,7 @@ import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-co
 
 export type Command =
   | { kind: "run"; config: RunConfig }
-  | { kind: "validate"; files: string[] }
+  | { kind: "validate"; files: string[]; keys: Map<string, string> }
   | { kind: "demo"; outDir: string | undefined; calls: number }
   | { kind: "help" }
   | { kind: "version" };
@@ -380,9 +380,7 @@ export function parseArgs(argv: readonly string[], env: ParseEnv): Command {
     case "--version":
       return { kind: "version" };
     case "validate":
-      if (rest.length === 0) throw new ConfigError("validate needs at least one scenario FILE");
-      if (rest.some((f) => f === "-h" || f === "--help")) return { kind: "help" };
-      return { kind: "validate", files: rest.map((f) => (isAbsolute(f) ? f : resolve(env.cwd, f))) };
+      return parseValidate(rest, env);
     case "demo":
       return parseDemo(rest, env);
     case "run":
@@ -391,4 +389,26 @@ export function parseArgs(argv: readonly string[], env: ParseEnv): Command {
     default:
       return parseRun(argv, env);
   }
+}
+
+/** `validate [-key NAME VALUE]... FILE...`: -key names the custom keywords the scenarios may use. */
+function parseValidate(args: readonly string[], env: ParseEnv): Command {
+  const files: string[] = [];
+  const keys = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "-key" || arg === "--key") {
+      const name = args[i + 1];
+      const value = args[i + 2];
+      if (name === undefined || value === undefined) throw new ConfigError("-key needs a NAME and a VALUE");
+      keys.set(name, value);
+      i += 2;
+    } else if (arg.startsWith("-")) {
+      throw new ConfigError(`unknown option ${arg} for validate (only -key NAME VALUE) ${SEE_HELP}`);
+    } else {
+      files.push(isAbsolute(arg) ? arg : resolve(env.cwd, arg));
+    }
+  }
+  if (files.length === 0) throw new ConfigError("validate needs at least one scenario FILE");
+  return { kind: "validate", files, keys };
 }

@@ -154,6 +154,17 @@ describe("sipwright validate", () => {
     assert.ok(lines.includes(`${GOOD}: ok`), result.stdout);
   });
 
+  it("accepts a custom keyword given with -key, as a run does", async () => {
+    const file = fixture("unknown-keyword.xml");
+    const without = await runSipwright(["validate", file], { timeoutMs: RUN_BOUND_MS });
+    assert.equal(without.code, 1, without.stdout);
+    const withKey = await runSipwright(["validate", "-key", "no_such_keyword", "x", file], {
+      timeoutMs: RUN_BOUND_MS,
+    });
+    assert.equal(withKey.code, 0, `stdout:\n${withKey.stdout}\nstderr:\n${withKey.stderr}`);
+    assert.equal(withKey.stdout.trim(), `${file}: ok`);
+  });
+
   it("exits 0 and says ok for good files, the built-in scenarios among them", async () => {
     const builtins = fileURLToPath(new URL("../../../scenarios/", import.meta.url));
     const files = [GOOD, join(builtins, "uac.xml"), join(builtins, "uas.xml")];

@@ -230,8 +230,19 @@ describe("parseArgs: subcommands", () => {
     assert.deepEqual(parseArgs(["validate", "a.xml", "/b.xml"], env), {
       kind: "validate",
       files: ["/work/here/a.xml", "/b.xml"],
+      keys: new Map(),
     });
     configError(["validate"], /at least one/);
+  });
+
+  it("parses validate -key NAME VALUE for scenarios with custom keywords", () => {
+    assert.deepEqual(parseArgs(["validate", "-key", "token", "", "a.xml"], env), {
+      kind: "validate",
+      files: ["/work/here/a.xml"],
+      keys: new Map([["token", ""]]),
+    });
+    configError(["validate", "-key", "x"], /NAME and a VALUE/);
+    configError(["validate", "-r", "1", "a.xml"], /unknown option -r/);
   });
 
   it("parses demo with and without options", () => {
