@@ -113,14 +113,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
   const outDir = resolve(config.outDir ?? join("recordings", runId));
   await mkdir(outDir, { recursive: true });
 
-  const stats = new Statistics({
-    clock,
-    rtdNames: scenario.rtdNames,
-    counterNames: scenario.counterNames,
-    responseTimeRepartition: scenario.responseTimeRepartition,
-    callLengthRepartition: scenario.callLengthRepartition,
-    stepCount: scenario.steps.length,
-  });
+  const stats = Statistics.forScenario(scenario, clock);
   stats.setTarget(config.users ?? config.rate);
   const outputs = new RunOutputs({ config, scenario, scenarioLabel: label, outDir, clock, stats });
   let environment: RunEnvironment;

@@ -391,9 +391,12 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       connection,
       peer: remote,
     });
-    if (call === undefined) return;
+    if (call !== undefined) this.#begin(call);
+  }
+
+  #begin(call: Call): void {
     this.#calls.add(call);
-    this.stats.callCreated("outgoing");
+    this.stats.callCreated(call.direction);
     this.emit("callStarted", call);
     startCall(call);
   }
@@ -460,10 +463,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       peer: from,
     });
     if (call === undefined) return;
-    this.#calls.add(call);
-    this.stats.callCreated("incoming");
-    this.emit("callStarted", call);
-    startCall(call);
+    this.#begin(call);
     deliverMessage(call, message, connection, from);
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../shared/clock.js";
 import { FAILURE_CLASSES, type FailureClass } from "../shared/failure.js";
-import type { Repartition } from "../scenario/model.js";
+import type { Repartition, Scenario } from "../scenario/model.js";
 
 export interface StatisticsOptions {
   clock: Clock;
@@ -199,6 +199,18 @@ class DurationSeries {
 const FAILURE_INDEX = new Map<FailureClass, number>(FAILURE_CLASSES.map((f, i) => [f, i]));
 
 export class Statistics {
+  /** Statistics with the RTDs, counters, repartitions and steps of a scenario. */
+  static forScenario(scenario: Scenario, clock: Clock): Statistics {
+    return new Statistics({
+      clock,
+      rtdNames: scenario.rtdNames,
+      counterNames: scenario.counterNames,
+      responseTimeRepartition: scenario.responseTimeRepartition,
+      callLengthRepartition: scenario.callLengthRepartition,
+      stepCount: scenario.steps.length,
+    });
+  }
+
   readonly #clock: Clock;
   readonly #rtdEdges: readonly number[];
   readonly #startMono: number;

@@ -156,14 +156,7 @@ export function startFakeRun(
     maxCalls: 1,
     ...opts.config,
   };
-  const stats = new Statistics({
-    clock,
-    rtdNames: scenario.rtdNames,
-    counterNames: scenario.counterNames,
-    responseTimeRepartition: scenario.responseTimeRepartition,
-    callLengthRepartition: scenario.callLengthRepartition,
-    stepCount: scenario.steps.length,
-  });
+  const stats = Statistics.forScenario(scenario, clock);
   const controller = new RunController({
     config,
     scenario,
