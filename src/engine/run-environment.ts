@@ -16,6 +16,9 @@ import type { RunConfig } from "./run-config.js";
 
 export const SIPWRIGHT_VERSION = "sipwright 0.1.0";
 
+/** How long a TCP client keeps its connections open after its last call ends. */
+const TCP_CLOSE_LINGER_MS = 500;
+
 /** Where traffic is written for -trace_msg / -trace_shortmsg / -trace_err / -trace_logs. */
 export interface TraceSink {
   sent(data: Buffer, transport: "UDP" | "TCP", peer: Peer, callId: string | undefined): void;
@@ -186,7 +189,12 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     traceRtd: (name, ms) => traces.rtd(name, ms),
     async close() {
       await udp?.close();
-      await tcpTransport?.close();
+      if (tcpTransport !== undefined) {
+        // A client closing its TCP connections the instant its last call ends can make the peer see the close
+        // while it is still finishing that call (sipp 3.6.1 then counts FailedTcpClosed): linger briefly first.
+        if (remote !== undefined) await new Promise<void>((resolve) => clock.setTimer(TCP_CLOSE_LINGER_MS, resolve));
+        await tcpTransport.close();
+      }
     },
   };
 }
