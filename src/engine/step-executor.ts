@@ -204,6 +204,8 @@ function onRetransmissionsExhausted(call: Call, sent: SendStep): void {
     jumpAfterTimeout(call, sent.ontimeout);
     return;
   }
+  // SIPp behaviour (-default_behaviors bye): a call that times out is aborted with a CANCEL or a BYE.
+  if (call.ctx.config.defaultBehaviors.has("bye")) abortCall(call);
   call.fail("max_udp_retrans", `no answer after ${sent.retrans ?? 0} ms T1 retransmissions`, sent.index);
 }
 
@@ -237,6 +239,7 @@ function onRecvTimeout(call: Call, step: RecvStep): void {
     jumpAfterTimeout(call, step.ontimeout);
     return;
   }
+  if (call.ctx.config.defaultBehaviors.has("bye")) abortCall(call);
   call.fail("timeout_on_recv", `no message for step ${step.index} within the timeout`, step.index);
 }
 

@@ -193,6 +193,29 @@ describe("step executor: waiting in a recv", () => {
     assert.equal(failureCount(run, "timeout_on_recv"), 1);
   });
 
+  it("aborts a ringing call with CANCEL when the 200 never comes (-default_behaviors bye)", async () => {
+    const xml = scenario(
+      request("INVITE"),
+      '<recv response="180" optional="true"/>',
+      '<recv response="200" timeout="1000"/>',
+    );
+    const run = startFakeRun(xml);
+    run.env.inject(responseTo(onlySent(run), "180 Ringing"));
+    run.clock.advance(1000);
+    await settle();
+    assert.equal(failureCount(run, "timeout_on_recv"), 1);
+    const cancel = run.env.sent[1]?.data.toString("latin1") ?? "";
+    assert.match(cancel, /^CANCEL /);
+    assert.match(cancel, /\r\nCSeq: 1 CANCEL\r\n/);
+
+    const quiet = startFakeRun(xml, { config: { defaultBehaviors: new Set() } });
+    quiet.env.inject(responseTo(onlySent(quiet), "180 Ringing"));
+    quiet.clock.advance(1000);
+    await settle();
+    assert.equal(failureCount(quiet, "timeout_on_recv"), 1);
+    assert.equal(quiet.env.sent.length, 1, "no CANCEL without the bye behaviour");
+  });
+
   it("searches forward over optional recvs: 180, then 100 (backwards), then 200 all match", async () => {
     const run = startFakeRun(
       scenario(
