@@ -8,14 +8,12 @@ import { setLogLevel, setLogSink, type LogRecord } from "../shared/logger.js";
 import { checkScenario, loadScenarioText } from "../scenario/load-scenario.js";
 import { customKeyProblems, prepareRun, type RunResult } from "../engine/execute-run.js";
 import { SIPWRIGHT_VERSION } from "../engine/run-environment.js";
+import { EXIT_BIND, EXIT_FATAL } from "../engine/exit-code.js";
 import type { RunConfig } from "../engine/run-config.js";
 import { parseArgs } from "./parse-args.js";
 import { helpText } from "./help-text.js";
 import { StatusReporter } from "./status-line.js";
 import { runDemo } from "./demo.js";
-
-export const EXIT_FATAL = 255;
-export const EXIT_BIND = 254;
 
 function installLogSink(): void {
   setLogSink((record: LogRecord) => {

@@ -19,9 +19,10 @@ import { CallTable } from "./call-table.js";
 import { formatCallId } from "./call-id.js";
 import type { DefaultTemplates, RunContext } from "./run-context.js";
 import type { RunConfig } from "./run-config.js";
-import { RateScheduler } from "./rate-scheduler.js";
+import { OutgoingCalls, type OutgoingCallsHost } from "./outgoing-calls.js";
 import { Statistics } from "./statistics.js";
-import { abortCall, deliverMessage, startCall } from "./step-executor.js";
+import { deliverMessage, startCall } from "./step-executor.js";
+import { sippExitCode } from "./exit-code.js";
 import type { RunEnvironment } from "./run-environment.js";
 
 const log = createLogger("run");
@@ -70,12 +71,9 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   readonly #ooc: Scenario | undefined;
   readonly #calls = new CallTable();
   readonly #users = new Map<number, Map<string, VariableValue>>();
-  readonly #freeUsers: number[] = [];
-  #rate: RateScheduler | undefined;
-  #tick: TimerHandle | undefined;
+  #outgoing: OutgoingCalls | undefined;
   #globalTimer: TimerHandle | undefined;
   #created = 0;
-  #pendingCreations = 0;
   #quitting = false;
   /** Stopped by `exec int_cmd="stop_now"` (SIPp exits 97). */
   #stoppedNow = false;
@@ -130,19 +128,8 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       });
     }
     if (this.scenario.isClient) {
-      const users = this.config.users;
-      if (users !== undefined) for (let u = 1; u <= users; u++) this.#freeUsers.push(u);
-      this.#rate = new RateScheduler(
-        {
-          rate: this.config.rate,
-          periodMs: this.config.ratePeriodMs,
-          increase: this.config.rateIncrease,
-          intervalMs: this.config.rateIntervalMs,
-          max: this.config.rateMax,
-        },
-        this.clock.now(),
-      );
-      this.#openCalls();
+      this.#outgoing = new OutgoingCalls(this.#outgoingHost());
+      this.#outgoing.open();
     }
     return this.#done;
   }
@@ -154,8 +141,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     if (mode === "now" && reason === "internal_command") this.#stoppedNow = true;
     this.emit("stopping", { mode, reason });
     this.#quitting = true;
-    this.#tick?.cancel();
-    this.#tick = undefined;
+    this.#outgoing?.stop();
     if (mode === "now") {
       for (const call of [...this.#calls.values()]) call.fail("aborted", `run stopped (${reason})`);
     }
@@ -164,8 +150,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
 
   /** Changes the call rate of a running client run (calls per rate period). */
   setRate(rate: number): void {
-    this.#rate?.setRate(rate);
-    this.#scheduleTick();
+    this.#outgoing?.setRate(rate);
   }
 
   // RunContext ---------------------------------------------------------------------------------------------------
@@ -206,9 +191,9 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
         `call ${call.callNumber} (${call.callId}) failed at step ${outcome.step}: ${outcome.failure}: ${outcome.reason}`,
       );
     }
-    if (call.userId !== undefined && !this.#quitting) this.#freeUsers.push(call.userId);
+    if (call.userId !== undefined) this.#outgoing?.releaseUser(call.userId);
     this.emit("callEnded", call);
-    if (this.scenario.isClient && !this.#quitting) this.#openCalls();
+    if (!this.#quitting) this.#outgoing?.open();
     this.#checkDone();
   }
 
@@ -272,6 +257,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
 
   // Calls --------------------------------------------------------------------------------------------------------
 
+  /** `<init>`: its actions run once, before the first call, with a call-less host (only globals persist). */
   #runInit(): void {
     if (this.scenario.initSteps.length === 0) return;
     const call = new Call({
@@ -287,83 +273,37 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     for (const step of this.scenario.initSteps) {
       for (const action of step.actions) {
         const result = action.execute(call);
-        if (!result.ok) log.warn(`<init> action ${action.name} failed: ${result.reason}`);
+        if (!result.ok) this.warning(`<init> action ${action.name} failed: ${result.reason}`);
       }
     }
   }
 
-  #canOpen(): boolean {
-    if (this.#quitting || this.#finished) return false;
-    const max = this.config.maxCalls;
-    if (max !== undefined && this.#created >= max) return false;
-    if (this.config.users !== undefined) return this.#freeUsers.length > 0;
-    return this.#calls.size + this.#pendingCreations < this.#limit();
-  }
-
-  #limit(): number {
-    if (this.config.limit !== undefined) return this.config.limit;
-    // SIPp behaviour: the default limit is 3 x rate x max(call duration, 1 s); we use the -d pause as duration.
-    const cps = this.#rate?.callsPerSecond ?? 10;
-    return Math.max(1, Math.ceil(3 * cps * Math.max(this.config.defaultPauseMs / 1000, 1)));
-  }
-
-  #openCalls(): void {
-    const rate = this.#rate;
-    if (rate === undefined || this.#finished) return;
-    if (this.config.users !== undefined) {
-      // -users: keep every user busy with a call (closed loop), independent of the rate.
-      while (this.#canOpen()) this.#openOutgoingCall(this.#freeUsers.shift());
-    } else {
-      let due = rate.due(this.clock.now());
-      while (due > 0 && this.#canOpen()) {
-        this.#openOutgoingCall(undefined);
-        rate.consume(1);
-        due--;
-      }
-    }
-    if (rate.reachedMax && !this.config.noRateQuit) {
-      this.stop("graceful", "rate_max");
-      return;
-    }
-    this.#scheduleTick();
-    this.#checkDone();
-  }
-
-  #scheduleTick(): void {
-    if (this.#quitting || this.#finished || this.config.users !== undefined) return;
-    const rate = this.#rate;
-    if (rate === undefined) return;
-    this.#tick?.cancel();
-    const wait = Math.min(Math.max(rate.msUntilNext(), 1), 200);
-    this.#tick = this.clock.setTimer(wait, () => {
-      this.#tick = undefined;
-      this.#openCalls();
-    });
-  }
-
-  #openOutgoingCall(userId: number | undefined): void {
-    const number = ++this.#created;
-    const connection = this.connectionForNewCall();
-    if (connection instanceof Promise) {
-      this.#pendingCreations++;
-      connection.then(
-        (conn) => {
-          this.#pendingCreations--;
-          this.#startOutgoing(number, userId, conn);
-        },
-        (error: unknown) => {
-          this.#pendingCreations--;
-          const message = error instanceof Error ? error.message : String(error);
-          this.stats.callCreated("outgoing");
-          this.stats.callFailed("tcp_connect", 0);
-          this.env.traceError(`call ${number}: cannot connect: ${message}`);
-          if (userId !== undefined && !this.#quitting) this.#freeUsers.push(userId);
-          this.#checkDone();
-        },
-      );
-      return;
-    }
-    this.#startOutgoing(number, userId, connection);
+  #outgoingHost(): OutgoingCallsHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host reads live state through getters
+    const run = this;
+    return {
+      config: this.config,
+      clock: this.clock,
+      get stopping() {
+        return run.#quitting || run.#finished;
+      },
+      get activeCalls() {
+        return run.#calls.size;
+      },
+      get createdCalls() {
+        return run.#created;
+      },
+      nextCallNumber: () => ++this.#created,
+      connectionForNewCall: () => this.connectionForNewCall(),
+      startOutgoing: (number, userId, connection) => this.#startOutgoing(number, userId, connection),
+      connectFailed: (number, reason) => {
+        this.stats.callCreated("outgoing");
+        this.stats.callFailed("tcp_connect", 0);
+        this.env.traceError(`call ${number}: cannot connect: ${reason}`);
+      },
+      rateMaxReached: () => this.stop("graceful", "rate_max"),
+      checkDone: () => this.#checkDone(),
+    };
   }
 
   #newCall(opts: ConstructorParameters<typeof Call>[0]): Call | undefined {
@@ -491,27 +431,24 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   // End ----------------------------------------------------------------------------------------------------------
 
   #checkDone(): void {
-    if (this.#finished || this.#calls.size > 0 || this.#pendingCreations > 0) return;
+    if (this.#finished || this.#calls.size > 0 || (this.#outgoing?.pending ?? 0) > 0) return;
     const max = this.config.maxCalls;
     const allCreated = max !== undefined && this.#created >= max;
     if (!this.#quitting && !allCreated) return;
     this.#finished = true;
-    this.#tick?.cancel();
+    this.#outgoing?.stop();
     this.#globalTimer?.cancel();
     this.#resolve?.({ exitCode: this.#exitCode(), reason: this.#reason, fatalMessage: this.#fatalMessage });
   }
 
   #exitCode(): number {
     const snap = this.stats.snapshot();
-    if (this.#reason === "fatal") return 255;
-    if (this.#reason === "global_timeout") return this.config.timeoutError ? 1 : 97;
-    if (this.#reason === "internal_command" && this.#stoppedNow) return 97;
-    if (snap.succeeded.cumulative + snap.failed.cumulative === 0) return 99;
-    return snap.failed.cumulative > 0 ? 1 : 0;
-  }
-
-  /** Aborts calls the way SIPp does when the run ends under them (CANCEL/BYE), used by `stop now` on demand. */
-  abortAll(): void {
-    for (const call of [...this.#calls.values()]) abortCall(call);
+    return sippExitCode({
+      reason: this.#reason,
+      stoppedNow: this.#stoppedNow,
+      timeoutError: this.config.timeoutError,
+      succeeded: snap.succeeded.cumulative,
+      failed: snap.failed.cumulative,
+    });
   }
 }
