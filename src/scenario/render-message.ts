@@ -32,9 +32,16 @@ const AUTH_PLACEHOLDER = Buffer.from("[authentication]");
 const EMPTY = Buffer.alloc(0);
 const BODY_SEPARATOR = Buffer.from("\r\n\r\n");
 
-/** Collects the rendered pieces and the SIPp markers of one rendering. */
+/**
+ * Scratch buffers for rendering: every piece is written straight into one, and the message is copied out once.
+ * A pool (not a single buffer) because rendering nests ([authentication] and [file] render their parameters).
+ */
+const scratchPool: Buffer[] = [];
+const SCRATCH_BYTES = 16 * 1024;
+
+/** Collects the rendered bytes and the SIPp markers of one rendering. */
 class Output {
-  readonly chunks: Buffer[] = [];
+  buf: Buffer = scratchPool.pop() ?? Buffer.allocUnsafe(SCRATCH_BYTES);
   length = 0;
   last = -1;
   /** SIPp's supresscrlf: the next literal loses its leading white space. */
@@ -46,13 +53,33 @@ class Output {
 
   push(b: Buffer): void {
     if (b.length === 0) return;
-    this.chunks.push(b);
+    this.#reserve(b.length);
+    b.copy(this.buf, this.length);
     this.length += b.length;
     this.last = b[b.length - 1] ?? -1;
   }
 
   pushText(s: string): void {
-    if (s !== "") this.push(Buffer.from(s, "utf8"));
+    if (s === "") return;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    this.#reserve(s.length * 3);
+    this.length += this.buf.write(s, this.length, "utf8");
+    this.last = this.buf[this.length - 1] ?? -1;
+  }
+
+  /** The rendered bytes as a buffer of their own; the scratch buffer goes back to the pool. */
+  finish(): Buffer {
+    const result = Buffer.from(this.buf.subarray(0, this.length));
+    if (this.buf.length === SCRATCH_BYTES) scratchPool.push(this.buf);
+    return result;
+  }
+
+  #reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(bigger, 0, 0, this.length);
+    if (this.buf.length === SCRATCH_BYTES) scratchPool.push(this.buf);
+    this.buf = bigger;
   }
 }
 
@@ -80,8 +107,7 @@ function render(parts: readonly TemplatePart[], state: CallState): Buffer {
     }
     renderKeyword(part, state, out);
   }
-  if (out.chunks.length === 1 && out.lenAt < 0 && out.auth === undefined) return out.chunks[0] ?? EMPTY;
-  let msg: Buffer = Buffer.concat(out.chunks, out.length);
+  let msg = out.finish();
   if (out.lenAt >= 0) msg = patchLength(msg, out);
   if (out.auth !== undefined) msg = fillAuthentication(msg, out.authAt, out.auth, state);
   return msg;
