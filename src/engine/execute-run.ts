@@ -97,6 +97,10 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     config.oocScenarioFile !== undefined || config.oocScenarioName !== undefined
       ? (await loadScenarioFor({ scenarioFile: config.oocScenarioFile, scenarioName: config.oocScenarioName })).scenario
       : undefined;
+  if (scenario.webrtc) {
+    // Never run a WebRTC scenario without its media: that would look like success and prove nothing.
+    throw new ConfigError(`scenario "${scenario.name}" asks for webrtc="true": the WebRTC bridge is not available yet`);
+  }
   if (ooc !== undefined && !scenario.isClient) {
     // SIPp behaviour: "SIPp cannot use out-of-call scenarios when running in server mode".
     throw new ConfigError("out-of-call scenarios (-oocsf/-oocsn) need a client scenario; this one starts with a recv");

@@ -4,7 +4,10 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { counter, describeRun, featureFixture, runPair } from "./run-pair.js";
+import { prepareRun } from "../../../src/engine/execute-run.js";
+import { loadScenarioText } from "../../../src/scenario/load-scenario.js";
+import { ConfigError } from "../../../src/shared/errors.js";
+import { counter, describeRun, featureFixture, runPair, sideConfig, withTempDir } from "./run-pair.js";
 
 describe("run options", () => {
   it("-users 5 keeps exactly five calls in progress and starts a user's next call when its call ends", async () => {
@@ -41,5 +44,22 @@ describe("run options", () => {
     assert.equal(uac.exitCode, 1, describeRun(uac));
     assert.equal(uac.snapshot.failures.unexpected_message.cumulative, calls);
     assert.equal(uac.snapshot.autoAnswered.cumulative, 0);
+  });
+
+  it('rejects webrtc="true" before any call while the WebRTC bridge is not available', async () => {
+    const xml = `<scenario name="w" webrtc="true"><send><![CDATA[
+      OPTIONS sip:[service]@[remote_ip] SIP/2.0
+      Call-ID: [call_id]
+      Content-Length: 0
+    ]]></send></scenario>`;
+    const scenario = loadScenarioText(xml, "w.xml");
+    await withTempDir(async (dir) => {
+      const config = sideConfig(dir, { remoteHost: "127.0.0.1", remotePort: 9 });
+      await assert.rejects(prepareRun({ config, scenario: { scenario, label: "w.xml" } }), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /WebRTC bridge is not available/);
+        return true;
+      });
+    });
   });
 });
