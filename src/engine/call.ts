@@ -85,6 +85,8 @@ export class Call implements CallState, ActionHost {
   authChallenge: CallState["authChallenge"];
   pausedUntil = 0;
   invite: InviteProgress = "none";
+  /** See ActionHost.actionMessage: set while a send's or recv's actions run. */
+  actionMessage: SipMessage | undefined;
   /** Index to continue at when the current step finishes (set by `jump`). */
   pendingJump: number | undefined;
 

@@ -75,7 +75,7 @@ function conditionHolds(call: Call, step: Step): boolean {
 }
 
 /** Actions, RTDs, counter, then the next index. False when the call ended (an action failed it). */
-function finishStep(call: Call, step: Step): boolean {
+function finishStep(call: Call, step: Step, received?: SipMessage): boolean {
   const stats = call.ctx.stats;
   const now = call.ctx.clock.now();
   for (const name of step.rtd) {
@@ -88,14 +88,7 @@ function finishStep(call: Call, step: Step): boolean {
   for (const name of step.startRtd) call.rtdStarts.set(name, now);
   if (step.counter !== undefined) stats.counter(step.counter);
   call.msgIndex = step.index;
-  for (const action of step.actions) {
-    const result = action.execute(call);
-    if (call.ended) return false;
-    if (!result.ok) {
-      call.fail(result.failure, result.reason, step.index);
-      return false;
-    }
-  }
+  if (step.actions.length > 0 && !runActions(call, step, received)) return false;
   if (call.pendingJump !== undefined) {
     call.msgIndex = call.pendingJump;
     call.pendingJump = undefined;
@@ -105,6 +98,30 @@ function finishStep(call: Call, step: Step): boolean {
     call.msgIndex = step.index + 1;
   }
   return true;
+}
+
+/** The step's actions, on the message they apply to; false when the call ended. */
+function runActions(call: Call, step: Step, received: SipMessage | undefined): boolean {
+  if (step.kind === "send" && call.lastSent !== undefined) {
+    // SIPp behaviour: a send's actions (ereg) work on the message just sent.
+    const parsed = parseSipMessage(call.lastSent);
+    call.actionMessage = parsed.ok ? parsed.message : undefined;
+  } else {
+    call.actionMessage = received;
+  }
+  try {
+    for (const action of step.actions) {
+      const result = action.execute(call);
+      if (call.ended) return false;
+      if (!result.ok) {
+        call.fail(result.failure, result.reason, step.index);
+        return false;
+      }
+    }
+    return true;
+  } finally {
+    call.actionMessage = undefined;
+  }
 }
 
 function takesNext(call: Call, step: Step): boolean {
@@ -320,7 +337,7 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   }
   if (call.phase === "pausing") call.ctx.stats.pauseEnded(call.msgIndex);
   if (call.phase !== "running") call.transition("running");
-  if (!finishStep(call, step)) return;
+  if (!finishStep(call, step, message)) return;
   // SIPp behaviour: advance_state="false" on an optional recv matches without moving the call forward.
   if (!step.advanceState && step.optional !== false) call.msgIndex = previousIndex;
   runSteps(call);

@@ -102,6 +102,11 @@ export interface ActionHost {
   restorePause(untilMs: number): void;
   /** Monotonic time when the interrupted pause would have ended (for _unexp.pausedaddr), or 0. */
   readonly pausedUntil: number;
+  /**
+   * The message the running step's actions apply to (SIPp behaviour: `ereg` searches the message just received
+   * by a recv, or the message just sent by a send); undefined for nop/pause, where the last received one counts.
+   */
+  readonly actionMessage: SipMessage | undefined;
   log(message: string): void;
   warning(message: string): void;
   /** `error` action: a fatal error, the run stops (SIPp exits). */

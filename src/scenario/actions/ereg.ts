@@ -126,7 +126,7 @@ interface CompiledEreg {
 }
 
 function executeEreg(host: ActionHost, { regexp, pattern, place, targets, mode }: CompiledEreg): ActionResult {
-  const message = host.state.lastMessage;
+  const message = host.actionMessage ?? host.state.lastMessage;
   let haystack: string;
   switch (place.kind) {
     case "msg":

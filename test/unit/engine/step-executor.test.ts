@@ -193,6 +193,21 @@ describe("step executor: waiting in a recv", () => {
     assert.equal(failureCount(run, "timeout_on_recv"), 1);
   });
 
+  it("runs a send's ereg on the message just sent, as SIPp does", async () => {
+    const sendWithEreg = (check: string): string => `<send><![CDATA[
+      OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Call-ID: [call_id]
+      X-Sent: token-[call_number]
+      Content-Length: 0
+    ]]><action><ereg regexp="${check}" search_in="hdr" header="X-Sent:" check_it="true" assign_to="t"/></action></send>`;
+    const ok = startFakeRun(scenario(sendWithEreg("token-1")));
+    await settle();
+    assert.equal(ok.outcome()?.exitCode, 0, "the sent header is found");
+    const missing = startFakeRun(scenario(sendWithEreg("token-2")));
+    await settle();
+    assert.equal(missing.outcome()?.exitCode, 1, "a pattern the sent message lacks fails the call");
+  });
+
   it("aborts a ringing call with CANCEL when the 200 never comes (-default_behaviors bye)", async () => {
     const xml = scenario(
       request("INVITE"),

@@ -68,6 +68,7 @@ export class FakeHost implements ActionHost {
   readonly injection = new FakeInjection();
   readonly state: CallState;
   readonly pausedUntil = 0;
+  actionMessage: SipMessage | undefined = undefined;
 
   constructor(opts: FakeHostOptions = {}) {
     const run: RunValues = {
