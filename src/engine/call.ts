@@ -109,6 +109,8 @@ export class Call implements CallState, ActionHost {
   lastAck: Buffer | undefined;
 
   timer: TimerHandle | undefined;
+  /** Send timeout of a message still queued on a TCP connection. */
+  sendTimer: TimerHandle | undefined;
   retransmitter: Retransmitter | undefined;
   /** Step index whose send is being retransmitted. */
   retransmitStep = -1;
@@ -184,6 +186,8 @@ export class Call implements CallState, ActionHost {
     if (this.#phase === "ended") return;
     if (this.#phase === "pausing") this.ctx.stats.pauseEnded(this.msgIndex);
     this.clearTimer();
+    this.sendTimer?.cancel();
+    this.sendTimer = undefined;
     this.stopRetransmission();
     this.#outcome = outcome;
     this.transition("ended");

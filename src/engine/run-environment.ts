@@ -207,6 +207,7 @@ function placeholderConnection(local: Peer): SipConnection {
     local,
     remote: undefined,
     closed: false,
+    pendingBytes: 0,
     send: () => false,
     close: () => undefined,
   };

@@ -203,12 +203,36 @@ function executeSend(call: Call, step: SendStep): boolean {
   }
   ctx.stats.messageSent(step.index);
   call.lastSent = data;
+  watchSendTimeout(call, step);
   if (call.lastReceivedRaw !== undefined && call.replyToLastReceived === undefined) {
     call.replyToLastReceived = data;
     call.replyStep = step.index;
   }
   startRetransmission(call, step, data, method === "INVITE", () => onRetransmissionsExhausted(call, step));
   return true;
+}
+
+/**
+ * SIPp behaviour: `timeout` on a send (default -send_timeout) bounds how long the message may wait to be sent.
+ * Sends never block here; on TCP a message can wait behind a full socket buffer (back-pressure), and if bytes are
+ * still queued when the timeout expires the call takes the send's ontimeout or fails with timeout_on_send.
+ */
+function watchSendTimeout(call: Call, step: SendStep): void {
+  const timeout = step.timeout ?? call.ctx.config.sendTimeoutMs;
+  const connection = call.connection;
+  if (timeout === undefined || !(timeout > 0) || connection.pendingBytes === 0) return;
+  call.sendTimer?.cancel();
+  call.sendTimer = call.ctx.clock.setTimer(timeout, () => {
+    call.sendTimer = undefined;
+    if (call.ended || connection.pendingBytes === 0) return;
+    call.ctx.stats.messageTimeout(step.index);
+    if (step.ontimeout !== undefined) {
+      jumpAfterTimeout(call, step.ontimeout);
+      return;
+    }
+    const queued = connection.pendingBytes;
+    call.fail("timeout_on_send", `message not sent within ${timeout} ms (${queued} bytes still queued)`, step.index);
+  });
 }
 
 function onRetransmissionsExhausted(call: Call, sent: SendStep): void {

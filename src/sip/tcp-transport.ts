@@ -72,6 +72,10 @@ class TcpConnection implements SipConnection {
     });
   }
 
+  get pendingBytes(): number {
+    return this.#socket.writableLength;
+  }
+
   get closed(): boolean {
     return this.#closed || this.#closedLocally;
   }

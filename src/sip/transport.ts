@@ -22,6 +22,11 @@ export interface SipConnection {
   readonly remote: Peer | undefined;
   readonly closed: boolean;
   /**
+   * Bytes accepted by send() but not yet handed to the kernel: always 0 on UDP; on TCP, what waits behind a full
+   * socket buffer (back-pressure). Used for SIPp's send timeouts.
+   */
+  readonly pendingBytes: number;
+  /**
    * Sends one message. UDP: to `to`; TCP: `to` ignored. Returns false if it could not be sent (closed socket,
    * synchronous error); send errors are never thrown.
    */

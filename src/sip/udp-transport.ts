@@ -60,6 +60,8 @@ class UdpConnection implements SipConnection {
     });
   }
 
+  readonly pendingBytes = 0;
+
   get closed(): boolean {
     return this.#closed;
   }

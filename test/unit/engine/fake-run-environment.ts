@@ -34,6 +34,8 @@ export class FakeConnection implements SipConnection {
   readonly local = LOCAL;
   readonly remote: Peer | undefined;
   closed = false;
+  /** Tests set it to simulate TCP back-pressure. */
+  pendingBytes = 0;
   readonly sent: SentMessage[] = [];
 
   constructor(
@@ -140,11 +142,12 @@ export interface FakeRun {
 /** Builds and starts a run of `xml` on the fake transport; client scenarios open their first call at once. */
 export function startFakeRun(
   xml: string,
-  opts: { transport?: TransportName; config?: Partial<RunConfig> } = {},
+  opts: { transport?: TransportName; config?: Partial<RunConfig>; pendingBytes?: number } = {},
 ): FakeRun {
   const clock = new FakeClock();
   const scenario = loadScenarioText(xml, "test.xml");
   const env = new FakeRunEnvironment(opts.transport ?? "UDP", clock);
+  env.mainConnection.pendingBytes = opts.pendingBytes ?? 0;
   const config: RunConfig = {
     ...defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: LOCAL.host }),
     scenarioName: undefined,

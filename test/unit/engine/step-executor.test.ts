@@ -193,6 +193,30 @@ describe("step executor: waiting in a recv", () => {
     assert.equal(failureCount(run, "timeout_on_recv"), 1);
   });
 
+  it("fails with timeout_on_send when a TCP message is still queued after the send timeout", async () => {
+    const xml = scenario(
+      `<send timeout="2000"><![CDATA[
+      OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Call-ID: [call_id]
+      Content-Length: 0
+    ]]></send>`,
+      '<recv response="200"/>',
+    );
+    const stuck = startFakeRun(xml, { transport: "TCP", pendingBytes: 4096 });
+    stuck.clock.advance(1999);
+    await settle();
+    assert.equal(stuck.outcome(), undefined, "not before the timeout");
+    stuck.clock.advance(1);
+    await settle();
+    assert.equal(stuck.stats.snapshot().failures.timeout_on_send.cumulative, 1);
+
+    const flowing = startFakeRun(xml, { transport: "TCP", pendingBytes: 4096 });
+    flowing.env.mainConnection.pendingBytes = 0; // the socket drained before the timeout
+    flowing.clock.advance(2000);
+    await settle();
+    assert.equal(flowing.outcome(), undefined, "still waiting for its 200, not failed");
+  });
+
   it("runs a send's ereg on the message just sent, as SIPp does", async () => {
     const sendWithEreg = (check: string): string => `<send><![CDATA[
       OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0
