@@ -81,6 +81,7 @@ export class Call implements CallState, ActionHost {
   msgIndex = 0;
   cseq: number;
   lastMessage: SipMessage | undefined;
+  peerTag: string | undefined;
   routeSet: RouteSetInfo | undefined;
   authChallenge: CallState["authChallenge"];
   pausedUntil = 0;

@@ -344,6 +344,7 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   call.lastReceivedStep = step.index;
   call.replyToLastReceived = undefined;
   call.lastMessage = message;
+  if (message.kind === "response") call.peerTag = message.toTag() ?? call.peerTag;
   ctx.stats.messageReceived(step.index);
   noteDialogProgress(call, message);
   if (step.rrs) {

@@ -51,13 +51,11 @@ export function lastRequestUri(msg: SipMessage | undefined): string {
 }
 
 /**
- * [peer_tag_param]: `;tag=<To tag>` of the last message when it is a response, else empty.
- * (SIPp keeps the To tag of the latest response even after a request arrives; CallState only has the last message.)
+ * [peer_tag_param]: `;tag=<To tag>` of the latest response received (SIPp keeps it even after a request arrives),
+ * else empty.
  */
-export function peerTagParam(msg: SipMessage | undefined): string {
-  if (msg?.kind !== "response") return "";
-  const tag = msg.toTag();
-  return tag === undefined || tag === "" ? "" : `;tag=${tag}`;
+export function peerTagParam(peerTag: string | undefined): string {
+  return peerTag === undefined || peerTag === "" ? "" : `;tag=${peerTag}`;
 }
 
 export interface RouteView {

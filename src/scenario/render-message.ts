@@ -237,7 +237,7 @@ function simpleValue(
     case "next_url":
       return state.routeSet === undefined ? "" : routeView(state.routeSet).nextUrl;
     case "peer_tag_param":
-      return peerTagParam(state.lastMessage);
+      return peerTagParam(state.peerTag);
     case "last_Request_URI":
       return lastRequestUri(state.lastMessage);
     case "last_cseq_number":

@@ -79,6 +79,8 @@ export interface CallState {
   readonly cseq: number;
   /** Last received message that was not a retransmission. */
   readonly lastMessage: SipMessage | undefined;
+  /** To tag of the latest response received ([peer_tag_param]). */
+  readonly peerTag: string | undefined;
   readonly routeSet: RouteSetInfo | undefined;
   /** Stored by `auth="true"`: the challenge header and its value. */
   readonly authChallenge:

@@ -217,6 +217,32 @@ describe("step executor: waiting in a recv", () => {
     assert.equal(flowing.outcome(), undefined, "still waiting for its 200, not failed");
   });
 
+  it("keeps [peer_tag_param] from the latest response after a request arrives", async () => {
+    const run = startFakeRun(
+      scenario(request("INVITE"), '<recv response="200"/>', '<recv request="INFO"/>', request("BYE")),
+    );
+    const invite = onlySent(run);
+    run.env.inject(responseTo(invite, "200 OK"));
+    const callId = /Call-ID: (.*)\r\n/.exec(invite.data.toString("latin1"))?.[1] ?? "";
+    run.env.inject(
+      [
+        "INFO sip:me@127.0.0.1:5060 SIP/2.0",
+        "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-info",
+        "From: <sip:service@127.0.0.1:5070>;tag=peer1",
+        "To: <sip:me@127.0.0.1:5060>;tag=me1",
+        `Call-ID: ${callId}`,
+        "CSeq: 1 INFO",
+        "Content-Length: 0",
+        "",
+        "",
+      ].join("\r\n"),
+    );
+    await settle();
+    const bye = run.env.sent[1]?.data.toString("latin1") ?? "";
+    assert.match(bye, /^BYE /);
+    assert.match(bye, /\r\nTo: <sip:service@127\.0\.0\.1:5070>;tag=peer1\r\n/);
+  });
+
   it("runs a send's ereg on the message just sent, as SIPp does", async () => {
     const sendWithEreg = (check: string): string => `<send><![CDATA[
       OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0

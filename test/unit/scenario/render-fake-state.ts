@@ -59,6 +59,7 @@ export function fakeState(overrides: Partial<CallState> & { vars?: Record<string
     msgIndex: 3,
     cseq: 12,
     lastMessage: undefined,
+    peerTag: undefined,
     routeSet: undefined as RouteSetInfo | undefined,
     authChallenge: undefined,
     variables: { get: (n) => vars.get(n), set: (n, v) => vars.set(n, v) },

@@ -191,10 +191,11 @@ describe("renderMessage: keywords from the last received message", () => {
     assert.equal(
       render(
         "ACK [last_Request_URI] SIP/2.0\nX: [last_cseq_number]|[peer_tag_param]\n",
-        fakeState({ lastMessage: msg }),
+        fakeState({ lastMessage: msg, peerTag: "t9" }),
       ),
       "ACK sip:bob@b.example SIP/2.0\r\nX: 41|;tag=t9\r\n\r\n",
     );
+    assert.equal(render("X: [peer_tag_param]\n", fakeState({ peerTag: undefined })), "X: \r\n\r\n");
   });
 
   it("renders [last_message] as the received bytes", () => {

@@ -100,6 +100,7 @@ export class FakeHost implements ActionHost {
       msgIndex: opts.msgIndex ?? 3,
       cseq: 1,
       lastMessage: opts.message,
+      peerTag: undefined,
       routeSet: undefined,
       authChallenge: undefined,
       variables: this.variables,
