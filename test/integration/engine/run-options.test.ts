@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { prepareRun } from "../../../src/engine/execute-run.js";
 import { loadScenarioText } from "../../../src/scenario/load-scenario.js";
 import { ConfigError } from "../../../src/shared/errors.js";
-import { counter, describeRun, featureFixture, runPair, sideConfig, withTempDir } from "./run-pair.js";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { counter, describeRun, featureFixture, prepareSide, runPair, sideConfig, withTempDir } from "./run-pair.js";
 
 describe("run options", () => {
   it("-users 5 keeps exactly five calls in progress and starts a user's next call when its call ends", async () => {
@@ -60,6 +62,57 @@ describe("run options", () => {
         assert.match(error.message, /WebRTC bridge is not available/);
         return true;
       });
+    });
+  });
+
+  it("-rsa sends to another address than the one the messages name", async () => {
+    await withTempDir(async (dir) => {
+      const uas = await prepareSide(dir, "uas", {
+        scenarioName: "uas",
+        maxCalls: 3,
+        trace: { ...sideConfig(dir, {}).trace, msg: true },
+      });
+      const uasPort = uas.environment.values.localPort;
+      // The messages name 127.0.0.2:5099 (nothing listens there); -rsa carries them to the UAS.
+      const uac = await prepareSide(dir, "uac", {
+        scenarioName: "uac",
+        maxCalls: 3,
+        rate: 20,
+        remoteHost: "127.0.0.2",
+        remotePort: 5099,
+        remoteSendAddress: { host: "127.0.0.1", port: uasPort },
+      });
+      const [uasResult, uacResult] = await Promise.all([uas.run(), uac.run()]);
+      assert.equal(uacResult.exitCode, 0, describeRun(uacResult));
+      assert.equal(uasResult.snapshot.succeeded.cumulative, 3);
+      const log = (await readdir(uasResult.outDir)).find((f) => f.endsWith("_messages.log"));
+      assert.ok(log !== undefined);
+      const text = await readFile(join(uasResult.outDir, log), "latin1");
+      assert.match(text, /INVITE sip:service@127\.0\.0\.2:5099 SIP\/2\.0/);
+    });
+  });
+
+  it("-rate_increase ramps the rate up to -rate_max, then the run stops by itself", async () => {
+    await withTempDir(async (dir) => {
+      const uas = await prepareSide(dir, "uas", { scenarioName: "uas" });
+      const uasPort = uas.environment.values.localPort;
+      const uac = await prepareSide(dir, "uac", {
+        scenarioName: "uac",
+        remoteHost: "127.0.0.1",
+        remotePort: uasPort,
+        rate: 10,
+        rateIncrease: 10,
+        rateIntervalMs: 300,
+        rateMax: 30,
+      });
+      const uasDone = uas.run();
+      const uacResult = await uac.run();
+      uas.controller.stop("graceful");
+      const uasResult = await uasDone;
+      assert.equal(uacResult.exitCode, 0, describeRun(uacResult));
+      assert.equal(uacResult.reason, "rate_max");
+      assert.ok(uacResult.snapshot.succeeded.cumulative >= 3, describeRun(uacResult));
+      assert.equal(uasResult.snapshot.succeeded.cumulative, uacResult.snapshot.succeeded.cumulative);
     });
   });
 });

@@ -217,6 +217,22 @@ describe("step executor: waiting in a recv", () => {
     assert.equal(flowing.outcome(), undefined, "still waiting for its 200, not failed");
   });
 
+  it("counts a late message for an ended call as a dead-call message for -deadcall_wait, then as out-of-call", async () => {
+    // Two calls a second apart keep the run going after the first call ends.
+    const run = startFakeRun(scenario(request("OPTIONS"), '<recv response="200"/>'), {
+      config: { deadcallWaitMs: 33_000, maxCalls: 2, rate: 1 },
+    });
+    const ok = responseTo(onlySent(run), "200 OK");
+    run.env.inject(ok);
+    assert.equal(run.stats.snapshot().succeeded.cumulative, 1);
+    run.env.inject(ok);
+    assert.equal(run.stats.snapshot().deadCall.cumulative, 1);
+    run.clock.advance(33_000);
+    run.env.inject(ok);
+    assert.equal(run.stats.snapshot().deadCall.cumulative, 1);
+    assert.equal(run.stats.snapshot().outOfCall.cumulative, 1);
+  });
+
   it("keeps [peer_tag_param] from the latest response after a request arrives", async () => {
     const run = startFakeRun(
       scenario(request("INVITE"), '<recv response="200"/>', '<recv request="INFO"/>', request("BYE")),
