@@ -217,7 +217,7 @@ describe("step executor: waiting in a recv", () => {
     assert.equal(flowing.outcome(), undefined, "still waiting for its 200, not failed");
   });
 
-  it("counts a late message for an ended call as a dead-call message for -deadcall_wait, then as out-of-call", async () => {
+  it("counts a late message for an ended call as a dead-call message for -deadcall_wait, then as out-of-call", () => {
     // Two calls a second apart keep the run going after the first call ends.
     const run = startFakeRun(scenario(request("OPTIONS"), '<recv response="200"/>'), {
       config: { deadcallWaitMs: 33_000, maxCalls: 2, rate: 1 },
