@@ -1,0 +1,118 @@
+/**
+ * The MediaPipeline seam (DESIGN.md): each call owns at most one pipeline, created the first time a step needs
+ * media. `RtpSession` (plain RTP/AVP, G.711) and `WebRtcBridge` (ICE + DTLS-SRTP) implement it; the engine talks to
+ * media only through this interface. A feature one kind lacks throws UnsupportedOnPipelineError — never a no-op.
+ */
+import { SipwrightError } from "../shared/errors.js";
+
+export const PIPELINE_KINDS = ["rtp", "webrtc"] as const;
+export type PipelineKind = (typeof PIPELINE_KINDS)[number];
+
+export const G711_CODECS = ["PCMU", "PCMA"] as const;
+export type G711Codec = (typeof G711_CODECS)[number];
+
+/** Static payload types of RFC 3551. */
+export const G711_PAYLOAD_TYPE: Readonly<Record<G711Codec, number>> = { PCMU: 0, PCMA: 8 };
+
+/** What to send. Every source produces 8 kHz 16-bit mono PCM in 20 ms frames (160 samples). */
+export type SourceSpec =
+  | { readonly kind: "tone"; readonly frequencyHz: number; readonly levelDbfs: number }
+  | { readonly kind: "silence" }
+  /** 8 kHz mono WAV: 16-bit PCM, A-law or µ-law. `loops`: how many times; -1 = forever. */
+  | { readonly kind: "wav"; readonly path: string; readonly loops: number }
+  /** Replay of the RTP payloads of a capture with the capture's timing (SIPp play_pcap_audio). */
+  | { readonly kind: "pcap"; readonly path: string }
+  /** Send back what arrives. */
+  | { readonly kind: "echo" };
+
+export type SourceControl = "pause" | "resume" | "stop";
+
+/** Which audio a recording or a check looks at. */
+export type AudioDirection = "sent" | "received";
+
+export type RecordingSpec =
+  /** One mono file per direction. */
+  | { readonly layout: "per-direction"; readonly directory: string; readonly baseName: string }
+  /** One stereo file: left = sent, right = received. */
+  | { readonly layout: "stereo"; readonly directory: string; readonly baseName: string };
+
+export type AudioCheckSpec =
+  | {
+      readonly kind: "tone";
+      readonly direction: AudioDirection;
+      readonly frequencyHz: number;
+      /** Relative tolerance, e.g. 0.02 for ±2 %. */
+      readonly tolerance: number;
+      /** Share of the analysed 20 ms frames that must carry the tone (0..1). */
+      readonly minShare: number;
+      /** Minimum level of those frames, dBFS. */
+      readonly minLevelDbfs: number;
+    }
+  | { readonly kind: "silence-gap"; readonly direction: AudioDirection; readonly maxGapMs: number }
+  /** Audio present in both directions (one-way audio detection). */
+  | { readonly kind: "two-way"; readonly minLevelDbfs: number; readonly minShare: number }
+  /** -rtpcheck-like: at least this many packets per direction. */
+  | { readonly kind: "packets"; readonly minPacketsPerDirection: number };
+
+export interface AudioCheckResult {
+  readonly kind: AudioCheckSpec["kind"];
+  readonly passed: boolean;
+  /** What was measured (frequency found, share of frames, longest gap, packets...), for the call record. */
+  readonly measured: Readonly<Record<string, number>>;
+  readonly reason: string;
+}
+
+/** One direction of an RTP stream. */
+export interface StreamStats {
+  readonly packets: number;
+  readonly octets: number;
+  /** Packets missing by sequence-number gaps (received direction only; 0 when sent). */
+  readonly lost: number;
+  /** RFC 3550 A.8 interarrival jitter, ms (received direction only). */
+  readonly jitterMs: number;
+  /** Largest gap between two received packets, ms. */
+  readonly maxGapMs: number;
+}
+
+export interface MediaStats {
+  readonly kind: PipelineKind;
+  readonly codec: G711Codec | undefined;
+  readonly payloadType: number | undefined;
+  readonly local: { readonly address: string; readonly port: number } | undefined;
+  readonly remote: { readonly address: string; readonly port: number } | undefined;
+  readonly sent: StreamStats;
+  readonly received: StreamStats;
+  readonly dtmfSent: string;
+  readonly dtmfReceived: string;
+  readonly recordings: readonly string[];
+  readonly audioChecks: readonly AudioCheckResult[];
+}
+
+export interface MediaPipeline {
+  readonly kind: PipelineKind;
+  /** SDP body for an offer. */
+  createOffer(): Promise<string>;
+  createAnswer(remoteOffer: string): Promise<string>;
+  acceptAnswer(remoteAnswer: string): Promise<void>;
+  /** re-INVITE SDP, trickle INFO, candidate-only SDP. */
+  applyRemoteUpdate(body: string, contentType: string): Promise<void>;
+  startSource(spec: SourceSpec): void;
+  controlSource(control: SourceControl): void;
+  /** RFC 4733 telephone events. */
+  sendDtmf(digits: string, durationMs?: number): Promise<void>;
+  startRecording(spec: RecordingSpec): void;
+  checkAudio(spec: AudioCheckSpec): AudioCheckResult;
+  stats(): MediaStats;
+  /** Idempotent; finalises recordings. */
+  close(): Promise<void>;
+}
+
+export class UnsupportedOnPipelineError extends SipwrightError {
+  readonly feature: string;
+  readonly pipeline: PipelineKind;
+  constructor(feature: string, pipeline: PipelineKind) {
+    super("INTERNAL", `${feature} is not supported on a ${pipeline} pipeline`);
+    this.feature = feature;
+    this.pipeline = pipeline;
+  }
+}
