@@ -111,7 +111,7 @@ export class UnsupportedOnPipelineError extends SipwrightError {
   readonly feature: string;
   readonly pipeline: PipelineKind;
   constructor(feature: string, pipeline: PipelineKind) {
-    super("INTERNAL", `${feature} is not supported on a ${pipeline} pipeline`);
+    super("UNSUPPORTED", `${feature} is not supported on a ${pipeline} pipeline`);
     this.feature = feature;
     this.pipeline = pipeline;
   }

@@ -1,6 +1,13 @@
 /** Errors with stable codes. Every failure either propagates as one of these or becomes a call outcome. */
 export type ErrorCode =
-  "SCENARIO_INVALID" | "CONFIG_INVALID" | "BIND_FAILED" | "CONNECT_FAILED" | "FILE_ERROR" | "CLOSED" | "INTERNAL";
+  | "SCENARIO_INVALID"
+  | "CONFIG_INVALID"
+  | "BIND_FAILED"
+  | "CONNECT_FAILED"
+  | "FILE_ERROR"
+  | "CLOSED"
+  | "UNSUPPORTED"
+  | "INTERNAL";
 
 export class SipwrightError extends Error {
   readonly code: ErrorCode;
