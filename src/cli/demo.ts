@@ -20,6 +20,7 @@ function describe(role: string, result: RunResult): string {
     `  ${role}: ${s.created.cumulative} calls, ${s.succeeded.cumulative} succeeded, ${s.failed.cumulative} failed, ` +
     `${s.retransmissions.cumulative} retransmissions${rtdText} (exit code ${result.exitCode})\n` +
     `       summary: ${result.summaryPath}\n` +
+    (result.callRecordsPath === undefined ? "" : `       call records: ${result.callRecordsPath}\n`) +
     Object.entries(result.tracePaths)
       .map(([kind, path]) => `       ${kind}: ${path ?? ""}\n`)
       .join("")

@@ -110,6 +110,8 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --out DIR         Output folder for summary.json, call records, recordings and traces.
                      Default: recordings/<run-id>/.
    --summary-json F  Where to write summary.json. Default: <out>/summary.json.
+   --records F       Where to append call_records.jsonl. Default: <out>/call_records.jsonl.
+   --no-records      Write no call records.
    --status MODE     tty (one line redrawn), lines (a line per -f period) or none.
                      Default: tty on a terminal, lines otherwise.
    --quiet           Same as --status none.

@@ -95,7 +95,10 @@ export async function runCommand(config: RunConfig): Promise<number> {
     process.off("SIGTERM", now);
   }
   if (result.fatalMessage !== undefined) process.stderr.write(`sipwright: fatal: ${result.fatalMessage}\n`);
-  process.stderr.write(`outputs: ${result.outDir}\nsummary: ${result.summaryPath}\nexit code ${result.exitCode}\n`);
+  const records = result.callRecordsPath === undefined ? "" : `call records: ${result.callRecordsPath}\n`;
+  process.stderr.write(
+    `outputs: ${result.outDir}\nsummary: ${result.summaryPath}\n${records}exit code ${result.exitCode}\n`,
+  );
   return result.exitCode;
 }
 

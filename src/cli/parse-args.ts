@@ -1,7 +1,8 @@
 /**
  * argv -> Command. SIPp style: single-dash options with a separate value (`-r 10`), the positional
  * `remote_host[:port]`, and SIPp's defaults (checked against `sipp -h` of 3.6.1). SIPp behaviour: an option may
- * also be written with two dashes. Our own long options: --out, --summary-json, --status, --quiet.
+ * also be written with two dashes. Our own long options: --out, --summary-json, --records, --no-records, --status,
+ * --quiet.
  */
 import { networkInterfaces } from "node:os";
 import { isAbsolute, resolve } from "node:path";
@@ -202,6 +203,8 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     },
     outDir: undefined,
     summaryJson: undefined,
+    callRecords: true,
+    callRecordsFile: undefined,
     statusMode: env.isTTY ? "tty" : "lines",
     statusPeriodMs: 1000,
   };
@@ -272,6 +275,7 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     f: (c, v, n) => (c.statusPeriodMs = parseTime(n, v, "s")),
     out: (c, v) => (c.outDir = p(v)),
     "summary-json": (c, v) => (c.summaryJson = p(v)),
+    records: (c, v) => ((c.callRecordsFile = p(v)), (c.callRecords = true)),
     status: (c, v) => {
       if (v !== "tty" && v !== "lines" && v !== "none")
         throw new ConfigError(`--status: '${v}' is not tty, lines or none`);
@@ -311,6 +315,7 @@ const FLAGS: Record<string, (c: RunConfig) => void> = {
   trace_counts: (c) => (c.trace.counts = true),
   trace_logs: (c) => (c.trace.logs = true),
   quiet: (c) => (c.statusMode = "none"),
+  "no-records": (c) => (c.callRecords = false),
 };
 
 function parseRun(args: readonly string[], env: ParseEnv): Command {

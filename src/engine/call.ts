@@ -109,6 +109,20 @@ export class Call implements CallState, ActionHost {
   /** The last ACK we sent: re-sent when a late retransmission of the INVITE's final response arrives. */
   lastAck: Buffer | undefined;
 
+  // Per-call counts for the call record: plain numbers bumped beside the run's statistics (no allocation per message).
+  /** Messages sent by scenario steps (first transmissions; the abort CANCEL/BYE is not counted, as in statistics). */
+  messagesSent = 0;
+  messagesReceived = 0;
+  retransmissionsSent = 0;
+  retransmissionsReceived = 0;
+  unexpectedMessages = 0;
+  /** Status of the last final response received to our INVITE or sent to the peer's INVITE; 0 = none yet. */
+  finalStatus = 0;
+  /** Index of the last step that completed (its actions may still have failed the call). */
+  lastStep = -1;
+  /** The RTD samples this call recorded (the last one per name); created with the first sample. */
+  rtdSamples: Map<string, number> | undefined;
+
   timer: TimerHandle | undefined;
   /** Send timeout of a message still queued on a TCP connection. */
   sendTimer: TimerHandle | undefined;

@@ -1,7 +1,7 @@
 /**
  * Runs one scenario end to end from a RunConfig: load and check the scenario, open injection files, bind the
- * transport, run the calls, and write the outputs (traces, stat CSV, summary.json). Used by the CLI's default
- * command and by the demo.
+ * transport, run the calls, and write the outputs (traces, stat CSV, call_records.jsonl, summary.json). Used by the
+ * CLI's default command and by the demo.
  */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -12,17 +12,22 @@ import { loadScenarioFile } from "../scenario/load-scenario.js";
 import { isBuiltinScenario, loadBuiltinScenario } from "../scenario/builtin-scenarios.js";
 import { InjectionFiles } from "../scenario/injection-files.js";
 import { buildSummary, writeSummary } from "../records/summary.js";
+import { CALL_RECORDS_FILE, type CallRecord } from "../records/call-record.js";
+import { JsonlWriter } from "../records/jsonl-writer.js";
 import type { RunConfig } from "./run-config.js";
 import { Statistics, type StatsSnapshot } from "./statistics.js";
-import { RunController, type StopReason } from "./run-controller.js";
+import { RunController, type RunOutcome, type StopReason } from "./run-controller.js";
 import { openNetworkEnvironment, type RunEnvironment } from "./run-environment.js";
 import { RunOutputs } from "./run-outputs.js";
 import { defaultTemplates } from "./default-messages.js";
+import { buildCallRecord } from "./call-record-builder.js";
 
 export interface RunResult {
   readonly runId: string;
   readonly outDir: string;
   readonly summaryPath: string;
+  /** call_records.jsonl (undefined with --no-records). */
+  readonly callRecordsPath: string | undefined;
   readonly exitCode: number;
   readonly reason: StopReason;
   readonly fatalMessage: string | undefined;
@@ -138,6 +143,9 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     clock,
   });
   const summaryPath = resolve(config.summaryJson ?? join(outDir, "summary.json"));
+  const callRecordsPath = config.callRecords
+    ? resolve(config.callRecordsFile ?? join(outDir, CALL_RECORDS_FILE))
+    : undefined;
 
   return {
     runId,
@@ -147,10 +155,33 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     environment,
     async run() {
       const startWallMs = clock.wallNow();
+      // Opened here, not in prepareRun: a prepared run that never runs leaves no file behind.
+      let records: JsonlWriter<CallRecord> | undefined;
+      try {
+        records = callRecordsPath === undefined ? undefined : new JsonlWriter<CallRecord>({ path: callRecordsPath });
+      } catch (error) {
+        await environment.close();
+        await outputs.close();
+        throw error;
+      }
+      // Every call that ends gets its line, the calls aborted at shutdown included (they end before the run does).
+      const unsubscribe =
+        records && controller.on("callEnded", (call) => records.write(buildCallRecord(call, { runId })));
       outputs.startPeriodic();
-      const outcome = await controller.start();
-      await environment.close();
-      await outputs.close();
+      let outcome: RunOutcome;
+      try {
+        outcome = await controller.start();
+        await environment.close();
+        await outputs.close();
+      } catch (error) {
+        // The run's own error is the one reported; the records already written are still flushed.
+        await records?.close().catch(() => undefined);
+        throw error;
+      } finally {
+        unsubscribe?.();
+      }
+      // Flushed on every way out: SIGINT/SIGTERM stop the run and end here too. A write error is reported.
+      await records?.close();
       const snapshot = stats.snapshot();
       const summary = buildSummary({
         runId,
@@ -166,6 +197,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
         runId,
         outDir,
         summaryPath,
+        callRecordsPath,
         exitCode: outcome.exitCode,
         reason: outcome.reason,
         fatalMessage: outcome.fatalMessage,

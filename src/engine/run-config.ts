@@ -105,6 +105,10 @@ export interface RunConfig {
   /** Output folder for summary.json and traces (default recordings/<run-id>/). */
   outDir: string | undefined;
   summaryJson: string | undefined;
+  /** Write call_records.jsonl, one line per finished call (--no-records turns it off). */
+  callRecords: boolean;
+  /** --records FILE: where the call records go (default `<out>/call_records.jsonl`). */
+  callRecordsFile: string | undefined;
   /** Status output: "tty" redraws a line, "lines" prints periodic lines, "none" is silent. */
   statusMode: "tty" | "lines" | "none";
   statusPeriodMs: number;

@@ -82,12 +82,14 @@ function finishStep(call: Call, step: Step, received?: SipMessage): boolean {
     const started = call.rtdStarts.get(name);
     if (started !== undefined && (step.repeatRtd || !call.rtdDone.has(name))) {
       call.ctx.recordRtd(name, now - started);
+      (call.rtdSamples ??= new Map()).set(name, now - started);
       call.rtdDone.add(name);
     }
   }
   for (const name of step.startRtd) call.rtdStarts.set(name, now);
   if (step.counter !== undefined) stats.counter(step.counter);
   call.msgIndex = step.index;
+  call.lastStep = step.index;
   if (step.actions.length > 0 && !runActions(call, step, received)) return false;
   if (call.pendingJump !== undefined) {
     call.msgIndex = call.pendingJump;
@@ -192,8 +194,10 @@ function executeSend(call: Call, step: SendStep): boolean {
     if (method === "ACK") call.lastAck = data;
   }
 
-  if (!ctx.transmit(call, data, call.connection, call.peer)) {
-    ctx.stats.messageSent(step.index);
+  const sent = ctx.transmit(call, data, call.connection, call.peer);
+  ctx.stats.messageSent(step.index);
+  call.messagesSent++;
+  if (!sent) {
     call.fail(
       call.connection.transport === "TCP" ? "tcp_closed" : "cannot_send_message",
       "could not send message",
@@ -201,7 +205,7 @@ function executeSend(call: Call, step: SendStep): boolean {
     );
     return false;
   }
-  ctx.stats.messageSent(step.index);
+  if (!request) noteSentFinalResponse(call, data);
   call.lastSent = data;
   watchSendTimeout(call, step);
   if (call.lastReceivedRaw !== undefined && call.replyToLastReceived === undefined) {
@@ -210,6 +214,28 @@ function executeSend(call: Call, step: SendStep): boolean {
   }
   startRetransmission(call, step, data, method === "INVITE", () => onRetransmissionsExhausted(call, step));
   return true;
+}
+
+/** The status code of a rendered response ("SIP/2.0 200 OK"), read from its bytes; 0 when it has none. */
+function responseStatus(data: Buffer): number {
+  const space = data.indexOf(0x20);
+  if (space < 0 || space + 3 >= data.length) return 0;
+  let status = 0;
+  for (let i = space + 1; i <= space + 3; i++) {
+    const digit = (data[i] ?? 0) - 0x30;
+    if (digit < 0 || digit > 9) return 0;
+    status = status * 10 + digit;
+  }
+  return status;
+}
+
+/** For the call record's final_status: a final response we sent to the peer's INVITE. */
+function noteSentFinalResponse(call: Call, data: Buffer): void {
+  const status = responseStatus(data);
+  // Only final responses are parsed (a couple per call) to learn which request they answer.
+  if (status < 200) return;
+  const parsed = parseSipMessage(data);
+  if (parsed.ok && parsed.message.cseq?.method === "INVITE") call.finalStatus = status;
 }
 
 /**
@@ -320,6 +346,9 @@ function startPause(call: Call, step: PauseStep | TimewaitStep): boolean {
 export function deliverMessage(call: Call, message: SipMessage, connection: SipConnection, from: Peer): void {
   if (call.ended) return;
   const ctx = call.ctx;
+  if (message.kind === "response" && message.status >= 200 && message.cseq?.method === "INVITE") {
+    call.finalStatus = message.status;
+  }
   if (handlePeerRetransmission(call, message)) return;
   const match = findMatchingStep(call.scenario, call.msgIndex, message, call);
   switch (match.kind) {
@@ -346,6 +375,7 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   call.lastMessage = message;
   if (message.kind === "response") call.peerTag = message.toTag() ?? call.peerTag;
   ctx.stats.messageReceived(step.index);
+  call.messagesReceived++;
   noteDialogProgress(call, message);
   if (step.rrs) {
     const contact = message.header("Contact");
@@ -388,6 +418,7 @@ function handleUnexpected(call: Call, message: SipMessage, connection: SipConnec
       // SIPp behaviour: an unexpected BYE or CANCEL is answered 200 and the call fails (unexpected message).
       ctx.reply(buildResponse(message, 200, "OK"), connection, from);
       ctx.stats.messageUnexpected(call.msgIndex);
+      call.unexpectedMessages++;
       call.lastMessage = message;
       call.fail("unexpected_message", `unexpected ${method} (answered 200 OK)`);
       return;
@@ -403,6 +434,7 @@ function handleUnexpected(call: Call, message: SipMessage, connection: SipConnec
     }
   }
   ctx.stats.messageUnexpected(call.msgIndex);
+  call.unexpectedMessages++;
   const handler = call.scenario.unexpectedHandler;
   if (handler !== undefined) {
     // SIPp behaviour: jump to _unexp.main, leaving the return address and the interrupted pause end in variables.

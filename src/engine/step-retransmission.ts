@@ -37,6 +37,7 @@ function arm(call: Call, step: SendStep, data: Buffer, policy: RetransmitPolicy,
     policy,
     resend: () => {
       ctx.stats.messageRetransmitted(step.index);
+      call.retransmissionsSent++;
       ctx.transmit(call, data, call.connection, call.peer);
     },
     onExhausted,
@@ -86,8 +87,10 @@ export function handlePeerRetransmission(call: Call, message: SipMessage): boole
   const ctx = call.ctx;
   if (ctx.reliable || call.lastReceivedRaw?.equals(message.raw) !== true) return false;
   if (call.lastReceivedStep >= 0) ctx.stats.retransmissionReceived(call.lastReceivedStep);
+  call.retransmissionsReceived++;
   if (call.replyToLastReceived !== undefined) {
     ctx.stats.messageRetransmitted(call.replyStep);
+    call.retransmissionsSent++;
     ctx.transmit(call, call.replyToLastReceived, call.connection, call.peer);
   }
   return true;

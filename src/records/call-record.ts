@@ -1,0 +1,84 @@
+/**
+ * One line of `call_records.jsonl`: everything known about one finished call. snake_case keys, versioned by
+ * `schema`. The JSON Schema is docs/call-record.schema.json; every field is described in docs/call-records.md.
+ * The engine builds records in src/engine/call-record-builder.ts and appends them with JsonlWriter.
+ */
+import type { FailureClass } from "../shared/failure.js";
+import type { AudioCheckSpec, G711Codec, PipelineKind } from "../media/media-pipeline.js";
+
+export const CALL_RECORD_SCHEMA = "sipwright.call-record/1";
+
+/** The file name a run writes its records to, in its output folder. */
+export const CALL_RECORDS_FILE = "call_records.jsonl";
+
+export interface RecordEndpoint {
+  address: string;
+  port: number;
+}
+
+export interface CallRecordFailure {
+  class: FailureClass;
+  /** Index of the scenario step where the call failed. */
+  step: number;
+  reason: string;
+}
+
+/** One direction of an RTP stream (from the pipeline's StreamStats). */
+export interface RecordStream {
+  packets: number;
+  octets: number;
+  lost: number;
+  jitter_ms: number;
+  max_gap_ms: number;
+}
+
+export interface RecordAudioCheck {
+  kind: AudioCheckSpec["kind"];
+  passed: boolean;
+  measured: Record<string, number>;
+  reason: string;
+}
+
+/** The media block (from the pipeline's MediaStats); null in a record when the call had no media pipeline. */
+export interface CallRecordMedia {
+  kind: PipelineKind;
+  codec: G711Codec | null;
+  payload_type: number | null;
+  local: RecordEndpoint | null;
+  remote: RecordEndpoint | null;
+  sent: RecordStream;
+  received: RecordStream;
+  dtmf_sent: string;
+  dtmf_received: string;
+  recordings: string[];
+  audio_checks: RecordAudioCheck[];
+}
+
+export interface CallRecord {
+  schema: typeof CALL_RECORD_SCHEMA;
+  run_id: string;
+  call_number: number;
+  call_id: string;
+  scenario: string;
+  /** uac: the call was started here (outgoing); uas: the peer started it (incoming). */
+  role: "uac" | "uas";
+  transport: "UDP" | "TCP";
+  local: RecordEndpoint;
+  remote: RecordEndpoint;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  result: "success" | "failure";
+  failure: CallRecordFailure | null;
+  messages_sent: number;
+  messages_received: number;
+  retransmissions_sent: number;
+  retransmissions_received: number;
+  unexpected_messages: number;
+  final_status: number | null;
+  rtd: Record<string, number>;
+  last_step: number;
+  media: CallRecordMedia | null;
+  /** Defined by the WebRTC bridge; null until then and for plain RTP calls. */
+  webrtc: null;
+}
