@@ -1,0 +1,179 @@
+/**
+ * Call recorders on top of {@link WavFileWriter}: decoded audio, 8 kHz 16-bit PCM, written as a stream.
+ *
+ * Frames are placed on a 20 ms frame clock owned by the caller (the media scheduler): each frame comes with its
+ * slot index, 0 being the first tick of the recording. Slots that never get a frame (loss, a silent peer, a paused
+ * source) are written as silence, so the file keeps real time and the two directions stay aligned.
+ *
+ * - {@link MonoWavRecorder}: one direction, one mono file. Slots must not go backwards: a frame for a slot
+ *   already written is dropped (counted in `lateFrames`).
+ * - {@link StereoWavRecorder}: one stereo file, left = sent, right = received. A slot is written once both
+ *   directions have delivered it, or once a frame arrives `reorderWindowSlots` (default 10 = 200 ms) or more
+ *   beyond it; the missing side is written as silence. Frames for slots already written are dropped (`lateFrames`).
+ *   Each channel of a slot holds 160 samples: a shorter frame is padded with silence, a longer one cut. A frame is
+ *   kept (not copied) until its slot is written: do not modify it after passing it (frames from the sources and
+ *   from `decodeFrame` are fresh arrays).
+ *
+ * `writeFrame()` after `close()` throws ClosedError. `close()` is idempotent, writes every pending slot, finalises the header and resolves to the file's path.
+ * Crash behaviour: see wav-file-writer.ts (the header is patched after every second of audio).
+ */
+import { ClosedError } from "../../shared/errors.js";
+import type { AudioDirection } from "../media-pipeline.js";
+import { FRAME_SAMPLES } from "./audio-format.js";
+import { WavFileWriter } from "./wav-file-writer.js";
+
+export interface MonoWavRecorderOptions {
+  readonly path: string;
+  /** Audio buffered per write and header patch (default 1000 ms). */
+  readonly chunkMs?: number;
+}
+
+export class MonoWavRecorder {
+  readonly path: string;
+  readonly #writer: WavFileWriter;
+  /** The next slot to write. */
+  #next = 0;
+  #late = 0;
+  #closing: Promise<string> | undefined;
+
+  /** Creates the file at once; throws FILE_ERROR when it cannot. */
+  constructor(opts: MonoWavRecorderOptions) {
+    this.path = opts.path;
+    this.#writer = new WavFileWriter({ path: opts.path, channels: 1, ...chunkOption(opts.chunkMs) });
+  }
+
+  get lateFrames(): number {
+    return this.#late;
+  }
+
+  /** Appends a frame; with `slot`, first writes silence for the slots skipped since the last frame. */
+  writeFrame(pcm: Int16Array, slot?: number): void {
+    if (this.#closing !== undefined) throw new ClosedError(`recorder ${this.path}`);
+    if (slot !== undefined) {
+      checkSlot(slot);
+      if (slot < this.#next) {
+        this.#late++;
+        return;
+      }
+      if (slot > this.#next) this.#writer.appendSilence((slot - this.#next) * FRAME_SAMPLES);
+      this.#next = slot + 1;
+    } else {
+      this.#next++;
+    }
+    this.#writer.append(pcm);
+  }
+
+  close(): Promise<string> {
+    this.#closing ??= this.#writer.close().then(() => this.path);
+    return this.#closing;
+  }
+}
+
+export interface StereoWavRecorderOptions {
+  readonly path: string;
+  /** How far (in 20 ms slots) one direction may run ahead of a slot the other has not delivered (default 10). */
+  readonly reorderWindowSlots?: number;
+  /** Audio buffered per write and header patch (default 1000 ms). */
+  readonly chunkMs?: number;
+}
+
+const DEFAULT_REORDER_WINDOW_SLOTS = 10;
+
+export class StereoWavRecorder {
+  readonly path: string;
+  readonly #writer: WavFileWriter;
+  readonly #window: number;
+  /** Pending frames by slot % window, for slots in [#next, #next + window). */
+  readonly #left: (Int16Array | undefined)[];
+  readonly #right: (Int16Array | undefined)[];
+  readonly #interleaved = new Int16Array(2 * FRAME_SAMPLES);
+  #next = 0;
+  /** One past the highest slot received. */
+  #end = 0;
+  #late = 0;
+  #closing: Promise<string> | undefined;
+
+  /** Creates the file at once; throws FILE_ERROR when it cannot. */
+  constructor(opts: StereoWavRecorderOptions) {
+    const window = opts.reorderWindowSlots ?? DEFAULT_REORDER_WINDOW_SLOTS;
+    if (!Number.isInteger(window) || window < 1) throw new RangeError(`reorder window must be >= 1: ${window}`);
+    this.path = opts.path;
+    this.#window = window;
+    this.#left = new Array<Int16Array | undefined>(window).fill(undefined);
+    this.#right = new Array<Int16Array | undefined>(window).fill(undefined);
+    this.#writer = new WavFileWriter({ path: opts.path, channels: 2, ...chunkOption(opts.chunkMs) });
+  }
+
+  get lateFrames(): number {
+    return this.#late;
+  }
+
+  /** Places a frame of one direction (sent = left, received = right) in its slot. */
+  writeFrame(direction: AudioDirection, slot: number, pcm: Int16Array): void {
+    if (this.#closing !== undefined) throw new ClosedError(`recorder ${this.path}`);
+    checkSlot(slot);
+    if (slot < this.#next) {
+      this.#late++;
+      return;
+    }
+    // Slots that fell out of the window are written with whatever arrived for them.
+    while (slot >= this.#next + this.#window) this.#emitNext();
+    const side = direction === "sent" ? this.#left : this.#right;
+    const index = slot % this.#window;
+    if (side[index] !== undefined) {
+      this.#late++;
+      return;
+    }
+    side[index] = pcm;
+    this.#end = Math.max(this.#end, slot + 1);
+    while (this.#next < this.#end && this.#isComplete(this.#next)) this.#emitNext();
+  }
+
+  close(): Promise<string> {
+    if (this.#closing === undefined) {
+      while (this.#next < this.#end) this.#emitNext();
+      this.#closing = this.#writer.close().then(() => this.path);
+    }
+    return this.#closing;
+  }
+
+  #isComplete(slot: number): boolean {
+    const index = slot % this.#window;
+    return this.#left[index] !== undefined && this.#right[index] !== undefined;
+  }
+
+  #emitNext(): void {
+    const index = this.#next % this.#window;
+    const left = this.#left[index];
+    const right = this.#right[index];
+    this.#left[index] = undefined;
+    this.#right[index] = undefined;
+    this.#next++;
+    if (left === undefined && right === undefined) {
+      this.#writer.appendSilence(2 * FRAME_SAMPLES);
+      return;
+    }
+    const out = this.#interleaved;
+    interleave(out, 0, left ?? SILENT_FRAME);
+    interleave(out, 1, right ?? SILENT_FRAME);
+    this.#writer.append(out);
+  }
+}
+
+const SILENT_FRAME = new Int16Array(FRAME_SAMPLES);
+
+/** Writes `frame` into every other sample of `out` from `channel`; missing samples are silence. */
+function interleave(out: Int16Array, channel: number, frame: Int16Array): void {
+  const n = Math.min(frame.length, FRAME_SAMPLES);
+  for (let i = 0; i < n; i++) out[2 * i + channel] = frame[i] ?? 0;
+  for (let i = n; i < FRAME_SAMPLES; i++) out[2 * i + channel] = 0;
+}
+
+function checkSlot(slot: number): void {
+  // Slots come from the caller's own frame clock, never from the network: a bad one is a programming error.
+  if (!Number.isSafeInteger(slot) || slot < 0) throw new RangeError(`frame slot must be an integer >= 0: ${slot}`);
+}
+
+function chunkOption(chunkMs: number | undefined): { chunkMs?: number } {
+  return chunkMs === undefined ? {} : { chunkMs };
+}

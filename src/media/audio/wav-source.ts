@@ -1,0 +1,47 @@
+/**
+ * Streams an 8 kHz mono WAV file (16-bit PCM, A-law or µ-law; see read-wav-pcm.ts) in 20 ms frames.
+ * `loops`: how many times the file plays; -1 plays it forever. 0 plays it once, as in SIPp (`rtp_stream` counts
+ * down after each play and stops at zero). The last frame of each play is padded with silence, so every play
+ * starts on a frame boundary. An empty file ends at once.
+ */
+import { ConfigError } from "../../shared/errors.js";
+import type { AudioSource } from "./audio-source.js";
+import { FRAME_SAMPLES } from "./audio-format.js";
+import { readWavPcm } from "./read-wav-pcm.js";
+
+export interface WavSourceOptions {
+  readonly path: string;
+  readonly loops: number;
+}
+
+export class WavSource implements AudioSource {
+  readonly path: string;
+  readonly #pcm: Int16Array;
+  /** Plays left after the current one; Infinity for -1. */
+  #playsLeft: number;
+  #offset = 0;
+
+  /** Reads and checks the file at once; throws FILE_ERROR naming the file when it cannot be used. */
+  constructor(opts: WavSourceOptions) {
+    if (!Number.isInteger(opts.loops) || opts.loops < -1) {
+      throw new ConfigError(`WAV source loops must be -1 (forever) or a count >= 0: ${opts.loops}`);
+    }
+    this.path = opts.path;
+    this.#pcm = readWavPcm(opts.path);
+    this.#playsLeft = opts.loops === -1 ? Infinity : Math.max(1, opts.loops) - 1;
+    if (this.#pcm.length === 0) this.#playsLeft = -1;
+  }
+
+  nextFrame(): Int16Array | undefined {
+    if (this.#playsLeft < 0) return undefined;
+    const out = new Int16Array(FRAME_SAMPLES);
+    const n = Math.min(FRAME_SAMPLES, this.#pcm.length - this.#offset);
+    out.set(this.#pcm.subarray(this.#offset, this.#offset + n));
+    this.#offset += n;
+    if (this.#offset >= this.#pcm.length) {
+      this.#offset = 0;
+      this.#playsLeft--;
+    }
+    return out;
+  }
+}
