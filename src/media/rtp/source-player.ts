@@ -1,0 +1,167 @@
+/**
+ * The sending side of an RtpSession on each media-clock slot: the due RFC 4733 events of a DTMF string (audio
+ * paused meanwhile), else the next frame of the source (tone, silence, WAV), encoded with the negotiated codec.
+ * The echo source sends back each received frame at once instead; a pcap source replays the capture's RTP
+ * payloads with the capture's timing and payload types (SIPp play_pcap_audio), re-stamped with our sequence
+ * numbers, SSRC and a timestamp offset onto our clock. RFC 3551 4.1: the first packet of each
+ * talkspurt — after a start, a resume, a DTMF string or a new remote — carries the marker bit.
+ */
+import { readFileSync } from "node:fs";
+import { SipwrightError } from "../../shared/errors.js";
+import type { SourceControl, SourceSpec } from "../media-pipeline.js";
+import type { AudioSource } from "../audio/audio-source.js";
+import { createSource } from "../audio/create-source.js";
+import { FRAME_MS } from "../audio/audio-format.js";
+import { decodeFrame, encodeFrame } from "../audio/g711.js";
+import { PcapReplay } from "../pcap/pcap-source.js";
+import { parsePcapRtp, type PcapRtpPacket } from "../pcap/read-pcap.js";
+import type { AudioTaps } from "./audio-taps.js";
+import type { DtmfPacket } from "./dtmf.js";
+import { DtmfSender } from "./dtmf-sender.js";
+import type { MediaEndpoint, RemoteLeg } from "./remote-media.js";
+import { STATIC_G711, type ReceivedAudio } from "./rtp-receiver.js";
+import type { RtpSender } from "./rtp-sender.js";
+
+interface PcapPlayback {
+  readonly kind: "pcap";
+  readonly replay: PcapReplay;
+  /** Slots played so far (a pause stops the capture's clock). */
+  playedSlots: number;
+  /** Our timestamp minus the capture's, set at the start of each talkspurt. */
+  timestampOffset: number | undefined;
+}
+
+type ActiveSource = { readonly kind: "pcm"; readonly audio: AudioSource } | { readonly kind: "echo" } | PcapPlayback;
+
+export class SourcePlayer {
+  readonly dtmf: DtmfSender;
+  readonly #sender: RtpSender;
+  readonly #taps: AudioTaps;
+  readonly #remote: () => RemoteLeg | undefined;
+  #source: ActiveSource | undefined;
+  #paused = false;
+  #inTalkspurt = false;
+
+  constructor(sender: RtpSender, taps: AudioTaps, remote: () => RemoteLeg | undefined) {
+    this.#sender = sender;
+    this.#taps = taps;
+    this.#remote = remote;
+    this.dtmf = new DtmfSender(this.#sendDtmfPacket);
+  }
+
+  /** Replaces the source; throws FILE_ERROR for an unreadable WAV file. */
+  start(spec: SourceSpec): void {
+    switch (spec.kind) {
+      case "pcap":
+        // A packet is due on the tick nearest its capture time (half a tick early at most).
+        this.#source = {
+          kind: "pcap",
+          replay: new PcapReplay(loadPcap(spec.path), { lookaheadMs: FRAME_MS / 2 }),
+          playedSlots: 0,
+          timestampOffset: undefined,
+        };
+        break;
+      case "echo":
+        this.#source = { kind: "echo" };
+        break;
+      case "tone":
+      case "silence":
+      case "wav":
+        this.#source = { kind: "pcm", audio: createSource(spec) };
+        break;
+    }
+    this.#paused = false;
+    this.#inTalkspurt = false;
+  }
+
+  control(control: SourceControl): void {
+    if (control === "stop") this.#source = undefined;
+    else this.#paused = control === "pause";
+    this.#inTalkspurt = false;
+  }
+
+  /** The next packet starts a new talkspurt (the remote changed). */
+  newTalkspurt(): void {
+    this.#inTalkspurt = false;
+  }
+
+  /** Drops the source and rejects queued DTMF (the session closes). */
+  stop(): void {
+    this.#source = undefined;
+    this.dtmf.cancel();
+  }
+
+  onSlot(slot: number): void {
+    if (this.dtmf.onSlot(slot, (s) => this.#sender.timestampOf(s))) {
+      this.#inTalkspurt = false;
+      return;
+    }
+    const source = this.#source;
+    if (source?.kind === "pcap" && !this.#paused) this.#replay(source, slot);
+    if (source?.kind !== "pcm" || this.#paused) return;
+    const frame = source.audio.nextFrame();
+    if (frame === undefined) {
+      // The source ended (a WAV file played its loops): nothing more to send.
+      this.#source = undefined;
+      this.#inTalkspurt = false;
+      return;
+    }
+    const remote = this.#remote();
+    if (remote === undefined || !this.#send(remote, slot, encodeFrame(remote.codec, frame))) return;
+    this.#taps.frame("sent", slot, frame);
+  }
+
+  /** The echo source: what arrives goes back at once, re-stamped with our sequence, timestamp and SSRC. */
+  onReceived({ packet, codec, slot, pcm }: ReceivedAudio): void {
+    if (this.#source?.kind !== "echo" || this.#paused || this.dtmf.busy) return;
+    const remote = this.#remote();
+    if (remote === undefined) return;
+    const payload = codec === remote.codec ? packet.payload : encodeFrame(remote.codec, pcm);
+    if (this.#send(remote, slot, payload)) this.#taps.frame("sent", slot, pcm);
+  }
+
+  #replay(source: PcapPlayback, slot: number): void {
+    const due = source.replay.due(source.playedSlots++ * FRAME_MS);
+    if (source.replay.finished) this.#source = undefined;
+    const remote = this.#remote();
+    if (remote?.rtp === undefined || !remote.send) return;
+    for (const packet of due) this.#sendCaptured(remote.rtp, source, packet, slot);
+    if (this.#source === undefined) this.#inTalkspurt = false;
+  }
+
+  #sendCaptured(to: MediaEndpoint, source: PcapPlayback, packet: PcapRtpPacket, slot: number): void {
+    if (!this.#inTalkspurt || source.timestampOffset === undefined) {
+      source.timestampOffset = (this.#sender.timestampOf(slot) - packet.timestamp) >>> 0;
+    }
+    const timestamp = (packet.timestamp + source.timestampOffset) >>> 0;
+    const marker = packet.marker || !this.#inTalkspurt;
+    this.#sender.send(to, { payloadType: packet.payloadType, marker, timestamp }, packet.payload);
+    this.#inTalkspurt = true;
+    const codec = STATIC_G711.get(packet.payloadType);
+    if (codec !== undefined) this.#taps.frame("sent", slot, decodeFrame(codec, packet.payload));
+  }
+
+  #send(remote: RemoteLeg, slot: number, payload: Uint8Array): boolean {
+    if (remote.rtp === undefined || !remote.send) return false;
+    const timestamp = this.#sender.timestampOf(slot);
+    this.#sender.send(remote.rtp, { payloadType: remote.payloadType, marker: !this.#inTalkspurt, timestamp }, payload);
+    this.#inTalkspurt = true;
+    return true;
+  }
+
+  readonly #sendDtmfPacket = (packet: DtmfPacket): void => {
+    const remote = this.#remote();
+    if (remote?.rtp !== undefined && remote.send) this.#sender.send(remote.rtp, packet, packet.payload);
+  };
+}
+
+/** Reads a capture synchronously, as a WAV source is (startSource is synchronous); FILE_ERROR names the file. */
+function loadPcap(path: string): ReturnType<typeof parsePcapRtp> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new SipwrightError("FILE_ERROR", `${path}: cannot read pcap file`, { cause: error });
+  }
+  return parsePcapRtp(bytes, path);
+}
