@@ -4,7 +4,12 @@
  * The engine builds records in src/engine/call-record-builder.ts and appends them with JsonlWriter.
  */
 import type { FailureClass } from "../shared/failure.js";
-import type { AudioCheckSpec, G711Codec, PipelineKind } from "../media/media-pipeline.js";
+
+// The record's own vocabulary (records/ sits below media/ and may not import it). The engine's builder assigns
+// media values to these types, so a kind added in media/ without a schema change fails to compile there.
+export type RecordPipelineKind = "rtp" | "webrtc";
+export type RecordCodec = "PCMU" | "PCMA";
+export type RecordAudioCheckKind = "tone" | "silence-gap" | "two-way" | "packets";
 
 export const CALL_RECORD_SCHEMA = "sipwright.call-record/1";
 
@@ -33,7 +38,7 @@ export interface RecordStream {
 }
 
 export interface RecordAudioCheck {
-  kind: AudioCheckSpec["kind"];
+  kind: RecordAudioCheckKind;
   passed: boolean;
   measured: Record<string, number>;
   reason: string;
@@ -41,8 +46,8 @@ export interface RecordAudioCheck {
 
 /** The media block (from the pipeline's MediaStats); null in a record when the call had no media pipeline. */
 export interface CallRecordMedia {
-  kind: PipelineKind;
-  codec: G711Codec | null;
+  kind: RecordPipelineKind;
+  codec: RecordCodec | null;
   payload_type: number | null;
   local: RecordEndpoint | null;
   remote: RecordEndpoint | null;

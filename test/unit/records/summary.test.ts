@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { FakeClock } from "../../../src/shared/clock.js";
 import { FAILURE_CLASSES } from "../../../src/shared/failure.js";
 import { Statistics } from "../../../src/engine/statistics.js";
-import { SUMMARY_SCHEMA, buildSummary, writeSummary, type Summary } from "../../../src/records/summary.js";
+import { SUMMARY_SCHEMA, writeSummary, type Summary } from "../../../src/records/summary.js";
+import { buildSummary } from "../../../src/engine/build-summary.js";
 
 function sample(): Summary {
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
