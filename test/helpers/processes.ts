@@ -180,3 +180,13 @@ export async function stopStartedProcesses(): Promise<void> {
 process.once("exit", () => {
   for (const proc of started) proc.kill("SIGKILL");
 });
+
+/** Waits (polling every 10 ms, bounded) until the process's stderr matches `pattern`. */
+export async function waitForStderr(proc: StartedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(proc.stderr())) {
+    if (!proc.isAlive()) throw new Error(`the process exited before printing ${String(pattern)}:\n${proc.stderr()}`);
+    if (Date.now() >= deadline) throw new Error(`no ${String(pattern)} on stderr within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -4,46 +4,26 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LOOPBACK } from "../../helpers/free-port.js";
-import { stopStartedProcesses, waitExit, type StartedProcess } from "../../helpers/processes.js";
+import { stopStartedProcesses, waitExit, waitForStderr } from "../../helpers/processes.js";
+import { udpListener, type UdpListener } from "../../helpers/udp-listener.js";
 import { readSummary, runSipwright, startSipwright } from "../../helpers/sipwright.js";
 
 after(stopStartedProcesses);
 
 const RUN_BOUND_MS = 30_000;
 
-/** A UDP socket on 127.0.0.1:0 that never answers and counts what it receives. */
-async function silentPeer(): Promise<{ socket: Socket; port: number; received: Buffer[] }> {
-  const socket = createSocket("udp4");
-  const received: Buffer[] = [];
-  socket.on("message", (datagram) => received.push(datagram));
-  socket.bind(0, LOOPBACK);
-  await once(socket, "listening");
-  return { socket, port: socket.address().port, received };
-}
-
-/** Waits (polling every 10 ms, bounded) until the process's stderr matches `pattern`. */
-async function waitForStderr(proc: StartedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(proc.stderr())) {
-    if (!proc.isAlive()) throw new Error(`the process exited before printing ${String(pattern)}:\n${proc.stderr()}`);
-    if (Date.now() >= deadline) throw new Error(`no ${String(pattern)} on stderr within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("sipwright exit codes", () => {
   let dir = "";
-  let peer: Awaited<ReturnType<typeof silentPeer>> | undefined;
+  let peer: UdpListener | undefined;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "sipwright-exit-codes-"));
-    peer = await silentPeer();
+    peer = await udpListener();
   });
   after(async () => {
     peer?.socket.close();

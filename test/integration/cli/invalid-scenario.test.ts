@@ -5,14 +5,14 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket, type Socket } from "node:dgram";
-import { once } from "node:events";
+import { createSocket } from "node:dgram";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LOOPBACK } from "../../helpers/free-port.js";
 import { stopStartedProcesses } from "../../helpers/processes.js";
+import { udpListener } from "../../helpers/udp-listener.js";
 import { runSipwright } from "../../helpers/sipwright.js";
 
 after(stopStartedProcesses);
@@ -55,16 +55,6 @@ const BAD: readonly BadScenario[] = [
   { what: "a malformed keyword", file: "malformed-keyword.xml", line: 7, column: 13, message: /\[cseq\+x\]/ },
 ];
 
-/** A UDP socket on 127.0.0.1:0 that records every datagram it receives. */
-async function listeningSocket(): Promise<{ socket: Socket; port: number; received: Buffer[] }> {
-  const socket = createSocket("udp4");
-  const received: Buffer[] = [];
-  socket.on("message", (datagram) => received.push(datagram));
-  socket.bind(0, LOOPBACK);
-  await once(socket, "listening");
-  return { socket, port: socket.address().port, received };
-}
-
 /**
  * Loopback UDP is delivered into the receiver's queue at send time, so anything sipwright sent before it exited is
  * queued before this marker: once the marker has been read, everything earlier has been too.
@@ -88,7 +78,7 @@ async function flush(port: number, received: Buffer[]): Promise<Buffer[]> {
 describe("a scenario given with -sf", () => {
   for (const bad of BAD) {
     it(`with ${bad.what} exits 255 with ${bad.file}:${bad.line}:${bad.column} and sends nothing`, async () => {
-      const { socket, port, received } = await listeningSocket();
+      const { socket, port, received } = await udpListener();
       const dir = await mkdtemp(join(tmpdir(), "sipwright-invalid-"));
       try {
         const file = fixture(bad.file);
@@ -115,7 +105,7 @@ describe("a scenario given with -sf", () => {
   }
 
   it("that is valid does send to the listening socket (so the no-traffic check can fail)", async () => {
-    const { socket, port, received } = await listeningSocket();
+    const { socket, port, received } = await udpListener();
     const dir = await mkdtemp(join(tmpdir(), "sipwright-invalid-"));
     try {
       // Nothing answers: the global timeout ends the run once the OPTIONS has gone out.

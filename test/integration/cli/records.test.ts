@@ -4,13 +4,13 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket, type Socket } from "node:dgram";
-import { once } from "node:events";
+import type { Socket } from "node:dgram";
 import { access, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeUdpPort, LOOPBACK, waitUntilBound } from "../../helpers/free-port.js";
-import { stopStartedProcesses, waitExit, type StartedProcess } from "../../helpers/processes.js";
+import { stopStartedProcesses, waitExit, waitForStderr } from "../../helpers/processes.js";
+import { udpListener } from "../../helpers/udp-listener.js";
 import { readSummary, runSipwright, startSipwright } from "../../helpers/sipwright.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 
@@ -18,25 +18,12 @@ after(stopStartedProcesses);
 
 const RUN_BOUND_MS = 60_000;
 
-/** Waits (polling every 10 ms, bounded) until the process's stderr matches `pattern`. */
-async function waitForStderr(proc: StartedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(proc.stderr())) {
-    if (!proc.isAlive()) throw new Error(`the process exited before printing ${String(pattern)}:\n${proc.stderr()}`);
-    if (Date.now() >= deadline) throw new Error(`no ${String(pattern)} on stderr within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("call records from the sipwright command", () => {
   let dir = "";
   let silent: { socket: Socket; port: number } | undefined;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "sipwright-records-cli-"));
-    const socket = createSocket("udp4");
-    socket.bind(0, LOOPBACK);
-    await once(socket, "listening");
-    silent = { socket, port: socket.address().port };
+    silent = await udpListener();
   });
   after(async () => {
     silent?.socket.close();
