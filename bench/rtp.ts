@@ -25,6 +25,8 @@ const LOOPBACK = "127.0.0.1";
 const OPEN_BATCH = 100;
 /** Traffic before the measured window: sockets warm, first ticks and RTCP starts out of the figures. */
 const WARMUP_MS = 1000;
+/** G.711 at 20 ms per packet. */
+const FRAMES_PER_SECOND = 50;
 
 interface Options {
   pairs: number[];
@@ -43,6 +45,8 @@ interface StepResult {
   seconds: number;
   sent_pps: number;
   received_pps: number;
+  /** sent_pps / (50 × streams): below 1 when ticks are skipped (a skipped tick sends nothing; not a sequence gap). */
+  sent_share: number;
   /** Packets missing by sequence gaps, over all receivers, during the window. */
   lost: number;
   /** (sent − received) / sent over the window: gaps plus packets still in flight or dropped at the tail. */
@@ -136,9 +140,7 @@ async function openPairs(
   const options = { clock: media, wallClock: systemClock, codecs: ["PCMA"] as const, analyze };
   for (let opened = 0; opened < 2 * pairs; opened += OPEN_BATCH) {
     const batch = Math.min(OPEN_BATCH, 2 * pairs - opened);
-    const settled = await Promise.allSettled(
-      Array.from({ length: batch }, () => RtpSession.open(allocator, options)),
-    );
+    const settled = await Promise.allSettled(Array.from({ length: batch }, () => RtpSession.open(allocator, options)));
     for (const outcome of settled) if (outcome.status === "fulfilled") sessions.push(outcome.value);
     const failed = settled.find((outcome) => outcome.status === "rejected");
     if (failed !== undefined) throw failed.reason;
@@ -194,6 +196,7 @@ async function runStep(
       seconds: round(wallS, 2),
       sent_pps: Math.round(sent / wallS),
       received_pps: Math.round(received / wallS),
+      sent_share: round(sent / wallS / (FRAMES_PER_SECOND * streams), 3),
       lost: after.lost - before.lost,
       loss_ratio: sent === 0 ? 0 : round(Math.max(0, sent - received) / sent, 5),
       cpu_us_per_stream_s: round(cpuUs / (streams * wallS), 1),
@@ -226,6 +229,7 @@ const COLUMNS: readonly (readonly [string, (r: StepResult) => string])[] = [
   ["rec", (r) => (r.recording ? "on" : "off")],
   ["sent pkt/s", (r) => String(r.sent_pps)],
   ["recv pkt/s", (r) => String(r.received_pps)],
+  ["of 50/s", (r) => `${(r.sent_share * 100).toFixed(0)}%`],
   ["lost", (r) => String(r.lost)],
   ["loss %", (r) => (r.loss_ratio * 100).toFixed(2)],
   ["CPU µs/stream·s", (r) => r.cpu_us_per_stream_s.toFixed(1)],
@@ -256,7 +260,9 @@ async function main(): Promise<number> {
   });
   const [load = 0] = loadavg();
   if (load > cpus().length / 2) {
-    console.error(`warning: load average ${load.toFixed(2)} on ${cpus().length} CPUs: other work will skew the figures`);
+    console.error(
+      `warning: load average ${load.toFixed(2)} on ${cpus().length} CPUs: other work will skew the figures`,
+    );
   }
   const maxPairs = Math.max(...opts.pairs);
   // Two sessions per pair, two ports per session, plus room so round-robin reuse never meets a port still closing.
