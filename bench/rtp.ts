@@ -12,6 +12,7 @@
  */
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
+import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { systemClock } from "../src/shared/clock.js";
 import { setLogSink } from "../src/shared/logger.js";
@@ -35,6 +36,8 @@ interface Options {
   analyze: boolean;
   deadlineS: number;
   jsonPath: string | undefined;
+  /** Folder for one V8 CPU profile per step, of the measured window only. */
+  profileDir: string | undefined;
 }
 
 interface StepResult {
@@ -61,6 +64,10 @@ interface StepResult {
   send_errors: number;
   socket_errors: number;
   rss_mb: number;
+  /**
+   * Marginal memory: (RSS − RSS of the previous step with the same recording mode) / (sessions − its sessions).
+   * The first step of a mode uses the RSS growth since its own start (noisier: heap left over from earlier steps).
+   */
   rss_kb_per_session: number;
   setup_s: number;
 }
@@ -73,6 +80,7 @@ function parseOptions(argv: readonly string[]): Options {
     analyze: false,
     deadlineS: 170,
     jsonPath: undefined,
+    profileDir: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -86,6 +94,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === "--deadline") opts.deadlineS = positive("--deadline", value);
     else if (arg === "--record") opts.record = value.split(",").map(onOff);
     else if (arg === "--json") opts.jsonPath = value;
+    else if (arg === "--profile") opts.profileDir = value;
     else throw new Error(`unknown option ${arg ?? ""} (see the header of bench/rtp.ts)`);
     i++;
   }
@@ -173,6 +182,7 @@ async function runStep(
     const setupS = (performance.now() - setupStart) / 1000;
     await delay(WARMUP_MS);
 
+    const profiler = opts.profileDir === undefined ? undefined : await startProfiler();
     const before = totals(sessions);
     media.resetPacingStats();
     const cpuBefore = process.cpuUsage();
@@ -183,6 +193,10 @@ async function runStep(
     const pacing = media.pacingStats();
     const after = totals(sessions);
     const rss = process.memoryUsage().rss;
+    if (profiler !== undefined && opts.profileDir !== undefined) {
+      const name = `rtp-${2 * pairs}-${recording ? "rec" : "norec"}.cpuprofile`;
+      await profiler(join(opts.profileDir, name));
+    }
 
     const cpuUs = cpu.user + cpu.system;
     const sent = after.sent - before.sent;
@@ -219,12 +233,31 @@ async function runStep(
   }
 }
 
+/** Starts the V8 sampling profiler in this process; the returned function stops it and writes the profile. */
+async function startProfiler(): Promise<(path: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return async (path) => {
+    try {
+      const { profile } = await session.post("Profiler.stop");
+      await mkdir(join(path, ".."), { recursive: true });
+      await writeFile(path, JSON.stringify(profile));
+      console.log(`profile: ${path}`);
+    } finally {
+      session.disconnect();
+    }
+  };
+}
+
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
 
 const COLUMNS: readonly (readonly [string, (r: StepResult) => string])[] = [
+  ["pairs", (r) => String(r.pairs)],
   ["streams", (r) => String(r.streams)],
   ["rec", (r) => (r.recording ? "on" : "off")],
   ["sent pkt/s", (r) => String(r.sent_pps)],
@@ -276,18 +309,28 @@ async function main(): Promise<number> {
       `(+${WARMUP_MS} ms warm-up), analysis ${opts.analyze ? "on" : "off"}; ${cpus().length} CPUs, node ${process.version}`,
   );
   try {
-    for (const pairs of opts.pairs) {
-      for (const recording of opts.record) {
-        // A step takes its seconds plus warm-up plus set-up (about 1 s per 1000 pairs); stop before the deadline.
-        const stepMs = opts.seconds * 1000 + WARMUP_MS + pairs * 2 + 2000;
-        if (performance.now() + stepMs > deadline) {
-          console.log(`deadline: skipping ${pairs} pairs, recording ${recording ? "on" : "off"}, and later steps`);
-          break;
-        }
-        const result = await runStep(pairs, recording, opts, allocator, media);
-        results.push(result);
-        printRows([result], results.length === 1);
+    const steps = opts.pairs.flatMap((pairs) => opts.record.map((recording) => ({ pairs, recording })));
+    for (const { pairs, recording } of steps) {
+      // A step takes its seconds plus warm-up plus set-up (about 1 s per 1000 pairs); stop before the deadline.
+      const stepMs = opts.seconds * 1000 + WARMUP_MS + pairs * 2 + 2000;
+      if (performance.now() + stepMs > deadline) {
+        console.log(`deadline: skipping ${pairs} pairs, recording ${recording ? "on" : "off"}, and later steps`);
+        break;
       }
+      const step = await runStep(pairs, recording, opts, allocator, media);
+      const previous = results.findLast((r) => r.recording === recording && r.streams < step.streams);
+      const result =
+        previous === undefined
+          ? step
+          : {
+              ...step,
+              rss_kb_per_session: round(
+                (Math.max(0, step.rss_mb - previous.rss_mb) * 1024) / (step.streams - previous.streams),
+                1,
+              ),
+            };
+      results.push(result);
+      printRows([result], results.length === 1);
     }
   } finally {
     media.close();
