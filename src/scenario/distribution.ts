@@ -3,6 +3,7 @@
  * drawing samples. SIPp draws normal/lognormal/exponential through GSL; we follow GSL's parameter meanings.
  */
 import type { Distribution } from "./model.js";
+import { parseNumberAttribute } from "./c-double.js";
 
 /** Every attribute a distribution may use (for unknown-attribute checks). */
 export const DISTRIBUTION_ATTRIBUTES = [
@@ -48,7 +49,7 @@ export function parseDistribution(name: string, attrs: Readonly<Record<string, s
       problems.push({ attr: undefined, message: `distribution ${name} needs the '${attr}' attribute` });
       return Number.NaN;
     }
-    const value = parseCDouble(raw);
+    const value = parseNumberAttribute(raw);
     if (value === undefined) {
       problems.push({ attr, message: `${attr}="${raw}" is not a number` });
       return Number.NaN;
@@ -91,13 +92,6 @@ export function parseDistribution(name: string, attrs: Readonly<Record<string, s
       }
       return { ok: false, problems: [{ attr: "distribution", message: `unknown distribution '${name}'` }] };
   }
-}
-
-/** A C `strtod` number that must use the whole string: "1.5", "-2", "1e3". */
-export function parseCDouble(raw: string): number | undefined {
-  const trimmed = raw.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
-  return Number(trimmed);
 }
 
 /** Draw one value (milliseconds). `random` returns uniform numbers in [0, 1). */

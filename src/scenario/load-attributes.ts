@@ -3,7 +3,7 @@
  * time formats, each bad value reported as a problem at the attribute's own file:line:column.
  */
 import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
-import { parseCDouble } from "./distribution.js";
+import { parseNumberAttribute } from "./c-double.js";
 import type { XmlElement } from "./xml-document.js";
 
 export class AttributeReader {
@@ -55,7 +55,7 @@ export class AttributeReader {
   double(name: string): number | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
-    const value = parseCDouble(raw);
+    const value = parseNumberAttribute(raw);
     if (value === undefined) this.problem(name, `${name}="${raw}" is not a number`);
     return value;
   }

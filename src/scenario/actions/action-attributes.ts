@@ -5,7 +5,7 @@
 import type { TextTemplate } from "../template.js";
 import type { SourceLocation } from "../../shared/errors.js";
 import type { ActionBuildContext } from "./create-action.js";
-import { parseCDouble } from "./sipp-values.js";
+import { parseCDouble } from "../c-double.js";
 
 // SIPp behaviour: variable names are alphanumeric (plus `_` and `.` as in `_unexp.retaddr`); no `$` prefix.
 const VARIABLE_NAME = /^[A-Za-z0-9_.-]+$/;

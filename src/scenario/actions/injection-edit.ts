@@ -12,7 +12,7 @@ import type { ActionHost, ActionResult } from "../runtime.js";
 import type { TextTemplate } from "../template.js";
 import { ACTION_OK } from "../runtime.js";
 import { renderText } from "../render-message.js";
-import { parseCDouble } from "./sipp-values.js";
+import { parseCDouble } from "../c-double.js";
 import { fatalResult } from "./fatal-result.js";
 
 export const LOOKUP_ATTRIBUTES = ["assign_to", "file", "key"] as const;

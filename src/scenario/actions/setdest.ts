@@ -8,7 +8,7 @@ import type { ActionAttributes } from "./action-attributes.js";
 import type { ActionResult } from "../runtime.js";
 import { ACTION_OK } from "../runtime.js";
 import { renderText } from "../render-message.js";
-import { parseCDouble } from "./sipp-values.js";
+import { parseCDouble } from "../c-double.js";
 import { fatalResult } from "./fatal-result.js";
 
 export const SETDEST_ATTRIBUTES = ["host", "port", "protocol"] as const;

@@ -3,27 +3,7 @@
  * local to the actions so every action converts exactly as SIPp's executeAction does.
  */
 import type { VariableValue } from "../runtime.js";
-
-// C strtod over the whole string: leading isspace() allowed, nothing may follow the number.
-const C_DOUBLE = /^[ \t\n\v\f\r]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan|0x[0-9a-f]+)$/i;
-
-/**
- * SIPp behaviour: `strtod(text, &end)` and fail when `*end` is not NUL. An empty string converts to 0 (strtod
- * consumes nothing and `end` already points at the NUL), a string of only spaces does not.
- */
-export function parseCDouble(text: string): number | undefined {
-  if (text === "") return 0;
-  if (!C_DOUBLE.test(text)) return undefined;
-  const body = text.replace(/^[ \t\n\v\f\r]+/, "");
-  const negative = body.startsWith("-");
-  const unsigned = body.replace(/^[+-]/, "").toLowerCase();
-  let magnitude: number;
-  if (unsigned.startsWith("inf")) magnitude = Infinity;
-  else if (unsigned === "nan") magnitude = NaN;
-  else if (unsigned.startsWith("0x")) magnitude = parseInt(unsigned.slice(2), 16);
-  else magnitude = Number(unsigned);
-  return negative ? -magnitude : magnitude;
-}
+import { parseCDouble } from "../c-double.js";
 
 /** SIPp behaviour (CCallVariable::getDouble): the value of a double variable, 0 for every other type or unset. */
 export function sippDouble(v: VariableValue | undefined): number {
