@@ -205,7 +205,7 @@ function executeSend(call: Call, step: SendStep): boolean {
     );
     return false;
   }
-  if (!request) noteSentFinalResponse(call, data);
+  if (!request) noteSentFinalResponse(call, step, data);
   call.lastSent = data;
   watchSendTimeout(call, step);
   if (call.lastReceivedRaw !== undefined && call.replyToLastReceived === undefined) {
@@ -229,13 +229,15 @@ function responseStatus(data: Buffer): number {
   return status;
 }
 
-/** For the call record's final_status: a final response we sent to the peer's INVITE. */
-function noteSentFinalResponse(call: Call, data: Buffer): void {
-  const status = responseStatus(data);
-  // Only final responses are parsed (a couple per call) to learn which request they answer.
-  if (status < 200) return;
-  const parsed = parseSipMessage(data);
-  if (parsed.ok && parsed.message.cseq?.method === "INVITE") call.finalStatus = status;
+/**
+ * For the call record's final_status: a final response we sent to the peer's INVITE. A response answers the request
+ * last received, so no parse is needed to know which request it is.
+ */
+function noteSentFinalResponse(call: Call, step: SendStep, data: Buffer): void {
+  const answered = call.lastMessage;
+  if (answered?.kind !== "request" || answered.method !== "INVITE") return;
+  const status = step.sends.kind === "response" ? step.sends.status : responseStatus(data);
+  if (status >= 200) call.finalStatus = status;
 }
 
 /**
