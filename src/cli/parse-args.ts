@@ -7,6 +7,7 @@
 import { networkInterfaces } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../shared/errors.js";
+import { DEFAULT_MAX_INVITE_RETRANS, DEFAULT_MAX_NON_INVITE_RETRANS, DEFAULT_T2_MS } from "../sip/retransmission.js";
 import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
 
 export type Command =
@@ -161,10 +162,10 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     timeoutError: false,
     recvTimeoutMs: undefined,
     sendTimeoutMs: undefined,
-    t2Ms: 4000,
+    t2Ms: DEFAULT_T2_MS,
     maxRetrans: undefined,
-    maxInviteRetrans: 5,
-    maxNonInviteRetrans: 7,
+    maxInviteRetrans: DEFAULT_MAX_INVITE_RETRANS,
+    maxNonInviteRetrans: DEFAULT_MAX_NON_INVITE_RETRANS,
     noRetrans: false,
     deadcallWaitMs: 33_000,
     lostPercent: 0,

@@ -28,14 +28,6 @@ export interface TraceSink {
   rtd(name: string, ms: number): void;
 }
 
-export const NO_TRACES: TraceSink = {
-  sent: () => undefined,
-  received: () => undefined,
-  error: () => undefined,
-  log: () => undefined,
-  rtd: () => undefined,
-};
-
 export interface RunEnvironment {
   readonly transport: "UDP" | "TCP";
   readonly values: RunValues;

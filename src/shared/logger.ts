@@ -26,10 +26,6 @@ export function setLogLevel(level: LogLevel): void {
   threshold = LOG_LEVELS.indexOf(level);
 }
 
-export function isLogLevelEnabled(level: LogLevel): boolean {
-  return LOG_LEVELS.indexOf(level) >= threshold;
-}
-
 export interface Logger {
   readonly namespace: string;
   debug(message: string): void;
