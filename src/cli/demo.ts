@@ -1,6 +1,7 @@
 /**
- * `sipwright demo`: a self-contained run — the built-in `uas` and `uac` scenarios calling each other in one
- * process over UDP on 127.0.0.1 (free ports chosen at run time). Prints what happened and where the outputs are.
+ * `sipwright demo`: a self-contained run — the built-in `rtp_uac` and `rtp_uas` scenarios calling each other in one
+ * process over UDP on 127.0.0.1 (free ports chosen at run time): a tone each way over RTP (G.711), DTMF, audio
+ * checks on both sides, every call recorded to a stereo WAV. Prints what happened and where the outputs are.
  */
 import { join, resolve } from "node:path";
 import { prepareRun, makeRunId, type RunResult } from "../engine/execute-run.js";
@@ -23,7 +24,20 @@ function describe(role: string, result: RunResult): string {
     (result.callRecordsPath === undefined ? "" : `       call records: ${result.callRecordsPath}\n`) +
     Object.entries(result.tracePaths)
       .map(([kind, path]) => `       ${kind}: ${path ?? ""}\n`)
-      .join("")
+      .join("") +
+    describeMedia(result)
+  );
+}
+
+function describeMedia(result: RunResult): string {
+  const media = result.media;
+  if (media === undefined) return "";
+  const m = media.totals;
+  return (
+    `       media: ${m.packets_sent} RTP packets sent, ${m.packets_received} received, ${m.packets_lost} lost, ` +
+    `jitter max ${m.max_jitter_ms} ms; DTMF ${m.dtmf_digits_sent} digits sent, ${m.dtmf_digits_received} received; ` +
+    `audio checks ${m.audio_checks_passed} passed, ${m.audio_checks_failed} failed\n` +
+    `       recordings: ${media.recordingsDir} (${m.recordings} WAV files)\n`
   );
 }
 
@@ -38,14 +52,17 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     statusMode: "none",
     trace,
     globalTimeoutMs: 60_000,
+    record: "stereo",
   };
-  const uas = await prepareRun({ config: { ...base, ...common, scenarioName: "uas", outDir: join(outDir, "uas") } });
+  const uas = await prepareRun({
+    config: { ...base, ...common, scenarioName: "rtp_uas", outDir: join(outDir, "uas") },
+  });
   const uasPort = uas.environment.values.localPort;
   const uac = await prepareRun({
     config: {
       ...base,
       ...common,
-      scenarioName: "uac",
+      scenarioName: "rtp_uac",
       remoteHost: "127.0.0.1",
       remotePort: uasPort,
       rate: 10,
@@ -53,8 +70,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     },
   });
   process.stdout.write(
-    `sipwright demo: ${opts.calls} calls, built-in uac (127.0.0.1:${uac.environment.values.localPort}) -> ` +
-      `built-in uas (127.0.0.1:${uasPort}) over UDP\n`,
+    `sipwright demo: ${opts.calls} calls, built-in rtp_uac (127.0.0.1:${uac.environment.values.localPort}) -> ` +
+      `built-in rtp_uas (127.0.0.1:${uasPort}) over UDP, a tone each way over RTP, recorded and checked\n`,
   );
   const [uasResult, uacResult] = await Promise.all([uas.run(), uac.run()]);
   process.stdout.write(describe("uac", uacResult));

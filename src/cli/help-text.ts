@@ -62,8 +62,11 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
 *** RTP behaviour options:
 
    -mi IP            Media IP. Default: the local IP.
-   -mp PORT          First local media port. Default: 6000.
+   -mp PORT          First port of the RTP range (each call with media binds its own even/odd
+                     RTP/RTCP pair from it). Default: 6000.
    -min_rtp_port P   Same as -mp.
+   -max_rtp_port P   Last port of the RTP range. Default: 19999.
+   -rtp_echo         Every call's RTP session sends back the audio it receives.
 
 *** Call rate options:
 
@@ -112,6 +115,9 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --summary-json F  Where to write summary.json. Default: <out>/summary.json.
    --records F       Where to append call_records.jsonl. Default: <out>/call_records.jsonl.
    --no-records      Write no call records.
+   --record          Record every call: <out>/recordings/<call>-<Call-ID>-sent.wav and -received.wav.
+   --record-stereo   Record every call to one stereo WAV (left = sent, right = received).
+   --codecs LIST     G.711 codecs in order of preference. Default: PCMA,PCMU.
    --status MODE     tty (one line redrawn), lines (a line per -f period) or none.
                      Default: tty on a terminal, lines otherwise.
    --quiet           Same as --status none.

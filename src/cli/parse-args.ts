@@ -2,7 +2,7 @@
  * argv -> Command. SIPp style: single-dash options with a separate value (`-r 10`), the positional
  * `remote_host[:port]`, and SIPp's defaults (checked against `sipp -h` of 3.6.1). SIPp behaviour: an option may
  * also be written with two dashes. Our own long options: --out, --summary-json, --records, --no-records, --status,
- * --quiet.
+ * --quiet, --record, --record-stereo, --codecs.
  */
 import { networkInterfaces } from "node:os";
 import { isAbsolute, resolve } from "node:path";
@@ -25,6 +25,8 @@ export interface ParseEnv {
 }
 
 const SEE_HELP = "(see sipwright -h)";
+/** The RTP range is -mp (6000, SIPp's media port) to this: 7000 port pairs. */
+export const DEFAULT_MAX_RTP_PORT = 19999;
 const ALL_BEHAVIORS: readonly DefaultBehavior[] = ["bye", "abortunexp", "pingreply", "badcseq"];
 export const DEMO_DEFAULT_CALLS = 10;
 
@@ -148,6 +150,10 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     bufferSize: undefined,
     mediaIp: undefined,
     mediaPort: 6000,
+    mediaMaxPort: DEFAULT_MAX_RTP_PORT,
+    rtpEcho: false,
+    record: undefined,
+    codecs: ["PCMA", "PCMU"],
     rate: 10,
     ratePeriodMs: 1000,
     rateIncrease: undefined,
@@ -234,6 +240,8 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     mi: (c, v) => (c.mediaIp = v),
     mp: (c, v, n) => (c.mediaPort = int(n, v, 0, 65535)),
     min_rtp_port: (c, v, n) => (c.mediaPort = int(n, v, 0, 65535)),
+    max_rtp_port: (c, v, n) => (c.mediaMaxPort = int(n, v, 1, 65535)),
+    codecs: (c, v) => (c.codecs = parseCodecs(v)),
     r: (c, v, n) => (c.rate = parseNumber(n, v, { min: 0 })),
     rp: (c, v, n) => (c.ratePeriodMs = parseTime(n, v, "ms")),
     rate_increase: (c, v, n) => (c.rateIncrease = int(n, v)),
@@ -317,7 +325,22 @@ const FLAGS: Record<string, (c: RunConfig) => void> = {
   trace_logs: (c) => (c.trace.logs = true),
   quiet: (c) => (c.statusMode = "none"),
   "no-records": (c) => (c.callRecords = false),
+  rtp_echo: (c) => (c.rtpEcho = true),
+  record: (c) => (c.record = "per-direction"),
+  "record-stereo": (c) => (c.record = "stereo"),
 };
+
+/** `--codecs PCMA,PCMU`: G.711 only, each once, in preference order. */
+function parseCodecs(value: string): RunConfig["codecs"] {
+  const codecs: RunConfig["codecs"] = [];
+  for (const name of value.split(",").map((n) => n.trim().toUpperCase())) {
+    if (name !== "PCMA" && name !== "PCMU") {
+      throw new ConfigError(`--codecs: '${name}' is not a codec sipwright carries (PCMA, PCMU)`);
+    }
+    if (!codecs.includes(name)) codecs.push(name);
+  }
+  return codecs;
+}
 
 function parseRun(args: readonly string[], env: ParseEnv): Command {
   const config = defaultRunConfig(env);

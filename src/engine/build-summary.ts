@@ -3,7 +3,7 @@
  * Summary shape (src/records/summary.ts, documented in docs/summary.md).
  */
 import { FAILURE_CLASSES, type FailureClass } from "../shared/failure.js";
-import { SUMMARY_SCHEMA, type Summary, type SummaryDuration } from "../records/summary.js";
+import { SUMMARY_SCHEMA, type Summary, type SummaryDuration, type SummaryMedia } from "../records/summary.js";
 import type { RunConfig } from "./run-config.js";
 import type { DurationStats, StatsSnapshot } from "./statistics.js";
 
@@ -20,6 +20,8 @@ export interface SummaryInput {
   exitCode: number;
   snapshot: StatsSnapshot;
   config: SummaryConfig;
+  /** Media totals, when the run had media. */
+  readonly media?: SummaryMedia | undefined;
 }
 
 /** Milliseconds to 3 decimals (microseconds), so the JSON stays readable. */
@@ -109,5 +111,6 @@ export function buildSummary(input: SummaryInput): Summary {
       timeouts: st.timeouts,
       unexpected: st.unexpected,
     })),
+    media: input.media ?? null,
   };
 }

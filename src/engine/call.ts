@@ -4,13 +4,15 @@
  *
  *   created ──> running ──> waiting (recv) ──> running ──> ... ──> ended
  *                  │  ^──────────────┘ │
- *                  └─> pausing ────────┘
+ *                  ├─> pausing ────────┤
+ *                  └─> media (its pipeline opening) ─┘
  */
 import type { TimerHandle } from "../shared/clock.js";
 import type { FailureClass } from "../shared/failure.js";
 import { createLogger, type Logger } from "../shared/logger.js";
 import type {
   ActionHost,
+  CallMediaControl,
   CallState,
   InjectionAccess,
   RouteSetInfo,
@@ -23,18 +25,28 @@ import type { Peer, SipConnection } from "../sip/transport.js";
 import type { RetransmitPolicy, Retransmitter } from "../sip/retransmission.js";
 import type { Scenario } from "../scenario/model.js";
 import type { RunContext } from "./run-context.js";
+import { CallMedia, CallMediaError } from "./call-media.js";
 
 const log = createLogger("call");
 
-export const CALL_PHASES = ["running", "waiting", "pausing", "ended"] as const;
+/** `media`: the call waits for its media pipeline to open before the step that needs it. */
+export const CALL_PHASES = ["running", "waiting", "pausing", "media", "ended"] as const;
 export type CallPhase = (typeof CALL_PHASES)[number];
 
 const ALLOWED_PREDECESSORS: Record<CallPhase, readonly CallPhase[]> = {
-  running: ["running", "waiting", "pausing"],
+  running: ["running", "waiting", "pausing", "media"],
   waiting: ["running"],
   pausing: ["running"],
-  ended: ["running", "waiting", "pausing"],
+  media: ["running"],
+  ended: ["running", "waiting", "pausing", "media"],
 };
+
+/** A message that arrived while the call waited for its media: delivered once the media is open. */
+export interface DeferredMessage {
+  readonly message: SipMessage;
+  readonly connection: SipConnection;
+  readonly from: Peer;
+}
 
 export type CallOutcome =
   | { readonly result: "success" }
@@ -122,6 +134,10 @@ export class Call implements CallState, ActionHost {
   lastStep = -1;
   /** The RTD samples this call recorded (the last one per name); created with the first sample. */
   rtdSamples: Map<string, number> | undefined;
+  /** The call's media, in a run with media (its pipeline opens when a step first needs it). */
+  readonly callMedia: CallMedia | undefined;
+  /** Messages that arrived in the `media` phase, in order. */
+  deferred: DeferredMessage[] | undefined;
 
   timer: TimerHandle | undefined;
   /** Send timeout of a message still queued on a TCP connection. */
@@ -156,6 +172,23 @@ export class Call implements CallState, ActionHost {
     this.injection = opts.run.injection?.cursorForCall(opts.number, opts.userId) ?? NO_INJECTION;
     // SIPp behaviour: every response-time timer starts when the call is created; start_rtd restarts one.
     for (const name of opts.scenario.rtdNames) this.rtdStarts.set(name, this.startedAt);
+    const media = opts.run.media;
+    this.callMedia =
+      media === undefined
+        ? undefined
+        : new CallMedia({
+            run: media,
+            callNumber: opts.number,
+            callId: opts.callId,
+            logger: () => this.logger,
+            onFailure: (failure, reason) => {
+              this.fail(failure, reason);
+            },
+          });
+  }
+
+  get mediaPort(): number | undefined {
+    return this.callMedia?.port;
   }
 
   /** The call's diagnostics logger (created on first use: most calls never log). */
@@ -266,5 +299,10 @@ export class Call implements CallState, ActionHost {
 
   now(): number {
     return this.ctx.clock.now();
+  }
+
+  media(): CallMediaControl {
+    if (this.callMedia === undefined) throw new CallMediaError("media_error", "this run has no media");
+    return this.callMedia;
   }
 }

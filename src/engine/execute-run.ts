@@ -11,7 +11,7 @@ import type { Scenario } from "../scenario/model.js";
 import { loadScenarioFile } from "../scenario/load-scenario.js";
 import { isBuiltinScenario, loadBuiltinScenario } from "../scenario/builtin-scenarios.js";
 import { InjectionFiles } from "../scenario/injection-files.js";
-import { writeSummary } from "../records/summary.js";
+import { writeSummary, type SummaryMedia } from "../records/summary.js";
 import { buildSummary } from "./build-summary.js";
 import { CALL_RECORDS_FILE, type CallRecord } from "../records/call-record.js";
 import { JsonlWriter } from "../records/jsonl-writer.js";
@@ -21,7 +21,8 @@ import { RunController, type RunOutcome, type StopReason } from "./run-controlle
 import { openNetworkEnvironment, type RunEnvironment } from "./run-environment.js";
 import { RunOutputs } from "./run-outputs.js";
 import { defaultTemplates } from "./default-messages.js";
-import { buildCallRecord } from "./call-record-builder.js";
+import { buildCallRecord, buildMediaRecord } from "./call-record-builder.js";
+import { RunMedia, runHasMedia, scenarioChecksAudio } from "./run-media.js";
 
 export interface RunResult {
   readonly runId: string;
@@ -34,6 +35,8 @@ export interface RunResult {
   readonly fatalMessage: string | undefined;
   readonly snapshot: StatsSnapshot;
   readonly tracePaths: Partial<Record<string, string>>;
+  /** Media totals (as in summary.json) and the folder of the WAV files, when the run had media. */
+  readonly media: { readonly totals: SummaryMedia; readonly recordingsDir: string } | undefined;
 }
 
 export interface PreparedRun {
@@ -133,6 +136,19 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     await outputs.close();
     throw error;
   }
+  const media = runHasMedia(scenario, ooc, config)
+    ? new RunMedia({
+        clock,
+        mediaIp: environment.values.mediaIp,
+        minPort: config.mediaPort,
+        maxPort: config.mediaMaxPort,
+        codecs: config.codecs,
+        echo: config.rtpEcho,
+        record: config.record,
+        recordingsDir: join(outDir, "recordings"),
+        analyze: scenarioChecksAudio(scenario) || (ooc !== undefined && scenarioChecksAudio(ooc)),
+      })
+    : undefined;
   const controller = new RunController({
     config,
     scenario,
@@ -142,6 +158,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     defaults: defaultTemplates(scenario),
     stats,
     clock,
+    media,
   });
   const summaryPath = resolve(config.summaryJson ?? join(outDir, "summary.json"));
   const callRecordsPath = config.callRecords
@@ -166,12 +183,26 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
         throw error;
       }
       // Every call that ends gets its line, the calls aborted at shutdown included (they end before the run does).
+      // A call with media gets it once its pipeline has closed: the line then names finalised recordings.
       const unsubscribe =
-        records && controller.on("callEnded", (call) => records.write(buildCallRecord(call, { runId })));
+        records &&
+        controller.on("callEnded", (call) => {
+          const record = buildCallRecord(call, { runId });
+          if (call.callMedia === undefined) {
+            records.write(record);
+            return;
+          }
+          media?.track(
+            controller.mediaClosed(call).then((stats) => {
+              records.write(stats === undefined ? record : { ...record, media: buildMediaRecord(stats) });
+            }),
+          );
+        });
       outputs.startPeriodic();
       let outcome: RunOutcome;
       try {
         outcome = await controller.start();
+        await media?.close();
         await environment.close();
         await outputs.close();
       } catch (error) {
@@ -192,6 +223,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
         exitCode: outcome.exitCode,
         snapshot,
         config,
+        media: media?.summary(),
       });
       await writeSummary(summaryPath, summary);
       return {
@@ -204,6 +236,10 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
         fatalMessage: outcome.fatalMessage,
         snapshot,
         tracePaths: outputs.paths,
+        media:
+          media === undefined
+            ? undefined
+            : { totals: summary.media ?? media.summary(), recordingsDir: media.options.recordingsDir },
       };
     },
   };

@@ -52,7 +52,16 @@ export interface RunConfig {
   transport: TransportMode;
   bufferSize: number | undefined;
   mediaIp: string | undefined;
+  /** `-mp` / `-min_rtp_port`: the first RTP port of the range (and SIPp's `[media_port]` in runs without media). */
   mediaPort: number;
+  /** `-max_rtp_port`: the last port of the range. */
+  mediaMaxPort: number;
+  /** `-rtp_echo`: every call's RTP session sends back what it receives. */
+  rtpEcho: boolean;
+  /** `--record` (one WAV per direction) / `--record-stereo` (left = sent, right = received): record every call. */
+  record: "per-direction" | "stereo" | undefined;
+  /** `--codecs`: G.711 codecs in our order of preference. */
+  codecs: ("PCMA" | "PCMU")[];
 
   /** Calls per ratePeriodMs. */
   rate: number;

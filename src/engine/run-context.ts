@@ -10,6 +10,7 @@ import type { SipConnection, Peer } from "../sip/transport.js";
 import type { RunConfig } from "./run-config.js";
 import type { Statistics } from "./statistics.js";
 import type { Call } from "./call.js";
+import type { RunMedia } from "./run-media.js";
 
 /** Templates used when the engine itself must send (abort a call). `<DefaultMessage id="...">` overrides them. */
 export interface DefaultTemplates {
@@ -28,6 +29,8 @@ export interface RunContext {
   readonly injection: InjectionFiles | undefined;
   readonly defaults: DefaultTemplates;
   readonly random: () => number;
+  /** The run's media (clock, ports, options), when its calls have media. */
+  readonly media: RunMedia | undefined;
   /** True on UDP: retransmissions and retransmission detection apply. */
   readonly reliable: boolean;
   /** Sends one message for a call: applies -lost, writes traces. False when it could not be sent. */

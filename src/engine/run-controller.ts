@@ -24,6 +24,8 @@ import { Statistics } from "./statistics.js";
 import { deliverMessage, startCall } from "./step-executor.js";
 import { sippExitCode } from "./exit-code.js";
 import type { RunEnvironment } from "./run-environment.js";
+import type { RunMedia } from "./run-media.js";
+import type { MediaStats } from "../media/media-pipeline.js";
 
 const log = createLogger("run");
 
@@ -53,6 +55,8 @@ export interface RunControllerOptions {
   readonly stats: Statistics;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** The run's media, when its calls have media (see run-media.ts). */
+  readonly media?: RunMedia | undefined;
 }
 
 export class RunController extends TypedEmitter<RunEvents> implements RunContext {
@@ -67,6 +71,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   readonly random: () => number;
   readonly reliable: boolean;
   readonly env: RunEnvironment;
+  readonly media: RunMedia | undefined;
 
   readonly #ooc: Scenario | undefined;
   readonly #calls = new CallTable();
@@ -92,6 +97,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     this.random = opts.random ?? Math.random;
     this.stats = opts.stats;
     this.env = opts.environment;
+    this.media = opts.media;
     this.values = opts.environment.values;
     this.injection = opts.injection;
     this.defaults = opts.defaults;
@@ -175,7 +181,23 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     if (connection.send(data, peer)) this.env.traceSent(data, connection, peer, undefined);
   }
 
+  /**
+   * The final media stats of an ended call, once its pipeline has closed (recordings finalised); undefined when the
+   * call opened none. The run waits for every close before it ends.
+   */
+  mediaClosed(call: Call): Promise<MediaStats | undefined> {
+    return call.callMedia?.close() ?? Promise.resolve(undefined);
+  }
+
   callEnded(call: Call): void {
+    const media = this.media;
+    if (media !== undefined && call.callMedia !== undefined) {
+      media.track(
+        call.callMedia.close().then((stats) => {
+          if (stats !== undefined) media.account(stats);
+        }),
+      );
+    }
     const now = this.clock.now();
     this.#calls.remove(call, now + this.config.deadcallWaitMs, now);
     if (call.connection !== this.env.mainConnection && call.direction === "outgoing") {

@@ -17,6 +17,7 @@ import { buildResponse } from "../sip/build-response.js";
 import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
 import { handlePeerRetransmission, retransmissionOnMatch, startRetransmission } from "./step-retransmission.js";
+import { applyLocalSdp, applyPeerSdp, needsMediaOpen, openMediaThenRun } from "./step-media.js";
 
 /** Guards against a scenario that loops through nops/sends forever without waiting. */
 const MAX_STEPS_WITHOUT_WAITING = 100_000;
@@ -47,6 +48,10 @@ export function runSteps(call: Call): void {
     if (!conditionHolds(call, step)) {
       call.msgIndex = index + 1;
       continue;
+    }
+    if (needsMediaOpen(call, step)) {
+      openMediaThenRun(call, step, runSteps, deliverMessage);
+      return;
     }
     switch (step.kind) {
       case "send":
@@ -207,6 +212,10 @@ function executeSend(call: Call, step: SendStep): boolean {
   }
   if (!request) noteSentFinalResponse(call, step, data);
   call.lastSent = data;
+  if (call.callMedia !== undefined) {
+    if (method === "BYE") call.callMedia.hangUp();
+    if (!applyLocalSdp(call, data, step)) return false;
+  }
   watchSendTimeout(call, step);
   if (call.lastReceivedRaw !== undefined && call.replyToLastReceived === undefined) {
     call.replyToLastReceived = data;
@@ -347,6 +356,11 @@ function startPause(call: Call, step: PauseStep | TimewaitStep): boolean {
 /** Delivers an incoming message to a live call. */
 export function deliverMessage(call: Call, message: SipMessage, connection: SipConnection, from: Peer): void {
   if (call.ended) return;
+  if (call.phase === "media") {
+    // The call waits for its RTP session to open: what arrives meanwhile is handled, in order, right after.
+    (call.deferred ??= []).push({ message, connection, from });
+    return;
+  }
   const ctx = call.ctx;
   if (message.kind === "response" && message.status >= 200 && message.cseq?.method === "INVITE") {
     call.finalStatus = message.status;
@@ -394,6 +408,10 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   }
   if (call.phase === "pausing") call.ctx.stats.pauseEnded(call.msgIndex);
   if (call.phase !== "running") call.transition("running");
+  if (call.callMedia !== undefined) {
+    if (message.kind === "request" && message.method === "BYE") call.callMedia.hangUp();
+    if (!step.ignoresdp && !applyPeerSdp(call, message, step)) return;
+  }
   if (!finishStep(call, step, message)) return;
   // SIPp behaviour: advance_state="false" on an optional recv matches without moving the call forward.
   if (!step.advanceState && step.optional !== false) call.msgIndex = previousIndex;

@@ -4,6 +4,7 @@
  * media only through this interface. A feature one kind lacks throws UnsupportedOnPipelineError — never a no-op.
  */
 import { SipwrightError } from "../shared/errors.js";
+import type { PcapRtpStream } from "./pcap/read-pcap.js";
 
 export const PIPELINE_KINDS = ["rtp", "webrtc"] as const;
 export type PipelineKind = (typeof PIPELINE_KINDS)[number];
@@ -14,14 +15,36 @@ export type G711Codec = (typeof G711_CODECS)[number];
 /** Static payload types of RFC 3551. */
 export const G711_PAYLOAD_TYPE: Readonly<Record<G711Codec, number>> = { PCMU: 0, PCMA: 8 };
 
-/** What to send. Every source produces 8 kHz 16-bit mono PCM in 20 ms frames (160 samples). */
+/**
+ * What to send. Every source produces 8 kHz 16-bit mono PCM in 20 ms frames (160 samples). `codec` (tone, silence,
+ * wav): send with this codec and its static payload type instead of the negotiated one (SIPp behaviour: rtp_stream
+ * sends with the payload type the action names, whatever the SDP says).
+ */
 export type SourceSpec =
-  | { readonly kind: "tone"; readonly frequencyHz: number; readonly levelDbfs: number }
-  | { readonly kind: "silence" }
-  /** 8 kHz mono WAV: 16-bit PCM, A-law or µ-law. `loops`: how many times; -1 = forever. */
-  | { readonly kind: "wav"; readonly path: string; readonly loops: number }
-  /** Replay of the RTP payloads of a capture with the capture's timing (SIPp play_pcap_audio). */
-  | { readonly kind: "pcap"; readonly path: string }
+  | {
+      readonly kind: "tone";
+      readonly frequencyHz: number;
+      readonly levelDbfs: number;
+      readonly codec?: G711Codec;
+    }
+  | { readonly kind: "silence"; readonly codec?: G711Codec }
+  /**
+   * 8 kHz mono WAV: 16-bit PCM, A-law or µ-law. `loops`: how many times; -1 = forever. `pcm`: the file's samples
+   * already decoded (the scenario loader reads a file once for all calls; it may also be a raw G.711 file); when
+   * absent, `path` is read as a WAV file when the source starts. `pcm` is shared: never modified.
+   */
+  | {
+      readonly kind: "wav";
+      readonly path: string;
+      readonly loops: number;
+      readonly pcm?: Int16Array;
+      readonly codec?: G711Codec;
+    }
+  /**
+   * Replay of the RTP payloads of a capture with the capture's timing (SIPp play_pcap_audio). `stream`: the capture
+   * already parsed (read once for all calls); when absent, `path` is read when the source starts.
+   */
+  | { readonly kind: "pcap"; readonly path: string; readonly stream?: PcapRtpStream }
   /** Send back what arrives. */
   | { readonly kind: "echo" };
 

@@ -81,6 +81,36 @@ export interface Summary {
   call_length: SummaryDuration;
   counters: Record<string, number>;
   steps: SummaryStep[];
+  /** Media totals over the calls that had a media pipeline; null when the run had no media. */
+  media: SummaryMedia | null;
+}
+
+export interface SummaryMedia {
+  /** Calls that had a media pipeline. */
+  calls: number;
+  packets_sent: number;
+  packets_received: number;
+  octets_sent: number;
+  octets_received: number;
+  /** Received packets missing by sequence number, all calls. */
+  packets_lost: number;
+  /** Mean over the calls that received RTP of their final RFC 3550 interarrival jitter. */
+  mean_jitter_ms: number;
+  max_jitter_ms: number;
+  dtmf_digits_sent: number;
+  dtmf_digits_received: number;
+  /** WAV files written. */
+  recordings: number;
+  audio_checks_passed: number;
+  audio_checks_failed: number;
+  /** The shared 20 ms media clock: deviation of each tick from its due time. */
+  pacing: {
+    ticks: number;
+    skipped_ticks: number;
+    p50_deviation_ms: number;
+    p99_deviation_ms: number;
+    max_deviation_ms: number;
+  };
 }
 
 /** Writes summary.json atomically: a temporary file in the same folder, then a rename. */

@@ -9,7 +9,16 @@ import { SipwrightError } from "../shared/errors.js";
 import { loadScenarioText, readScenarioFile } from "./load-scenario.js";
 import type { Scenario } from "./model.js";
 
-export const BUILTIN_SCENARIOS = ["uac", "uas", "regexp", "branchc", "branchs", "ooc_default"] as const;
+export const BUILTIN_SCENARIOS = [
+  "uac",
+  "uas",
+  "regexp",
+  "branchc",
+  "branchs",
+  "ooc_default",
+  "rtp_uac",
+  "rtp_uas",
+] as const;
 export type BuiltinScenarioName = (typeof BUILTIN_SCENARIOS)[number];
 
 export function isBuiltinScenario(name: string): name is BuiltinScenarioName {

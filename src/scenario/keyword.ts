@@ -20,6 +20,7 @@ export const SIMPLE_KEYWORDS = [
   "media_ip_type",
   "media_port",
   "auto_media_port",
+  "rtpstream_audio_port",
   "call_number",
   "dynamic_id",
   "call_id",
@@ -49,14 +50,22 @@ const OFFSET_KEYWORDS: ReadonlySet<string> = new Set([
   "local_port",
   "media_port",
   "auto_media_port",
+  "rtpstream_audio_port",
   "cseq",
   "branch",
   "last_cseq_number",
   "len",
 ]);
 
+/** Keywords that render the call's own RTP port when the run has media (the call's pipeline opens first). */
+export const MEDIA_PORT_KEYWORDS: ReadonlySet<SimpleKeyword> = new Set([
+  "media_port",
+  "auto_media_port",
+  "rtpstream_audio_port",
+]);
+
 /** SIPp keywords sipwright does not implement: a clear problem instead of an unknown custom key. */
-const UNSUPPORTED = /^(tdmmap|rtpstream_(audio|video)_port|crypto\w*|ue(aes|null)\w*)$/;
+const UNSUPPORTED = /^(tdmmap|rtpstream_video_port|crypto\w*|ue(aes|null)\w*)$/;
 
 export type KeywordNode =
   | { readonly kind: "simple"; readonly name: SimpleKeyword; readonly offset: number }

@@ -214,11 +214,13 @@ function simpleValue(
       return bracketed(run.mediaIp);
     case "media_ip_type":
       return run.mediaIp.includes(":") ? "6" : "4";
+    // In a run with media each call has its own RTP port pair: all three name it. Without media they render what
+    // SIPp renders: -mp, and for auto_media_port media_port + (4 * (call_number - 1)) % 10000.
     case "media_port":
-      return String(run.mediaPort + offset);
+    case "rtpstream_audio_port":
+      return String((state.mediaPort ?? run.mediaPort) + offset);
     case "auto_media_port":
-      // SIPp behaviour: media_port + (4 * (call_number - 1)) % 10000.
-      return String(run.mediaPort + ((4 * (state.callNumber - 1)) % 10000) + offset);
+      return String((state.mediaPort ?? run.mediaPort + ((4 * (state.callNumber - 1)) % 10000)) + offset);
     case "call_number":
       return String(state.callNumber);
     case "dynamic_id":

@@ -4,6 +4,13 @@
  */
 import type { SipMessage } from "../sip/message.js";
 import type { FailureClass } from "../shared/failure.js";
+import type {
+  AudioCheckResult,
+  AudioCheckSpec,
+  RecordingSpec,
+  SourceControl,
+  SourceSpec,
+} from "../media/media-pipeline.js";
 
 /** SIPp variable types: string, double, bool, and the result of a regexp match (counts as "set"). */
 export type VariableValue =
@@ -87,6 +94,8 @@ export interface CallState {
     { readonly header: "WWW-Authenticate" | "Proxy-Authenticate"; readonly value: string } | undefined;
   readonly variables: VariableStore;
   readonly injection: InjectionAccess;
+  /** The port of the call's own RTP session, in a run with media once it is open ([media_port] renders it). */
+  readonly mediaPort?: number | undefined;
 }
 
 /** How an action ended: go on, or fail the call with a SIPp failure class. */
@@ -94,6 +103,27 @@ export type ActionResult =
   { readonly ok: true } | { readonly ok: false; readonly failure: FailureClass; readonly reason: string };
 
 export const ACTION_OK: ActionResult = { ok: true };
+
+/**
+ * The call's media as media actions see it. The engine creates the call's pipeline before a step whose actions drive
+ * media runs, so these calls are synchronous. Each throws a SipwrightError (unreadable file, no peer address, a
+ * feature the pipeline lacks...) that the action turns into a `media_error` failure of the call.
+ */
+export interface CallMediaControl {
+  /** Replaces what the call sends (SIPp rtp_stream / play_pcap_audio, our tone/silence/echo). */
+  startSource(spec: SourceSpec): void;
+  controlSource(control: SourceControl): void;
+  /**
+   * RFC 4733 digits, in the background (SIPp behaviour: play_dtmf does not block; add a pause). With the peer's
+   * telephone-event payload type; when its SDP gives none, `fallbackPayloadType` (SIPp's play_dtmf uses 96) or, when
+   * that is undefined, the call fails. A failure while sending fails the call later with `media_error`.
+   */
+  sendDtmf(digits: string, durationMs: number, fallbackPayloadType: number | undefined): void;
+  /** Starts the call's one recording; the engine names the files (call number, Call-ID) in the run's folder. */
+  startRecording(layout: RecordingSpec["layout"]): void;
+  /** Checks the audio of the call so far; the result is kept for the call record. */
+  checkAudio(spec: AudioCheckSpec): AudioCheckResult;
+}
 
 /** Side effects an action may ask of the engine. */
 export interface ActionHost {
@@ -121,4 +151,9 @@ export interface ActionHost {
   closeConnection(): void;
   /** Monotonic ms (for gettimeofday the action uses wall time from run.startWallMs + tick). */
   now(): number;
+  /**
+   * The call's media pipeline, for actions marked `media` (the engine has created it before they run). Throws a
+   * SipwrightError when the call has no media (the action fails the call with `media_error`).
+   */
+  media(): CallMediaControl;
 }

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "FILE_ERROR"
   | "CLOSED"
   | "UNSUPPORTED"
+  | "MEDIA"
   | "INTERNAL";
 
 export class SipwrightError extends Error {

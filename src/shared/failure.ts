@@ -24,6 +24,14 @@ export const FAILURE_CLASSES = [
   "global_timeout",
   "aborted",
   "scenario_error",
+  // Media (not SIPp counters): an audio check failed; the media could not be set up or driven (no free port, an
+  // unreadable file, DTMF the peer cannot receive); the peer's SDP cannot be used (no common codec, no audio);
+  // WebRTC connectivity that never completed.
+  "audio_check_failed",
+  "media_error",
+  "sdp_incompatible",
+  "ice_failed",
+  "dtls_failed",
 ] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];

@@ -11,7 +11,10 @@ export function isPcmSourceSpec(spec: SourceSpec): spec is PcmSourceSpec {
   return spec.kind === "tone" || spec.kind === "silence" || spec.kind === "wav";
 }
 
-/** Builds the source; a WAV file is read and checked here (FILE_ERROR naming the file), tone values too. */
+/**
+ * Builds the source; a WAV file without decoded `pcm` is read and checked here (FILE_ERROR naming the file), tone
+ * values too. The spec's `codec` is for the sender (SourcePlayer), not the source.
+ */
 export function createSource(spec: PcmSourceSpec): AudioSource {
   switch (spec.kind) {
     case "tone":
@@ -19,6 +22,10 @@ export function createSource(spec: PcmSourceSpec): AudioSource {
     case "silence":
       return new SilenceSource();
     case "wav":
-      return new WavSource({ path: spec.path, loops: spec.loops });
+      return new WavSource(
+        spec.pcm === undefined
+          ? { path: spec.path, loops: spec.loops }
+          : { path: spec.path, loops: spec.loops, pcm: spec.pcm },
+      );
   }
 }

@@ -59,6 +59,11 @@ function decodeWav(path: string): Int16Array {
   } catch (error) {
     throw fileError(path, `cannot read: ${messageOf(error)}`, error);
   }
+  return decodeWavPcm(bytes, path);
+}
+
+/** Decodes WAV file bytes already in memory (not cached); `path` names the file in errors. Throws FILE_ERROR. */
+export function decodeWavPcm(bytes: Uint8Array, path: string): Int16Array {
   let wav: InstanceType<typeof WaveFile>;
   try {
     wav = new WaveFile(bytes);

@@ -1,7 +1,7 @@
 /**
  * Streams an 8 kHz mono WAV file (16-bit PCM, A-law or µ-law; see read-wav-pcm.ts) in 20 ms frames.
- * `loops`: how many times the file plays; -1 plays it forever. 0 plays it once, as in SIPp (`rtp_stream` counts
- * down after each play and stops at zero). The last frame of each play is padded with silence, so every play
+ * `loops`: how many times the file plays; -1 plays it forever, 0 not at all (measured with sipp 3.6.1: its
+ * rtp_stream with LOOPS 0 sends nothing, with LOOPS omitted or 1 one play). The last frame of each play is padded with silence, so every play
  * starts on a frame boundary. An empty file ends at once.
  */
 import { ConfigError } from "../../shared/errors.js";
@@ -12,6 +12,8 @@ import { readWavPcm } from "./read-wav-pcm.js";
 export interface WavSourceOptions {
   readonly path: string;
   readonly loops: number;
+  /** The file's samples already decoded (shared, never modified); when absent the file is read here. */
+  readonly pcm?: Int16Array;
 }
 
 export class WavSource implements AudioSource {
@@ -21,14 +23,14 @@ export class WavSource implements AudioSource {
   #playsLeft: number;
   #offset = 0;
 
-  /** Reads and checks the file at once; throws FILE_ERROR naming the file when it cannot be used. */
+  /** Reads and checks the file at once (unless `pcm` is given); throws FILE_ERROR naming the file when unusable. */
   constructor(opts: WavSourceOptions) {
     if (!Number.isInteger(opts.loops) || opts.loops < -1) {
       throw new ConfigError(`WAV source loops must be -1 (forever) or a count >= 0: ${opts.loops}`);
     }
     this.path = opts.path;
-    this.#pcm = readWavPcm(opts.path);
-    this.#playsLeft = opts.loops === -1 ? Infinity : Math.max(1, opts.loops) - 1;
+    this.#pcm = opts.pcm ?? readWavPcm(opts.path);
+    this.#playsLeft = opts.loops === -1 ? Infinity : opts.loops - 1;
     if (this.#pcm.length === 0) this.#playsLeft = -1;
   }
 

@@ -7,6 +7,7 @@ import type { AudioCheckResult, AudioCheckSpec, AudioDirection, RecordingSpec } 
 import { AudioAnalyzer } from "../audio/audio-analyzer.js";
 import { CallRecorder } from "../audio/call-recorder.js";
 import { evaluateCheck, type PacketCounts } from "../audio/evaluate-check.js";
+import { SipwrightError } from "../../shared/errors.js";
 
 export interface AudioTapsOptions {
   /** Keep per-frame summaries for audio checks (off: only the "packets" check can pass). */
@@ -38,7 +39,9 @@ export class AudioTaps {
 
   /** Starts the one recording of the call, slot 0 being `currentSlot`; throws FILE_ERROR when it cannot. */
   startRecording(spec: RecordingSpec, currentSlot: number): void {
-    if (this.#recorder !== undefined) throw new Error(`this call is already recorded to ${this.recordings.join(", ")}`);
+    if (this.#recorder !== undefined) {
+      throw new SipwrightError("MEDIA", `this call is already recorded to ${this.recordings.join(", ")}`);
+    }
     this.#recorder = new CallRecorder(spec);
     this.#recordingStartSlot = currentSlot;
   }

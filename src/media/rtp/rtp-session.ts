@@ -166,8 +166,22 @@ export class RtpSession implements MediaPipeline {
       if (type !== "application/sdp") {
         throw new UnsupportedOnPipelineError(`a remote update of ${contentType}`, this.kind);
       }
-      this.#setRemote(remoteLegOf(remoteMediaFromSdp(body, this.#codecs)));
+      this.applyPeerSdp(body);
     });
+  }
+
+  /**
+   * The peer's SDP, applied at once. `preference`: the G.711 codecs in the order to choose from — for a SIPp-style
+   * scenario, those of the SDP the scenario itself sent (default: the session's own list). Throws
+   * MediaNegotiationError when the SDP cannot be used.
+   */
+  applyPeerSdp(body: string, preference: readonly G711Codec[] = this.#codecs): void {
+    this.#setRemote(remoteLegOf(remoteMediaFromSdp(body, preference)));
+  }
+
+  /** Our RTP port (what `[media_port]` renders for a SIPp-style scenario). */
+  get localPort(): number {
+    return this.#ports.rtpPort;
   }
 
   /**
@@ -200,14 +214,19 @@ export class RtpSession implements MediaPipeline {
     this.#player.control(control);
   }
 
-  async sendDtmf(digits: string, durationMs = DEFAULT_DTMF_MS): Promise<void> {
+  /**
+   * RFC 4733 digits with the peer's telephone-event payload type; `fallbackPayloadType` when its SDP gives none
+   * (SIPp's play_dtmf always uses 96), else MediaNegotiationError.
+   */
+  async sendDtmf(digits: string, durationMs = DEFAULT_DTMF_MS, fallbackPayloadType?: number): Promise<void> {
     if (this.#closed) throw new ClosedError("RTP session");
     const remote = this.#remote;
     if (remote?.rtp === undefined) throw new MediaNegotiationError("DTMF before the peer's media address is known");
-    if (remote.telephoneEventPt === undefined) {
+    const payloadType = remote.telephoneEventPt ?? fallbackPayloadType;
+    if (payloadType === undefined) {
       throw new MediaNegotiationError("the peer's SDP offers no telephone-event: RFC 4733 DTMF cannot be sent");
     }
-    await this.#player.dtmf.send(digits, durationMs, remote.telephoneEventPt);
+    await this.#player.dtmf.send(digits, durationMs, payloadType);
   }
 
   startRecording(spec: RecordingSpec): void {

@@ -1,6 +1,7 @@
 /**
  * The sending side of an RtpSession on each media-clock slot: the due RFC 4733 events of a DTMF string (audio
- * paused meanwhile), else the next frame of the source (tone, silence, WAV), encoded with the negotiated codec.
+ * paused meanwhile), else the next frame of the source (tone, silence, WAV), encoded with the negotiated codec (or
+ * the one the source spec names, with its static payload type).
  * The echo source sends back each received frame at once instead; a pcap source replays the capture's RTP
  * payloads with the capture's timing and payload types (SIPp play_pcap_audio), re-stamped with our sequence
  * numbers, SSRC and a timestamp offset onto our clock. RFC 3551 4.1: the first packet of each
@@ -8,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { SipwrightError } from "../../shared/errors.js";
-import type { SourceControl, SourceSpec } from "../media-pipeline.js";
+import { G711_PAYLOAD_TYPE, type G711Codec, type SourceControl, type SourceSpec } from "../media-pipeline.js";
 import type { AudioSource } from "../audio/audio-source.js";
 import { createSource } from "../audio/create-source.js";
 import { FRAME_MS } from "../audio/audio-format.js";
@@ -31,7 +32,14 @@ interface PcapPlayback {
   timestampOffset: number | undefined;
 }
 
-type ActiveSource = { readonly kind: "pcm"; readonly audio: AudioSource } | { readonly kind: "echo" } | PcapPlayback;
+interface PcmPlayback {
+  readonly kind: "pcm";
+  readonly audio: AudioSource;
+  /** Sent with this codec and its static payload type instead of the negotiated ones (SourceSpec `codec`). */
+  readonly codec: G711Codec | undefined;
+}
+
+type ActiveSource = PcmPlayback | { readonly kind: "echo" } | PcapPlayback;
 
 export class SourcePlayer {
   readonly dtmf: DtmfSender;
@@ -49,14 +57,14 @@ export class SourcePlayer {
     this.dtmf = new DtmfSender(this.#sendDtmfPacket);
   }
 
-  /** Replaces the source; throws FILE_ERROR for an unreadable WAV file. */
+  /** Replaces the source; throws FILE_ERROR for an unreadable WAV or pcap file (one not read beforehand). */
   start(spec: SourceSpec): void {
     switch (spec.kind) {
       case "pcap":
         // A packet is due on the tick nearest its capture time (half a tick early at most).
         this.#source = {
           kind: "pcap",
-          replay: new PcapReplay(loadPcap(spec.path), { lookaheadMs: FRAME_MS / 2 }),
+          replay: new PcapReplay(spec.stream ?? loadPcap(spec.path), { lookaheadMs: FRAME_MS / 2 }),
           playedSlots: 0,
           timestampOffset: undefined,
         };
@@ -67,7 +75,7 @@ export class SourcePlayer {
       case "tone":
       case "silence":
       case "wav":
-        this.#source = { kind: "pcm", audio: createSource(spec) };
+        this.#source = { kind: "pcm", audio: createSource(spec), codec: spec.codec };
         break;
     }
     this.#paused = false;
@@ -107,7 +115,11 @@ export class SourcePlayer {
       return;
     }
     const remote = this.#remote();
-    if (remote === undefined || !this.#send(remote, slot, encodeFrame(remote.codec, frame))) return;
+    if (remote === undefined) return;
+    // SIPp behaviour: rtp_stream sends with the payload type the action names, whatever the SDP negotiated.
+    const codec = source.codec ?? remote.codec;
+    const payloadType = source.codec === undefined ? remote.payloadType : G711_PAYLOAD_TYPE[source.codec];
+    if (!this.#send(remote, slot, encodeFrame(codec, frame), payloadType)) return;
     this.#taps.frame("sent", slot, frame);
   }
 
@@ -117,7 +129,7 @@ export class SourcePlayer {
     const remote = this.#remote();
     if (remote === undefined) return;
     const payload = codec === remote.codec ? packet.payload : encodeFrame(remote.codec, pcm);
-    if (this.#send(remote, slot, payload)) this.#taps.frame("sent", slot, pcm);
+    if (this.#send(remote, slot, payload, remote.payloadType)) this.#taps.frame("sent", slot, pcm);
   }
 
   #replay(source: PcapPlayback, slot: number): void {
@@ -141,10 +153,10 @@ export class SourcePlayer {
     if (codec !== undefined) this.#taps.frame("sent", slot, decodeFrame(codec, packet.payload));
   }
 
-  #send(remote: RemoteLeg, slot: number, payload: Uint8Array): boolean {
+  #send(remote: RemoteLeg, slot: number, payload: Uint8Array, payloadType: number): boolean {
     if (remote.rtp === undefined || !remote.send) return false;
     const timestamp = this.#sender.timestampOf(slot);
-    this.#sender.send(remote.rtp, { payloadType: remote.payloadType, marker: !this.#inTalkspurt, timestamp }, payload);
+    this.#sender.send(remote.rtp, { payloadType, marker: !this.#inTalkspurt, timestamp }, payload);
     this.#inTalkspurt = true;
     return true;
   }

@@ -9,6 +9,8 @@ export interface Action {
   /** The element name as written in the scenario (`ereg`, `assign`, `exec`, ...). */
   readonly name: string;
   readonly loc: SourceLocation;
+  /** True for actions that drive the call's media: the engine creates the call's pipeline before the step runs. */
+  readonly media?: boolean;
   /** Run the action. A `{ ok: false }` result fails the call; SIPp stops executing the remaining actions then. */
   execute(host: ActionHost): ActionResult;
 }

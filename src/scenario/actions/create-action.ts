@@ -10,6 +10,7 @@ import { ActionAttributes } from "./action-attributes.js";
 import { ARITHMETIC_ATTRIBUTES, buildArithmetic } from "./arithmetic.js";
 import { ASSIGN_ATTRIBUTES, buildAssign } from "./assign.js";
 import { ASSIGNSTR_ATTRIBUTES, buildAssignstr } from "./assignstr.js";
+import { CHECK_AUDIO_ATTRIBUTES, buildCheckAudio } from "./check-audio.js";
 import { CLOSECON_ATTRIBUTES, buildClosecon } from "./closecon.js";
 import { EREG_ATTRIBUTES, buildEreg } from "./ereg.js";
 import { EXEC_ATTRIBUTES, buildExec } from "./exec.js";
@@ -18,9 +19,9 @@ import { INSERT_ATTRIBUTES, LOOKUP_ATTRIBUTES, REPLACE_ATTRIBUTES } from "./inje
 import { buildInsert, buildLookup, buildReplace } from "./injection-edit.js";
 import { JUMP_ATTRIBUTES, buildJump } from "./jump.js";
 import { LOG_MESSAGE_ATTRIBUTES, buildLogMessage } from "./log-message.js";
-import { MEDIA_ACTION_TAGS, rejectMediaAction } from "./media-actions.js";
 import { INDEX_ATTRIBUTES, buildIndex } from "./msg-index.js";
 import { PAUSERESTORE_ATTRIBUTES, buildPauserestore } from "./pauserestore.js";
+import { RTP_ECHO_ATTRIBUTES, buildRtpEchoElement } from "./rtp-echo.js";
 import { SAMPLE_ATTRIBUTES, buildSample } from "./sample.js";
 import { SETDEST_ATTRIBUTES, buildSetdest } from "./setdest.js";
 import { STRCMP_ATTRIBUTES, buildStrcmp } from "./strcmp.js";
@@ -71,6 +72,8 @@ const ACTION_KINDS: Readonly<Record<string, ActionKind>> = {
   insert: { attributes: INSERT_ATTRIBUTES, build: buildInsert },
   replace: { attributes: REPLACE_ATTRIBUTES, build: buildReplace },
   closecon: { attributes: CLOSECON_ATTRIBUTES, build: buildClosecon },
+  rtp_echo: { attributes: RTP_ECHO_ATTRIBUTES, build: buildRtpEchoElement },
+  check_audio: { attributes: CHECK_AUDIO_ATTRIBUTES, build: buildCheckAudio },
 };
 
 /** Every action element sipwright runs, in the order of docs/actions.md. */
@@ -84,10 +87,6 @@ export function createAction(
   ctx: ActionBuildContext,
 ): Action | undefined {
   const a = new ActionAttributes(tag, attrs, ctx);
-  if ((MEDIA_ACTION_TAGS as readonly string[]).includes(tag)) {
-    rejectMediaAction(a, tag);
-    return undefined;
-  }
   const kind = Object.hasOwn(ACTION_KINDS, tag) ? ACTION_KINDS[tag] : undefined;
   if (kind === undefined) {
     ctx.problem(`unknown action <${tag}> (known: ${ACTION_TAGS.join(", ")})`);

@@ -2,28 +2,26 @@
  * `<exec command="sh ..."/>`: run a shell command, fire and forget (SIPp forks twice and does not wait); keywords in
  * the command are expanded. `<exec int_cmd="stop_call|stop_gracefully|stop_now"/>`: SIPp's internal commands —
  * stop_call ends this call, stop_gracefully quits like 'q', stop_now quits at once (exit 97). The media forms
- * (`play_pcap_audio`, `rtp_stream`, ...) are rejected at load time.
+ * (`rtp_stream`, `play_pcap_audio`, `play_dtmf`, ...) are built by media-actions.ts. One exec does one thing.
  */
 import type { Action } from "./action.js";
 import type { ActionAttributes } from "./action-attributes.js";
 import { ACTION_OK } from "../runtime.js";
 import { renderText } from "../render-message.js";
-import { MEDIA_EXEC_ATTRIBUTES, rejectMediaAction } from "./media-actions.js";
+import { MEDIA_EXEC_ATTRIBUTES, buildMediaExec } from "./media-actions.js";
 
 export const EXEC_ATTRIBUTES = ["command", "int_cmd", ...MEDIA_EXEC_ATTRIBUTES] as const;
 
 const INTERNAL_COMMANDS = ["stop_call", "stop_gracefully", "stop_now"] as const;
 
 export function buildExec(a: ActionAttributes): Action | undefined {
+  const forms = EXEC_ATTRIBUTES.filter((name) => a.has(name));
+  if (forms.length > 1) {
+    a.problem(`${forms.map((f) => `'${f}'`).join(" and ")} are mutually exclusive`);
+    return undefined;
+  }
   const media = MEDIA_EXEC_ATTRIBUTES.find((name) => a.has(name));
-  if (media !== undefined) {
-    rejectMediaAction(a, media);
-    return undefined;
-  }
-  if (a.has("command") && a.has("int_cmd")) {
-    a.problem("'command' and 'int_cmd' are mutually exclusive");
-    return undefined;
-  }
+  if (media !== undefined) return buildMediaExec(a, media);
   if (a.has("command")) {
     const command = a.text("command");
     if (a.failed || command === undefined) return undefined;

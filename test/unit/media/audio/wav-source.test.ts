@@ -73,9 +73,9 @@ describe("WavSource", () => {
     for (let play = 0; play < 3; play++) assert.deepEqual(pcm.subarray(play * 480, play * 480 + 400), TONE);
   });
 
-  it("plays once for loops = 0, as SIPp's rtp_stream does", async () => {
+  it("plays nothing for loops = 0, as sipp 3.6.1's rtp_stream does", async () => {
     const path = await fixture("once.wav", wavBytes(1, 8000, "16", TONE));
-    assert.equal(drain(new WavSource({ path, loops: 0 })).frames, 3);
+    assert.equal(drain(new WavSource({ path, loops: 0 })).frames, 0);
   });
 
   it("loops forever for loops = -1", async () => {
@@ -138,5 +138,14 @@ describe("WavSource", () => {
     const source = createSource({ kind: "wav", path, loops: 2 });
     assert.ok(source instanceof WavSource);
     assert.equal(drain(source).frames, 6);
+  });
+
+  it("plays already-decoded samples without reading the file (createSource passes the spec's pcm)", () => {
+    const path = join(dir, "never-written.wav");
+    const source = createSource({ kind: "wav", path, loops: 2, pcm: TONE });
+    assert.ok(source instanceof WavSource);
+    const { pcm, frames } = drain(source);
+    assert.equal(frames, 6);
+    assert.deepEqual(pcm.subarray(480, 880), TONE);
   });
 });

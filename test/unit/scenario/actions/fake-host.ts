@@ -1,10 +1,20 @@
 /**
  * A recording ActionHost for action unit tests: a Map-backed variable store, an in-memory injection file, and every
- * side effect pushed onto `calls`. Build actions with `build()` and a context that collects problems.
+ * side effect pushed onto `calls`; `media()` gives a recording FakeMediaControl (what media actions asked, in
+ * `mediaControl.calls`). Build actions with `build()` and a context that collects problems.
  */
+import type {
+  AudioCheckResult,
+  AudioCheckSpec,
+  RecordingSpec,
+  SourceControl,
+  SourceSpec,
+} from "../../../../src/media/media-pipeline.js";
+import { SipwrightError } from "../../../../src/shared/errors.js";
 import type {
   ActionHost,
   ActionResult,
+  CallMediaControl,
   CallState,
   InjectionAccess,
   RunValues,
@@ -24,6 +34,55 @@ export type HostCall =
   | { readonly kind: "internalCommand"; readonly command: string }
   | { readonly kind: "setDestination"; readonly host: string; readonly port: number; readonly protocol: string }
   | { readonly kind: "closeConnection" };
+
+export type MediaCall =
+  | { readonly kind: "startSource"; readonly spec: SourceSpec }
+  | { readonly kind: "controlSource"; readonly control: SourceControl }
+  | {
+      readonly kind: "sendDtmf";
+      readonly digits: string;
+      readonly durationMs: number;
+      readonly fallbackPayloadType: number | undefined;
+    }
+  | { readonly kind: "startRecording"; readonly layout: RecordingSpec["layout"] }
+  | { readonly kind: "checkAudio"; readonly spec: AudioCheckSpec };
+
+/**
+ * Records what media actions ask. `checkResult` decides each audio check (default: passes, nothing measured);
+ * `failure`, when set, is thrown by every call after it is recorded (a pipeline that refuses).
+ */
+export class FakeMediaControl implements CallMediaControl {
+  readonly calls: MediaCall[] = [];
+  checkResult: (spec: AudioCheckSpec) => AudioCheckResult = (spec) => ({
+    kind: spec.kind,
+    passed: true,
+    measured: {},
+    reason: "fake: passed",
+  });
+  failure: Error | undefined = undefined;
+
+  startSource(spec: SourceSpec): void {
+    this.#record({ kind: "startSource", spec });
+  }
+  controlSource(control: SourceControl): void {
+    this.#record({ kind: "controlSource", control });
+  }
+  sendDtmf(digits: string, durationMs: number, fallbackPayloadType: number | undefined): void {
+    this.#record({ kind: "sendDtmf", digits, durationMs, fallbackPayloadType });
+  }
+  startRecording(layout: RecordingSpec["layout"]): void {
+    this.#record({ kind: "startRecording", layout });
+  }
+  checkAudio(spec: AudioCheckSpec): AudioCheckResult {
+    this.#record({ kind: "checkAudio", spec });
+    return this.checkResult(spec);
+  }
+
+  #record(call: MediaCall): void {
+    this.calls.push(call);
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
 
 export class MapVariables implements VariableStore {
   readonly values = new Map<string, VariableValue>();
@@ -69,6 +128,8 @@ export class FakeHost implements ActionHost {
   readonly state: CallState;
   readonly pausedUntil = 0;
   actionMessage: SipMessage | undefined = undefined;
+  /** The call's media; undefined makes media() throw as for a call without media. */
+  mediaControl: FakeMediaControl | undefined = new FakeMediaControl();
 
   constructor(opts: FakeHostOptions = {}) {
     const run: RunValues = {
@@ -145,6 +206,10 @@ export class FakeHost implements ActionHost {
   }
   now(): number {
     return 0;
+  }
+  media(): CallMediaControl {
+    if (this.mediaControl === undefined) throw new SipwrightError("MEDIA", "this call has no media");
+    return this.mediaControl;
   }
 }
 

@@ -1,0 +1,107 @@
+/**
+ * Where step execution meets the call's media (CallMedia):
+ * - a step that needs the media pipeline (its actions drive media, or its message renders the call's RTP port) waits
+ *   in the `media` phase until the pipeline is open — port binding is asynchronous, rendering is not;
+ * - the SDP a send carries sets our codec preference; the SDP a received message carries (unless the recv says
+ *   `ignoresdp`, SIPp behaviour) sets where and how we send.
+ */
+import type { Step } from "../scenario/model.js";
+import { MEDIA_PORT_KEYWORDS } from "../scenario/keyword.js";
+import type { Scenario } from "../scenario/model.js";
+import type { SipMessage } from "../sip/message.js";
+import type { Peer, SipConnection } from "../sip/transport.js";
+import type { Call } from "./call.js";
+import { CallMediaError } from "./call-media.js";
+
+type RunSteps = (call: Call) => void;
+type Deliver = (call: Call, message: SipMessage, connection: SipConnection, from: Peer) => void;
+
+const mediaStepsOf = new WeakMap<Scenario, ReadonlySet<number>>();
+
+/** Steps whose actions drive media or whose message renders a media port keyword. */
+function mediaSteps(scenario: Scenario): ReadonlySet<number> {
+  let steps = mediaStepsOf.get(scenario);
+  if (steps === undefined) {
+    steps = new Set(scenario.steps.filter(stepNeedsMedia).map((step) => step.index));
+    mediaStepsOf.set(scenario, steps);
+  }
+  return steps;
+}
+
+function stepNeedsMedia(step: Step): boolean {
+  if (step.actions.some((action) => action.media === true)) return true;
+  if (step.kind !== "send") return false;
+  return step.template.parts.some(
+    (part) => !Buffer.isBuffer(part) && part.kind === "simple" && MEDIA_PORT_KEYWORDS.has(part.name),
+  );
+}
+
+/** True when the step needs the call's pipeline and it is not open yet. */
+export function needsMediaOpen(call: Call, step: Step): boolean {
+  const media = call.callMedia;
+  return media !== undefined && !media.ready && mediaSteps(call.scenario).has(step.index);
+}
+
+/** Opens the call's pipeline, then runs the step (and the messages that arrived meanwhile); fails the call if not. */
+export function openMediaThenRun(call: Call, step: Step, runSteps: RunSteps, deliver: Deliver): void {
+  const media = call.callMedia;
+  if (media === undefined) return;
+  call.msgIndex = step.index;
+  call.transition("media");
+  media.open().then(
+    () => {
+      if (call.ended) return;
+      call.transition("running");
+      runSteps(call);
+      const deferred = call.deferred;
+      call.deferred = undefined;
+      for (const d of deferred ?? []) deliver(call, d.message, d.connection, d.from);
+    },
+    (error: unknown) => {
+      if (call.ended) return;
+      call.deferred = undefined;
+      const failure = error instanceof CallMediaError ? error.failure : "media_error";
+      call.fail(failure, error instanceof Error ? error.message : String(error), step.index);
+    },
+  );
+}
+
+/** The peer's SDP in a matched message; false when it is unusable and the call failed. */
+export function applyPeerSdp(call: Call, message: SipMessage, step: Step): boolean {
+  const media = call.callMedia;
+  if (media === undefined || !carriesSdp(message)) return true;
+  try {
+    media.peerSdp(message.body.toString("latin1"));
+    return true;
+  } catch (error) {
+    if (!(error instanceof CallMediaError)) throw error;
+    call.fail(error.failure, error.message, step.index);
+    return false;
+  }
+}
+
+/** The SDP of a message we sent (rendered bytes); false when the peer's SDP no longer fits and the call failed. */
+export function applyLocalSdp(call: Call, data: Buffer, step: Step): boolean {
+  const media = call.callMedia;
+  if (media === undefined) return true;
+  const end = data.indexOf("\r\n\r\n");
+  if (end < 0 || end + 4 >= data.length) return true;
+  const body = data.toString("latin1", end + 4);
+  if (!body.startsWith("v=")) return true;
+  try {
+    media.localSdp(body);
+    return true;
+  } catch (error) {
+    if (!(error instanceof CallMediaError)) throw error;
+    call.fail(error.failure, error.message, step.index);
+    return false;
+  }
+}
+
+/** SIPp behaviour: the media peer is read from any message with an SDP body (`application/sdp`). */
+function carriesSdp(message: SipMessage): boolean {
+  if (message.body.length === 0) return false;
+  const type = message.header("Content-Type");
+  if (type !== undefined) return type.split(";")[0]?.trim().toLowerCase() === "application/sdp";
+  return message.body.subarray(0, 2).toString("latin1") === "v=";
+}

@@ -1,0 +1,63 @@
+/**
+ * `<exec play_pcap_audio="FILE.pcap"/>` (SIPp): replay the RTP of a capture towards the peer with the capture's
+ * timing. SIPp behaviour: it does not block (add a pause to let it play) and a relative path is resolved against the
+ * current directory. The capture is read and parsed once, when the scenario loads: a missing file, a file that is not
+ * a pcap or that holds no RTP is a load error, and every call replays the parsed packets.
+ * The video, image (T.38 fax) and text forms are load errors: sipwright replays audio only.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { SipwrightError } from "../../shared/errors.js";
+import type { SourceSpec } from "../../media/media-pipeline.js";
+import { parsePcapRtp } from "../../media/pcap/read-pcap.js";
+import type { Action } from "./action.js";
+import type { ActionAttributes } from "./action-attributes.js";
+import { runMedia } from "./media-result.js";
+
+/** SIPp's play_pcap forms that sipwright does not replay. */
+export const PLAY_PCAP_OTHER_FORMS = ["play_pcap_video", "play_pcap_image", "play_pcap_text"] as const;
+
+export function buildPlayPcapAudio(a: ActionAttributes): Action | undefined {
+  const raw = a.required("play_pcap_audio");
+  if (raw === undefined) return undefined;
+  const spec = loadCapture(raw.trim(), (message) => a.problem(`attribute 'play_pcap_audio': ${message}`));
+  if (spec === undefined || a.failed) return undefined;
+  return {
+    name: "exec",
+    loc: a.loc,
+    media: true,
+    execute: (host) =>
+      runMedia(host, "play_pcap_audio", (media) => {
+        media.startSource(spec);
+        return undefined;
+      }),
+  };
+}
+
+export function rejectPlayPcapOther(a: ActionAttributes, form: (typeof PLAY_PCAP_OTHER_FORMS)[number]): void {
+  a.problem(`'${form}' is not supported: sipwright replays audio only (use play_pcap_audio)`);
+}
+
+function loadCapture(file: string, problem: (message: string) => void): SourceSpec | undefined {
+  if (file === "") {
+    problem("the file name is empty");
+    return undefined;
+  }
+  if (file.includes("[")) {
+    problem(`"${file}": keywords are not supported in the file name (the file is read when the scenario loads)`);
+    return undefined;
+  }
+  const path = resolve(file);
+  try {
+    return { kind: "pcap", path, stream: parsePcapRtp(readFileSync(path), path) };
+  } catch (error) {
+    if (error instanceof SipwrightError) problem(error.message);
+    else if (isNodeError(error)) problem(`${path}: cannot read pcap file: ${error.message}`);
+    else throw error;
+    return undefined;
+  }
+}
+
+function isNodeError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && "code" in error;
+}
