@@ -26,6 +26,7 @@ import {
   type TimedExit,
   type TimedProcess,
 } from "../test/helpers/timed-process.js";
+import { positive } from "./bench-args.js";
 
 type Engine = "sipp" | "sipwright";
 
@@ -91,12 +92,6 @@ function parseOptions(argv: readonly string[]): Options {
     if (arg !== "--skip-build") i++;
   }
   return opts;
-}
-
-function positive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: "${text}" is not a positive integer`);
-  return n;
 }
 
 function engine(text: string): Engine {

@@ -20,6 +20,7 @@ import { MediaClock } from "../src/media/rtp/media-clock.js";
 import { PortAllocator } from "../src/media/rtp/port-allocator.js";
 import { RtpSession } from "../src/media/rtp/rtp-session.js";
 import { REPO_ROOT } from "../test/helpers/sipwright.js";
+import { positive, onOff } from "./bench-args.js";
 
 const LOOPBACK = "127.0.0.1";
 /** Sessions opened at once while setting a step up. */
@@ -99,17 +100,6 @@ function parseOptions(argv: readonly string[]): Options {
     i++;
   }
   return opts;
-}
-
-function positive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: "${text}" is not a positive integer`);
-  return n;
-}
-
-function onOff(text: string): boolean {
-  if (text === "on" || text === "off") return text === "on";
-  throw new Error(`--record: "${text}" is not on or off`);
 }
 
 function delay(ms: number): Promise<void> {
