@@ -1,7 +1,9 @@
 /**
- * `sipwright demo`: a self-contained run — the built-in `rtp_uac` and `rtp_uas` scenarios calling each other in one
- * process over UDP on 127.0.0.1 (free ports chosen at run time): a tone each way over RTP (G.711), DTMF, audio
- * checks on both sides, every call recorded to a stereo WAV. Prints what happened and where the outputs are.
+ * `sipwright demo`: a self-contained run — the built-in `webrtc_uac` and `webrtc_uas` scenarios calling each other
+ * in one process, SIP over UDP on 127.0.0.1 (free ports chosen at run time), media over a WebRTC bridge on each side
+ * (ICE on loopback host candidates, trickled in SIP INFO; DTLS-SRTP; G.711): a tone each way, DTMF, audio checks on
+ * both sides, every call recorded to a stereo WAV. `--rtp` runs the same over plain RTP (`rtp_uac`, `rtp_uas`).
+ * Prints what happened and where the outputs are.
  */
 import { join, resolve } from "node:path";
 import { prepareRun, makeRunId, type RunResult } from "../engine/execute-run.js";
@@ -11,6 +13,8 @@ import { defaultRunConfig } from "./parse-args.js";
 export interface DemoOptions {
   readonly outDir: string | undefined;
   readonly calls: number;
+  /** Plain RTP instead of WebRTC. */
+  readonly rtp?: boolean;
 }
 
 function describe(role: string, result: RunResult): string {
@@ -43,6 +47,7 @@ function describeMedia(result: RunResult): string {
 
 export async function runDemo(opts: DemoOptions): Promise<number> {
   const base = defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" });
+  const kind = opts.rtp === true ? "rtp" : "webrtc";
   const outDir = resolve(opts.outDir ?? join("recordings", `demo-${makeRunId(Date.now(), process.pid)}`));
   const trace = { ...base.trace, msg: true, shortmsg: true, err: true, stat: true, statPeriodMs: 1000 };
   const common: Partial<RunConfig> = {
@@ -55,14 +60,14 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     record: "stereo",
   };
   const uas = await prepareRun({
-    config: { ...base, ...common, scenarioName: "rtp_uas", outDir: join(outDir, "uas") },
+    config: { ...base, ...common, scenarioName: `${kind}_uas`, outDir: join(outDir, "uas") },
   });
   const uasPort = uas.environment.values.localPort;
   const uac = await prepareRun({
     config: {
       ...base,
       ...common,
-      scenarioName: "rtp_uac",
+      scenarioName: `${kind}_uac`,
       remoteHost: "127.0.0.1",
       remotePort: uasPort,
       rate: 10,
@@ -70,8 +75,10 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     },
   });
   process.stdout.write(
-    `sipwright demo: ${opts.calls} calls, built-in rtp_uac (127.0.0.1:${uac.environment.values.localPort}) -> ` +
-      `built-in rtp_uas (127.0.0.1:${uasPort}) over UDP, a tone each way over RTP, recorded and checked\n`,
+    `sipwright demo: ${opts.calls} calls, built-in ${kind}_uac (127.0.0.1:${uac.environment.values.localPort}) -> ` +
+      `built-in ${kind}_uas (127.0.0.1:${uasPort}), SIP over UDP, ` +
+      `${kind === "webrtc" ? "WebRTC media (ICE, DTLS-SRTP, trickle ICE in SIP INFO)" : "plain RTP media"}: ` +
+      `a tone each way, DTMF, recorded and checked\n`,
   );
   const [uasResult, uacResult] = await Promise.all([uas.run(), uac.run()]);
   process.stdout.write(describe("uac", uacResult));

@@ -3,7 +3,8 @@ export const HELP_TEXT = `Usage:
 
   sipwright [run] [remote_host[:remote_port]] [options]
   sipwright validate [-key NAME VALUE]... FILE...
-  sipwright demo [--out DIR] [--calls N]
+  sipwright demo [--out DIR] [--calls N] [--rtp]
+  sipwright turn-cred --turn-secret SECRET [--turn-ttl SECONDS] [--turn-user ID] [--json]
   sipwright -h | --help
   sipwright -v | --version
 
@@ -12,6 +13,7 @@ Examples:
   sipwright -sn uas -i 127.0.0.1 -p 5070
   sipwright -sn uac 127.0.0.1:5070 -r 50 -m 1000 --out recordings/smoke
   sipwright -sf my_scenario.xml [::1]:5060 -trace_stat -fd 5
+  sipwright turn-cred --turn-secret example-secret --turn-ttl 3600 --json
 
 Options use one dash and a separate value, like SIPp (two dashes also work).
 Times take a unit suffix: ms, s, m, h; a plain number is in the option's default unit.
@@ -118,9 +120,27 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --record          Record every call: <out>/recordings/<call>-<Call-ID>-sent.wav and -received.wav.
    --record-stereo   Record every call to one stereo WAV (left = sent, right = received).
    --codecs LIST     G.711 codecs in order of preference. Default: PCMA,PCMU.
+
+*** WebRTC options (see docs/cli.md):
+
+   --webrtc          Every call's media is a WebRTC bridge (ICE + DTLS-SRTP).
+   --ice-server URL  stun:, turn: or turns: server (repeatable; turn:user:pass@host for inline credentials).
+   --ice-policy P    all or relay. Default: all.
+   --ice-username U  --ice-credential P   Static TURN credentials.
+   --turn-secret S   TURN REST credentials (coturn use-auth-secret); --turn-ttl SECONDS, --turn-user ID.
+   --trickle MODE    trickle (candidates in SIP INFO), half or full. Default: trickle.
+   --ice-address IP  Address host candidates may have (repeatable). Default: the media IP.
+   --gather-timeout T  --ice-timeout T  --dtls-timeout T   Bounds in ms (3000, 10000, 10000).
    --status MODE     tty (one line redrawn), lines (a line per -f period) or none.
                      Default: tty on a terminal, lines otherwise.
    --quiet           Same as --status none.
+
+*** turn-cred: print a TURN REST credential (coturn use-auth-secret):
+
+   --turn-secret S   The shared secret (coturn's static-auth-secret). Required.
+   --turn-ttl T      Lifetime in seconds. Default: 86400.
+   --turn-user ID    User id after the expiry in the user name. Default: sipwright.
+   --json            {"username", "password", "ttl", "expires_at"} on one line.
 
 *** Accepted and ignored (SIPp screen and process options):
 

@@ -1,5 +1,5 @@
 /**
- * The `sipwright` command: `run` (default, SIPp-compatible options), `validate`, `demo`, `-h`, `-v`.
+ * The `sipwright` command: `run` (default, SIPp-compatible options), `validate`, `demo`, `turn-cred`, `-h`, `-v`.
  * Returns the process exit code (SIPp's codes for runs).
  */
 import { readFile } from "node:fs/promises";
@@ -14,6 +14,7 @@ import { parseArgs } from "./parse-args.js";
 import { helpText } from "./help-text.js";
 import { StatusReporter } from "./status-line.js";
 import { runDemo } from "./demo.js";
+import { runTurnCred } from "./turn-cred.js";
 
 function installLogSink(): void {
   setLogSink((record: LogRecord) => {
@@ -116,9 +117,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "validate":
         return await validate(command.files, command.keys);
       case "demo":
-        return await runDemo({ outDir: command.outDir, calls: command.calls });
+        return await runDemo({ outDir: command.outDir, calls: command.calls, rtp: command.rtp });
       case "run":
         return await runCommand(command.config);
+      case "turn-cred":
+        return runTurnCred(command.options);
     }
   } catch (error) {
     return reportError(error);

@@ -9,11 +9,14 @@ import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../shared/errors.js";
 import { DEFAULT_MAX_INVITE_RETRANS, DEFAULT_MAX_NON_INVITE_RETRANS, DEFAULT_T2_MS } from "../sip/retransmission.js";
 import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
+import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
+import type { TurnCredOptions } from "./turn-cred.js";
 
 export type Command =
   | { kind: "run"; config: RunConfig }
   | { kind: "validate"; files: string[]; keys: Map<string, string> }
-  | { kind: "demo"; outDir: string | undefined; calls: number }
+  | { kind: "demo"; outDir: string | undefined; calls: number; rtp: boolean }
+  | { kind: "turn-cred"; options: TurnCredOptions }
   | { kind: "help" }
   | { kind: "version" };
 
@@ -154,6 +157,21 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     rtpEcho: false,
     record: undefined,
     codecs: ["PCMA", "PCMU"],
+    webrtc: false,
+    webrtcOptions: {
+      iceServers: [],
+      icePolicy: "all",
+      iceUsername: undefined,
+      iceCredential: undefined,
+      turnSecret: undefined,
+      turnTtlS: 86_400,
+      turnUser: "sipwright",
+      trickle: "trickle",
+      candidateAddresses: [],
+      gatherTimeoutMs: 3000,
+      iceTimeoutMs: 10_000,
+      dtlsTimeoutMs: 10_000,
+    },
     rate: 10,
     ratePeriodMs: 1000,
     rateIncrease: undefined,
@@ -242,6 +260,18 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     min_rtp_port: (c, v, n) => (c.mediaPort = int(n, v, 0, 65535)),
     max_rtp_port: (c, v, n) => (c.mediaMaxPort = int(n, v, 1, 65535)),
     codecs: (c, v) => (c.codecs = parseCodecs(v)),
+    "ice-server": (c, v) => c.webrtcOptions.iceServers.push(v),
+    "ice-policy": (c, v) => (c.webrtcOptions.icePolicy = choice("--ice-policy", v, ["all", "relay"] as const)),
+    "ice-username": (c, v) => (c.webrtcOptions.iceUsername = v),
+    "ice-credential": (c, v) => (c.webrtcOptions.iceCredential = v),
+    "turn-secret": (c, v) => (c.webrtcOptions.turnSecret = v),
+    "turn-ttl": (c, v, n) => (c.webrtcOptions.turnTtlS = int(n, v, 1)),
+    "turn-user": (c, v) => (c.webrtcOptions.turnUser = v),
+    trickle: (c, v) => (c.webrtcOptions.trickle = choice("--trickle", v, ["trickle", "half", "full"] as const)),
+    "ice-address": (c, v) => c.webrtcOptions.candidateAddresses.push(v),
+    "gather-timeout": (c, v, n) => (c.webrtcOptions.gatherTimeoutMs = parseTime(n, v, "ms")),
+    "ice-timeout": (c, v, n) => (c.webrtcOptions.iceTimeoutMs = parseTime(n, v, "ms")),
+    "dtls-timeout": (c, v, n) => (c.webrtcOptions.dtlsTimeoutMs = parseTime(n, v, "ms")),
     r: (c, v, n) => (c.rate = parseNumber(n, v, { min: 0 })),
     rp: (c, v, n) => (c.ratePeriodMs = parseTime(n, v, "ms")),
     rate_increase: (c, v, n) => (c.rateIncrease = int(n, v)),
@@ -328,7 +358,14 @@ const FLAGS: Record<string, (c: RunConfig) => void> = {
   rtp_echo: (c) => (c.rtpEcho = true),
   record: (c) => (c.record = "per-direction"),
   "record-stereo": (c) => (c.record = "stereo"),
+  webrtc: (c) => (c.webrtc = true),
 };
+
+function choice<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) throw new ConfigError(`${option}: '${value}' is not one of ${allowed.join(", ")}`);
+  return found;
+}
 
 /** `--codecs PCMA,PCMU`: G.711 only, each once, in preference order. */
 function parseCodecs(value: string): RunConfig["codecs"] {
@@ -384,18 +421,23 @@ function parseRun(args: readonly string[], env: ParseEnv): Command {
 function parseDemo(args: readonly string[], env: ParseEnv): Command {
   let outDir: string | undefined;
   let calls = DEMO_DEFAULT_CALLS;
+  let rtp = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     const value = args[i + 1];
     if (arg === "-h" || arg === "--help") return { kind: "help" };
+    if (arg === "--rtp") {
+      rtp = true;
+      continue;
+    }
     if (arg !== "--out" && arg !== "--calls")
-      throw new ConfigError(`demo: unknown option ${arg} (demo [--out DIR] [--calls N])`);
+      throw new ConfigError(`demo: unknown option ${arg} (demo [--out DIR] [--calls N] [--rtp])`);
     if (value === undefined) throw new ConfigError(`demo: option ${arg} needs a value`);
     i++;
     if (arg === "--out") outDir = isAbsolute(value) ? value : resolve(env.cwd, value);
     else calls = int("-calls", value, 1);
   }
-  return { kind: "demo", outDir, calls };
+  return { kind: "demo", outDir, calls, rtp };
 }
 
 export function parseArgs(argv: readonly string[], env: ParseEnv): Command {
@@ -412,6 +454,8 @@ export function parseArgs(argv: readonly string[], env: ParseEnv): Command {
       return parseValidate(rest, env);
     case "demo":
       return parseDemo(rest, env);
+    case "turn-cred":
+      return parseTurnCred(rest);
     case "run":
       return parseRun(rest, env);
     case undefined:
@@ -440,4 +484,35 @@ function parseValidate(args: readonly string[], env: ParseEnv): Command {
   }
   if (files.length === 0) throw new ConfigError("validate needs at least one scenario FILE");
   return { kind: "validate", files, keys };
+}
+
+const TURN_CRED_USAGE = "turn-cred --turn-secret SECRET [--turn-ttl SECONDS] [--turn-user ID] [--json]";
+
+/** `turn-cred --turn-secret S [--turn-ttl T] [--turn-user U] [--json]` (one or two dashes, like every option). */
+function parseTurnCred(args: readonly string[]): Command {
+  let secret: string | undefined;
+  let ttlSeconds = DEFAULT_TURN_TTL_S;
+  let user = DEFAULT_TURN_USER;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    const name = arg.replace(/^--?/, "");
+    if (name === "h" || name === "help") return { kind: "help" };
+    if (name === "json" && arg !== name) {
+      json = true;
+      continue;
+    }
+    if (arg === name || !["turn-secret", "turn-ttl", "turn-user"].includes(name)) {
+      throw new ConfigError(`turn-cred: unknown argument ${arg} (${TURN_CRED_USAGE})`);
+    }
+    const value = args[++i];
+    if (value === undefined) throw new ConfigError(`turn-cred: option ${arg} needs a value`);
+    if (name === "turn-secret") secret = value;
+    else if (name === "turn-ttl") ttlSeconds = int("-turn-ttl", value, 1);
+    else user = value;
+  }
+  if (secret === undefined) throw new ConfigError(`turn-cred needs --turn-secret (${TURN_CRED_USAGE})`);
+  if (secret === "") throw new ConfigError("--turn-secret: the shared secret is empty");
+  if (user === "") throw new ConfigError("--turn-user: the user id is empty");
+  return { kind: "turn-cred", options: { secret, ttlSeconds, user, json } };
 }

@@ -1,82 +1,113 @@
 /**
- * One call's media: its MediaPipeline, opened the first time a step needs it and closed (once) when the call ends,
- * whatever the outcome. It is what media actions drive (CallMediaControl) and what the step executor feeds with
- * SDP: the SDP the scenario sent (whose G.711 codecs, in order, are our preference — a SIPp-style scenario writes
- * its own SDP with `[media_ip]`/`[media_port]`) and the peer's SDP from every received message that carries one
- * (unless the recv says `ignoresdp`), which sets where and how we send.
+ * One call's media: its MediaPipeline — a plain RtpSession, or a WebRTC bridge in a WebRTC run — opened the first
+ * time a step needs it and closed (once) when the call ends, whatever the outcome. It is what media actions drive
+ * (CallMediaControl) and what the step executor feeds with SDP.
+ *
+ * Plain RTP: a SIPp-style scenario writes its own SDP with `[media_ip]`/`[media_port]`. The SDP the scenario sent
+ * orders our codec preference; the peer's SDP from every received message that carries one (unless the recv says
+ * `ignoresdp`) sets where and how we send.
+ * WebRTC: the bridge writes the SDP (`[webrtc_offer]`, `[webrtc_answer]`); see webrtc-signalling.ts.
  */
-import { SipwrightError } from "../shared/errors.js";
 import type { FailureClass } from "../shared/failure.js";
 import type { Logger } from "../shared/logger.js";
 import { G711_CODECS, type AudioCheckResult, type AudioCheckSpec, type G711Codec } from "../media/media-pipeline.js";
-import type { MediaStats, RecordingSpec, SourceControl, SourceSpec } from "../media/media-pipeline.js";
+import type { MediaPipeline, MediaStats, RecordingSpec, SourceControl, SourceSpec } from "../media/media-pipeline.js";
+import type { LocalCandidate, WebRtcStats } from "../media/webrtc/webrtc-types.js";
 import { MediaNegotiationError } from "../media/rtp/remote-media.js";
 import type { RtpSession } from "../media/rtp/rtp-session.js";
 import { parseSdp } from "../media/sdp/parse-sdp.js";
 import type { CallMediaControl } from "../scenario/runtime.js";
-import type { RunMedia } from "./run-media.js";
+import { CallMediaError } from "./call-media-error.js";
+import type { OpenedPipeline, RunMedia } from "./run-media.js";
+import { WebRtcSignalling, type WebRtcSdpKeyword } from "./webrtc-signalling.js";
 
-/** Why the call's media failed; the call fails with this class. */
-export class CallMediaError extends SipwrightError {
-  readonly failure: FailureClass;
-  constructor(failure: FailureClass, message: string, options?: ErrorOptions) {
-    super("MEDIA", message, options);
-    this.failure = failure;
-  }
-}
+export { CallMediaError };
 
 export interface CallMediaOptions {
   readonly run: RunMedia;
   readonly callNumber: number;
   readonly callId: string;
   readonly logger: () => Logger;
-  /** A failure that happens outside a step (DTMF that could not be sent): the call fails with it. */
+  /** A failure that happens outside a step (DTMF, ICE, DTLS, an answer applied in the background). */
   readonly onFailure: (failure: FailureClass, reason: string) => void;
+  /** WebRTC: a local candidate to trickle, or undefined once gathering is complete. */
+  readonly onLocalCandidate?: (candidate: LocalCandidate | undefined) => void;
+}
+
+/** The final state of a closed pipeline, for the call record. */
+export interface ClosedMedia {
+  readonly stats: MediaStats;
+  readonly webrtc: WebRtcStats | undefined;
 }
 
 type State =
   | { readonly kind: "idle" }
   | { readonly kind: "opening"; readonly opened: Promise<void> }
-  | { readonly kind: "open"; readonly session: RtpSession }
+  | { readonly kind: "open"; readonly pipeline: OpenedPipeline }
   | { readonly kind: "failed"; readonly error: CallMediaError }
   | { readonly kind: "closed" };
+
+const NO_KEYWORDS: ReadonlySet<WebRtcSdpKeyword> = new Set();
 
 export class CallMedia implements CallMediaControl {
   readonly #options: CallMediaOptions;
   #state: State = { kind: "idle" };
-  /** The session, kept after close for its final stats. */
-  #session: RtpSession | undefined;
-  #closing: Promise<MediaStats | undefined> | undefined;
-  /** The latest SDP from the peer, applied when the session opens and again when our own SDP changes. */
+  /** The pipeline, kept after close for its final stats. */
+  #pipeline: OpenedPipeline | undefined;
+  #webrtc: WebRtcSignalling | undefined;
+  #closing: Promise<ClosedMedia | undefined> | undefined;
+  /** The latest SDP from the peer, applied when the pipeline opens (and, plain RTP, when our own SDP changes). */
   #peerSdp: string | undefined;
-  /** The layout of the call's recording, once started. */
-  #recording: RecordingSpec["layout"] | undefined;
   /** The G.711 codecs of the SDP the scenario sent, in its order; undefined until it sent one with G.711. */
   #localCodecs: readonly G711Codec[] | undefined;
+  /** The layout of the call's recording, once started. */
+  #recording: RecordingSpec["layout"] | undefined;
 
   constructor(options: CallMediaOptions) {
     this.#options = options;
+  }
+
+  get isWebRtc(): boolean {
+    return this.#options.run.options.kind === "webrtc";
   }
 
   get ready(): boolean {
     return this.#state.kind === "open";
   }
 
-  /** Our RTP port, once open. */
-  get port(): number | undefined {
-    return this.#state.kind === "open" ? this.#state.session.localPort : undefined;
+  /** True when the pipeline is open and the WebRTC SDPs these keywords render are ready. */
+  readyFor(keywords: ReadonlySet<WebRtcSdpKeyword>): boolean {
+    if (this.#state.kind !== "open") return false;
+    return keywords.size === 0 || (this.#webrtc?.readyFor(keywords) ?? true);
   }
 
-  /** True once a session was opened (the call record gets a media block). */
-  get opened(): boolean {
-    return this.#session !== undefined;
+  /** Our RTP port, once a plain RTP session is open. */
+  get port(): number | undefined {
+    const state = this.#state;
+    return state.kind === "open" && state.pipeline.kind === "rtp" ? state.pipeline.session.localPort : undefined;
+  }
+
+  /** WebRTC: the signalling state (offers, answers, candidates), once the bridge is open. */
+  get webrtc(): WebRtcSignalling | undefined {
+    return this.#webrtc;
   }
 
   /**
-   * Opens the pipeline (once): binds its ports, applies the peer's SDP already received, starts -rtp_echo and
-   * --record. Rejects with a CallMediaError (media_error: no free port; sdp_incompatible: the peer's SDP).
+   * Opens the pipeline (once) and prepares the WebRTC SDPs the keywords need: binds ports or creates the bridge,
+   * applies the peer's SDP already received, starts -rtp_echo and --record. Rejects with a CallMediaError.
    */
-  open(): Promise<void> {
+  async prepare(keywords: ReadonlySet<WebRtcSdpKeyword> = NO_KEYWORDS): Promise<void> {
+    await this.#openOnce();
+    if (keywords.size > 0) {
+      const signalling = this.#webrtc;
+      if (signalling === undefined) {
+        throw new CallMediaError("scenario_error", `[${[...keywords].join("], [")}] need a WebRTC run (--webrtc)`);
+      }
+      await signalling.prepare(keywords);
+    }
+  }
+
+  #openOnce(): Promise<void> {
     switch (this.#state.kind) {
       case "open":
         return Promise.resolve();
@@ -96,26 +127,28 @@ export class CallMedia implements CallMediaControl {
 
   async #open(): Promise<void> {
     const run = this.#options.run;
-    let session: RtpSession;
+    let pipeline: OpenedPipeline;
     try {
-      session = await run.openSession();
+      pipeline = await run.openPipeline();
     } catch (error) {
-      const failed = new CallMediaError("media_error", `cannot open the call's RTP session: ${message(error)}`, {
-        cause: error,
-      });
+      const failed =
+        error instanceof CallMediaError
+          ? error
+          : new CallMediaError("media_error", `cannot open the call's media: ${message(error)}`, { cause: error });
       if (this.#state.kind === "opening") this.#state = { kind: "failed", error: failed };
       throw failed;
     }
-    this.#session = session;
+    this.#pipeline = pipeline;
     if (this.#state.kind === "closed") {
-      // The call ended while the ports were being bound.
-      await session.close();
+      // The call ended while the pipeline was opening.
+      await pipeline.pipeline.close();
       throw new CallMediaError("media_error", "the call ended while its media was opening");
     }
-    this.#state = { kind: "open", session };
+    this.#state = { kind: "open", pipeline };
     try {
-      if (this.#peerSdp !== undefined) this.#applyPeerSdp(session, this.#peerSdp);
-      if (run.options.echo) session.startSource({ kind: "echo" });
+      if (pipeline.kind === "webrtc") this.#attachBridge(pipeline);
+      if (this.#peerSdp !== undefined) this.#applyPeerSdp(pipeline, this.#peerSdp);
+      if (run.options.echo) pipeline.pipeline.startSource({ kind: "echo" });
       if (run.options.record !== undefined) this.startRecording(run.options.record);
     } catch (error) {
       const failed = error instanceof CallMediaError ? error : asMediaError(error);
@@ -124,14 +157,31 @@ export class CallMedia implements CallMediaControl {
     }
   }
 
+  #attachBridge(opened: Extract<OpenedPipeline, { kind: "webrtc" }>): void {
+    const signalling = new WebRtcSignalling(opened.pipeline);
+    this.#webrtc = signalling;
+    const events = opened.pipeline.events;
+    events.on("localCandidate", (candidate) => this.#options.onLocalCandidate?.(candidate));
+    events.on("gatheringComplete", () => this.#options.onLocalCandidate?.(undefined));
+    events.on("failed", ({ failure, reason }) => {
+      if (this.#state.kind === "open") this.#options.onFailure(failure, reason);
+    });
+  }
+
   /** The peer's SDP (a received message's body). Throws CallMediaError(sdp_incompatible) when it is unusable. */
   peerSdp(body: string): void {
     this.#peerSdp = body;
-    if (this.#state.kind === "open") this.#applyPeerSdp(this.#state.session, body);
+    if (this.#state.kind === "open") this.#applyPeerSdp(this.#state.pipeline, body);
   }
 
-  /** The SDP the scenario sent: its G.711 codecs become our preference, and the peer's SDP is chosen from again. */
+  /** WebRTC: a trickle INFO's sdpfrag from the peer. */
+  trickleFragment(body: string, contentType: string): void {
+    this.#webrtc?.remoteCandidates(body, contentType, this.#backgroundFailure);
+  }
+
+  /** Plain RTP: the SDP the scenario sent — its G.711 codecs become our preference, the peer's SDP is re-applied. */
   localSdp(body: string): void {
+    if (this.isWebRtc) return;
     const parsed = parseSdp(body);
     if (!parsed.ok) return;
     const codecs: G711Codec[] = [];
@@ -143,17 +193,21 @@ export class CallMedia implements CallMediaControl {
     if (codecs.length === 0) return;
     this.#localCodecs = codecs;
     if (this.#state.kind === "open" && this.#peerSdp !== undefined) {
-      this.#applyPeerSdp(this.#state.session, this.#peerSdp);
+      this.#applyPeerSdp(this.#state.pipeline, this.#peerSdp);
     }
   }
 
-  #applyPeerSdp(session: RtpSession, body: string): void {
+  #applyPeerSdp(opened: OpenedPipeline, body: string): void {
+    if (opened.kind === "webrtc") {
+      this.#webrtc?.peerSdp(body, this.#backgroundFailure);
+      return;
+    }
     try {
       // What we send must be a codec the peer's SDP lists; ours only orders the choice (a SIPp-style scenario
       // may answer PCMU to a PCMA-only offer: we still send PCMA rather than nothing).
       const runCodecs = this.#options.run.options.codecs;
       const local = this.#localCodecs ?? [];
-      session.applyPeerSdp(body, [...local, ...runCodecs.filter((c) => !local.includes(c))]);
+      opened.session.applyPeerSdp(body, [...local, ...runCodecs.filter((c) => !local.includes(c))]);
     } catch (error) {
       if (error instanceof MediaNegotiationError) {
         throw new CallMediaError("sdp_incompatible", `the peer's SDP: ${error.message}`, { cause: error });
@@ -162,73 +216,84 @@ export class CallMedia implements CallMediaControl {
     }
   }
 
+  readonly #backgroundFailure = (error: CallMediaError): void => {
+    if (this.#state.kind === "open") this.#options.onFailure(error.failure, error.message);
+  };
+
+  /** A BYE was sent or received: RFC 3261 15 — the session is over, nothing more is sent; receiving goes on. */
+  hangUp(): void {
+    if (this.#state.kind === "open") this.#state.pipeline.pipeline.controlSource("stop");
+  }
+
   // CallMediaControl -----------------------------------------------------------------------------------------------
 
   startSource(spec: SourceSpec): void {
-    this.#session_().startSource(spec);
+    this.#open_().startSource(spec);
   }
 
   controlSource(control: SourceControl): void {
-    this.#session_().controlSource(control);
+    this.#open_().controlSource(control);
   }
 
   sendDtmf(digits: string, durationMs: number, fallbackPayloadType: number | undefined): void {
-    const session = this.#session_();
-    session.sendDtmf(digits, durationMs, fallbackPayloadType).catch((error: unknown) => {
-      // The session closing with the call rejects the digits still queued: the call is over, nothing to report.
+    const opened = this.#state.kind === "open" ? this.#state.pipeline : undefined;
+    const pipeline = this.#open_();
+    const sending =
+      opened?.kind === "rtp"
+        ? opened.session.sendDtmf(digits, durationMs, fallbackPayloadType)
+        : pipeline.sendDtmf(digits, durationMs);
+    sending.catch((error: unknown) => {
+      // The pipeline closing with the call rejects the digits still queued: the call is over, nothing to report.
       if (this.#state.kind !== "open") return;
       this.#options.onFailure("media_error", `DTMF "${digits}" could not be sent: ${message(error)}`);
     });
   }
 
   startRecording(layout: RecordingSpec["layout"]): void {
-    const session = this.#session_();
+    const pipeline = this.#open_();
     // --record and the scenario's rtp_record asking for the same recording: the call has it already.
     if (this.#recording === layout) return;
     const { run, callNumber, callId } = this.#options;
-    session.startRecording(run.recordingSpec(layout, callNumber, callId));
+    pipeline.startRecording(run.recordingSpec(layout, callNumber, callId));
     this.#recording = layout;
   }
 
   checkAudio(spec: AudioCheckSpec): AudioCheckResult {
-    return this.#session_().checkAudio(spec);
+    return this.#open_().checkAudio(spec);
   }
 
-  /**
-   * A BYE was sent or received: RFC 3261 15 — the session is over, so nothing more is sent (a UAS lingering in its
-   * timewait must not stream into a closed port). Receiving and recording go on until the call ends.
-   */
-  hangUp(): void {
-    if (this.#state.kind === "open") this.#state.session.controlSource("stop");
-  }
-
-  /** Closes the pipeline once (recordings finalised) and gives its final stats; undefined when none was opened. */
-  close(): Promise<MediaStats | undefined> {
+  /** Closes the pipeline once (recordings finalised) and gives its final state; undefined when none was opened. */
+  close(): Promise<ClosedMedia | undefined> {
     this.#closing ??= this.#close();
     return this.#closing;
   }
 
-  async #close(): Promise<MediaStats | undefined> {
+  async #close(): Promise<ClosedMedia | undefined> {
     const state = this.#state;
     this.#state = { kind: "closed" };
     if (state.kind === "opening") {
-      // #open() closes the session it was binding; wait for it so the ports are free when the run ends.
+      // #open() closes the pipeline it was opening; wait for it so the ports are free when the run ends.
       await state.opened.catch(() => undefined);
     }
-    const session = this.#session;
-    if (session === undefined) return undefined;
+    const opened = this.#pipeline;
+    if (opened === undefined) return undefined;
+    // The WebRTC states as the call left them (ICE connected, the selected pair), not as closing leaves them.
+    const webrtc = opened.kind === "webrtc" ? opened.pipeline.webrtcStats() : undefined;
+    const before = opened.pipeline.stats();
     try {
-      await session.close();
+      await opened.pipeline.close();
     } catch (error) {
       // The call is over; a recording that could not be finalised is reported, and the stats still recorded.
       this.#options.logger().warn(`closing the call's media: ${message(error)}`);
     }
-    return session.stats();
+    // Counters are final after close; the endpoints are those of the open connection.
+    const after = opened.pipeline.stats();
+    return { stats: { ...after, local: after.local ?? before.local, remote: after.remote ?? before.remote }, webrtc };
   }
 
-  #session_(): RtpSession {
+  #open_(): MediaPipeline {
     const state = this.#state;
-    if (state.kind === "open") return state.session;
+    if (state.kind === "open") return state.pipeline.pipeline;
     if (state.kind === "failed") throw state.error;
     throw new CallMediaError("media_error", `the call's media is ${state.kind === "closed" ? "closed" : "not open"}`);
   }
@@ -241,3 +306,5 @@ function message(error: unknown): string {
 function asMediaError(error: unknown): CallMediaError {
   return new CallMediaError("media_error", message(error), { cause: error });
 }
+
+export type { RtpSession };

@@ -12,6 +12,7 @@ import {
 } from "../records/call-record.js";
 import type { Peer } from "../sip/transport.js";
 import type { Call } from "./call.js";
+import type { ClosedMedia } from "./call-media.js";
 
 export interface CallRecordInput {
   readonly runId: string;
@@ -61,6 +62,27 @@ export function buildMediaRecord(stats: MediaStats): CallRecordMedia {
       measured: { ...c.measured },
       reason: c.reason,
     })),
+  };
+}
+
+/** The record's `media` and `webrtc` blocks of a call whose pipeline has closed. */
+export function mediaBlocks(call: Call, closed: ClosedMedia): Pick<CallRecord, "media" | "webrtc"> {
+  const webrtc = closed.webrtc;
+  const trickle = call.trickle;
+  return {
+    media: buildMediaRecord(closed.stats),
+    webrtc:
+      webrtc === undefined
+        ? null
+        : {
+            ...webrtc,
+            trickle: {
+              infos_sent: trickle?.infosSent ?? 0,
+              infos_received: trickle?.infosReceived ?? 0,
+              candidates_sent: trickle?.candidatesSent ?? 0,
+              candidates_received: call.callMedia?.webrtc?.candidatesReceived ?? 0,
+            },
+          },
   };
 }
 

@@ -26,6 +26,8 @@ import type { RetransmitPolicy, Retransmitter } from "../sip/retransmission.js";
 import type { Scenario } from "../scenario/model.js";
 import type { RunContext } from "./run-context.js";
 import { CallMedia, CallMediaError } from "./call-media.js";
+import { abortCall } from "./step-executor.js";
+import { TrickleInfo, type DialogInfo } from "./trickle-info.js";
 
 const log = createLogger("call");
 
@@ -138,6 +140,9 @@ export class Call implements CallState, ActionHost {
   readonly callMedia: CallMedia | undefined;
   /** Messages that arrived in the `media` phase, in order. */
   deferred: DeferredMessage[] | undefined;
+  /** WebRTC runs: the dialog as the INVITE transaction set it up, and the trickle INFO exchange. */
+  dialog: DialogInfo | undefined;
+  readonly trickle: TrickleInfo | undefined;
 
   timer: TimerHandle | undefined;
   /** Send timeout of a message still queued on a TCP connection. */
@@ -182,13 +187,23 @@ export class Call implements CallState, ActionHost {
             callId: opts.callId,
             logger: () => this.logger,
             onFailure: (failure, reason) => {
+              // As for a failed action: the peer is not left waiting in the dialog.
+              if (this.ctx.config.defaultBehaviors.has("bye")) abortCall(this);
               this.fail(failure, reason);
             },
+            onLocalCandidate: (candidate) => this.trickle?.candidate(candidate),
           });
+    this.trickle = media?.options.kind === "webrtc" ? new TrickleInfo(this) : undefined;
   }
 
   get mediaPort(): number | undefined {
     return this.callMedia?.port;
+  }
+
+  /** CallState.webrtcSdp: defined in WebRTC runs only (so [media_transport] knows the kind of run). */
+  get webrtcSdp(): CallState["webrtcSdp"] {
+    if (this.trickle === undefined) return undefined;
+    return (keyword) => this.callMedia?.webrtc?.sdp(keyword);
   }
 
   /** The call's diagnostics logger (created on first use: most calls never log). */
@@ -237,6 +252,7 @@ export class Call implements CallState, ActionHost {
     this.sendTimer?.cancel();
     this.sendTimer = undefined;
     this.stopRetransmission();
+    this.trickle?.stop();
     this.#outcome = outcome;
     this.transition("ended");
     if (outcome.result === "failure") {

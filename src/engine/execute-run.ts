@@ -21,8 +21,9 @@ import { RunController, type RunOutcome, type StopReason } from "./run-controlle
 import { openNetworkEnvironment, type RunEnvironment } from "./run-environment.js";
 import { RunOutputs } from "./run-outputs.js";
 import { defaultTemplates } from "./default-messages.js";
-import { buildCallRecord, buildMediaRecord } from "./call-record-builder.js";
+import { buildCallRecord, mediaBlocks } from "./call-record-builder.js";
 import { RunMedia, runHasMedia, scenarioChecksAudio } from "./run-media.js";
+import { bridgeFactory, checkWebRtcKeywords } from "./webrtc-options.js";
 
 export interface RunResult {
   readonly runId: string;
@@ -106,10 +107,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     config.oocScenarioFile !== undefined || config.oocScenarioName !== undefined
       ? (await loadScenarioFor({ scenarioFile: config.oocScenarioFile, scenarioName: config.oocScenarioName })).scenario
       : undefined;
-  if (scenario.webrtc) {
-    // Never run a WebRTC scenario without its media: that would look like success and prove nothing.
-    throw new ConfigError(`scenario "${scenario.name}" asks for webrtc="true": the WebRTC bridge is not available yet`);
-  }
+  checkWebRtcKeywords(scenario, config.webrtc || scenario.webrtc);
   if (ooc !== undefined && !scenario.isClient) {
     // SIPp behaviour: "SIPp cannot use out-of-call scenarios when running in server mode".
     throw new ConfigError("out-of-call scenarios (-oocsf/-oocsn) need a client scenario; this one starts with a recv");
@@ -136,8 +134,12 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     await outputs.close();
     throw error;
   }
+  const webrtc = config.webrtc || scenario.webrtc;
+  const analyze = scenarioChecksAudio(scenario) || (ooc !== undefined && scenarioChecksAudio(ooc));
   const media = runHasMedia(scenario, ooc, config)
     ? new RunMedia({
+        kind: webrtc ? "webrtc" : "rtp",
+        ...(webrtc ? { createBridge: bridgeFactory(config, clock, environment.values.mediaIp, analyze) } : {}),
         clock,
         mediaIp: environment.values.mediaIp,
         minPort: config.mediaPort,
@@ -146,7 +148,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
         echo: config.rtpEcho,
         record: config.record,
         recordingsDir: join(outDir, "recordings"),
-        analyze: scenarioChecksAudio(scenario) || (ooc !== undefined && scenarioChecksAudio(ooc)),
+        analyze,
       })
     : undefined;
   const controller = new RunController({
@@ -193,8 +195,8 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
             return;
           }
           media?.track(
-            controller.mediaClosed(call).then((stats) => {
-              records.write(stats === undefined ? record : { ...record, media: buildMediaRecord(stats) });
+            controller.mediaClosed(call).then((closed) => {
+              records.write(closed === undefined ? record : { ...record, ...mediaBlocks(call, closed) });
             }),
           );
         });

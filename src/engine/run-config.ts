@@ -33,6 +33,28 @@ export interface InjectionFileSpec {
   indexField: number | undefined;
 }
 
+/** The WebRTC bridge's options for a run (issue 4); see docs/cli.md "WebRTC". */
+export interface WebRtcRunOptions {
+  /** `--ice-server URL`, repeatable: stun:, turn:, turns: (with ?transport=udp|tcp, inline user:pass@). */
+  iceServers: string[];
+  /** `--ice-policy all|relay`. */
+  icePolicy: "all" | "relay";
+  /** `--ice-username` / `--ice-credential`: static TURN credentials. */
+  iceUsername: string | undefined;
+  iceCredential: string | undefined;
+  /** `--turn-secret`, `--turn-ttl` (s), `--turn-user`: TURN REST credentials (coturn use-auth-secret). */
+  turnSecret: string | undefined;
+  turnTtlS: number;
+  turnUser: string;
+  /** `--trickle trickle|half|full`. */
+  trickle: "trickle" | "half" | "full";
+  /** `--ice-address IP`, repeatable: addresses our host candidates may have (default: the media IP). */
+  candidateAddresses: string[];
+  gatherTimeoutMs: number;
+  iceTimeoutMs: number;
+  dtlsTimeoutMs: number;
+}
+
 export interface RunConfig {
   /** Scenario file path, or undefined when `scenarioName` picks a built-in. */
   scenarioFile: string | undefined;
@@ -62,6 +84,9 @@ export interface RunConfig {
   record: "per-direction" | "stereo" | undefined;
   /** `--codecs`: G.711 codecs in our order of preference. */
   codecs: ("PCMA" | "PCMU")[];
+  /** `--webrtc` (or `<scenario webrtc="true">`): every call's pipeline is a WebRTC bridge instead of plain RTP. */
+  webrtc: boolean;
+  webrtcOptions: WebRtcRunOptions;
 
   /** Calls per ratePeriodMs. */
   rate: number;

@@ -25,7 +25,7 @@ import { deliverMessage, startCall } from "./step-executor.js";
 import { sippExitCode } from "./exit-code.js";
 import type { RunEnvironment } from "./run-environment.js";
 import type { RunMedia } from "./run-media.js";
-import type { MediaStats } from "../media/media-pipeline.js";
+import type { ClosedMedia } from "./call-media.js";
 
 const log = createLogger("run");
 
@@ -185,7 +185,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
    * The final media stats of an ended call, once its pipeline has closed (recordings finalised); undefined when the
    * call opened none. The run waits for every close before it ends.
    */
-  mediaClosed(call: Call): Promise<MediaStats | undefined> {
+  mediaClosed(call: Call): Promise<ClosedMedia | undefined> {
     return call.callMedia?.close() ?? Promise.resolve(undefined);
   }
 
@@ -194,7 +194,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     if (media !== undefined && call.callMedia !== undefined) {
       media.track(
         call.callMedia.close().then((stats) => {
-          if (stats !== undefined) media.account(stats);
+          if (stats !== undefined) media.account(stats.stats);
         }),
       );
     }

@@ -13,8 +13,18 @@ import { PortAllocator } from "../media/rtp/port-allocator.js";
 import { RtpSession } from "../media/rtp/rtp-session.js";
 import type { Scenario } from "../scenario/model.js";
 import type { SummaryMedia } from "../records/summary.js";
+import type { BridgePipeline } from "./webrtc-signalling.js";
+
+/** A call's opened pipeline: a plain RTP session, or a WebRTC bridge. */
+export type OpenedPipeline =
+  | { readonly kind: "rtp"; readonly session: RtpSession; readonly pipeline: RtpSession }
+  | { readonly kind: "webrtc"; readonly pipeline: BridgePipeline };
 
 export interface RunMediaOptions {
+  /** `rtp`: each call gets an RtpSession; `webrtc` (`--webrtc`, `<scenario webrtc="true">`): a WebRTC bridge. */
+  readonly kind: "rtp" | "webrtc";
+  /** Creates a call's WebRTC bridge on the run's media clock (a WebRTC run). */
+  readonly createBridge?: (clock: MediaClock) => Promise<BridgePipeline>;
   readonly clock: Clock;
   /** Address RTP is bound on and written in our SDP (`-mi`, default the local IP). */
   readonly mediaIp: string;
@@ -32,13 +42,13 @@ export interface RunMediaOptions {
   readonly analyze: boolean;
 }
 
-/** True when calls of this run have media: a media action in a scenario, or -rtp_echo / --record. */
+/** True when calls of this run have media: WebRTC, a media action in a scenario, or -rtp_echo / --record. */
 export function runHasMedia(
   scenario: Scenario,
   ooc: Scenario | undefined,
-  config: { readonly rtpEcho: boolean; readonly record: unknown },
+  config: { readonly rtpEcho: boolean; readonly record: unknown; readonly webrtc: boolean },
 ): boolean {
-  if (config.rtpEcho || config.record !== undefined) return true;
+  if (config.webrtc || scenario.webrtc || config.rtpEcho || config.record !== undefined) return true;
   return scenarioHasMediaActions(scenario) || (ooc !== undefined && scenarioHasMediaActions(ooc));
 }
 
@@ -68,15 +78,21 @@ export class RunMedia {
     });
   }
 
-  /** Binds a port pair and opens a session on the run's clock; BindError when the range is exhausted. */
-  openSession(): Promise<RtpSession> {
-    return RtpSession.open(this.#allocator, {
+  /** A call's pipeline on the run's clock: a bound RtpSession (BindError when the range is exhausted) or a bridge. */
+  async openPipeline(): Promise<OpenedPipeline> {
+    if (this.options.kind === "webrtc") {
+      const create = this.options.createBridge;
+      if (create === undefined) throw new Error("a WebRTC run needs createBridge");
+      return { kind: "webrtc", pipeline: await create(this.#clock) };
+    }
+    const session = await RtpSession.open(this.#allocator, {
       clock: this.#clock,
       wallClock: this.options.clock,
       codecs: this.options.codecs,
       mediaIp: this.options.mediaIp,
       analyze: this.options.analyze,
     });
+    return { kind: "rtp", session, pipeline: session };
   }
 
   /** The recording of call `callNumber`: files named by call number and Call-ID in the run's recordings folder. */

@@ -18,6 +18,7 @@ import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
 import { handlePeerRetransmission, retransmissionOnMatch, startRetransmission } from "./step-retransmission.js";
 import { applyLocalSdp, applyPeerSdp, needsMediaOpen, openMediaThenRun } from "./step-media.js";
+import { isTrickleInfo, noteDialog, noteSentDialog } from "./trickle-info.js";
 
 /** Guards against a scenario that loops through nops/sends forever without waiting. */
 const MAX_STEPS_WITHOUT_WAITING = 100_000;
@@ -121,6 +122,9 @@ function runActions(call: Call, step: Step, received: SipMessage | undefined): b
       const result = action.execute(call);
       if (call.ended) return false;
       if (!result.ok) {
+        // SIPp behaviour (-default_behaviors bye): a failing call is aborted with a CANCEL or a BYE, so the peer
+        // is not left waiting in the dialog (a failed audio check ends the call on both sides).
+        if (call.ctx.config.defaultBehaviors.has("bye")) abortCall(call);
         call.fail(result.failure, result.reason, step.index);
         return false;
       }
@@ -214,6 +218,7 @@ function executeSend(call: Call, step: SendStep): boolean {
   call.lastSent = data;
   if (call.callMedia !== undefined) {
     if (method === "BYE") call.callMedia.hangUp();
+    if (call.trickle !== undefined && (!request || method === "INVITE")) noteSentDialog(call, data);
     if (!applyLocalSdp(call, data, step)) return false;
   }
   watchSendTimeout(call, step);
@@ -362,6 +367,15 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
     return;
   }
   const ctx = call.ctx;
+  const trickle = call.trickle;
+  if (trickle !== undefined) {
+    // RFC 8840: trickle INFOs and the answers to ours belong to the bridge, not to the scenario.
+    if (isTrickleInfo(message)) {
+      trickle.onRequest(message, connection, from);
+      return;
+    }
+    if (trickle.onResponse(message)) return;
+  }
   if (message.kind === "response" && message.status >= 200 && message.cseq?.method === "INVITE") {
     call.finalStatus = message.status;
   }
@@ -410,6 +424,7 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   if (call.phase !== "running") call.transition("running");
   if (call.callMedia !== undefined) {
     if (message.kind === "request" && message.method === "BYE") call.callMedia.hangUp();
+    if (trickle !== undefined) noteDialog(call, message, false);
     if (!step.ignoresdp && !applyPeerSdp(call, message, step)) return;
   }
   if (!finishStep(call, step, message)) return;

@@ -6,49 +6,71 @@
  *   `ignoresdp`, SIPp behaviour) sets where and how we send.
  */
 import type { Step } from "../scenario/model.js";
-import { MEDIA_PORT_KEYWORDS } from "../scenario/keyword.js";
+import { MEDIA_PORT_KEYWORDS, WEBRTC_SDP_KEYWORDS } from "../scenario/keyword.js";
 import type { Scenario } from "../scenario/model.js";
 import type { SipMessage } from "../sip/message.js";
 import type { Peer, SipConnection } from "../sip/transport.js";
 import type { Call } from "./call.js";
 import { CallMediaError } from "./call-media.js";
+import type { WebRtcSdpKeyword } from "./webrtc-signalling.js";
 
 type RunSteps = (call: Call) => void;
 type Deliver = (call: Call, message: SipMessage, connection: SipConnection, from: Peer) => void;
 
-const mediaStepsOf = new WeakMap<Scenario, ReadonlySet<number>>();
+/** Per step of a scenario that needs media: the WebRTC SDP keywords its message renders (often none). */
+const mediaStepsOf = new WeakMap<Scenario, ReadonlyMap<number, ReadonlySet<WebRtcSdpKeyword>>>();
 
-/** Steps whose actions drive media or whose message renders a media port keyword. */
-function mediaSteps(scenario: Scenario): ReadonlySet<number> {
+/** Steps whose actions drive media or whose message renders a media port or WebRTC SDP keyword. */
+function mediaSteps(scenario: Scenario): ReadonlyMap<number, ReadonlySet<WebRtcSdpKeyword>> {
   let steps = mediaStepsOf.get(scenario);
   if (steps === undefined) {
-    steps = new Set(scenario.steps.filter(stepNeedsMedia).map((step) => step.index));
+    const map = new Map<number, ReadonlySet<WebRtcSdpKeyword>>();
+    for (const step of scenario.steps) {
+      const needs = stepMediaNeeds(step);
+      if (needs !== undefined) map.set(step.index, needs);
+    }
+    steps = map;
     mediaStepsOf.set(scenario, steps);
   }
   return steps;
 }
 
-function stepNeedsMedia(step: Step): boolean {
-  if (step.actions.some((action) => action.media === true)) return true;
-  if (step.kind !== "send") return false;
-  return step.template.parts.some(
-    (part) => !Buffer.isBuffer(part) && part.kind === "simple" && MEDIA_PORT_KEYWORDS.has(part.name),
-  );
+/** undefined: the step needs no media; otherwise the WebRTC SDP keywords it renders. */
+function stepMediaNeeds(step: Step): ReadonlySet<WebRtcSdpKeyword> | undefined {
+  const sdp = new Set<WebRtcSdpKeyword>();
+  let needs = step.actions.some((action) => action.media === true);
+  if (step.kind === "send") {
+    for (const part of step.template.parts) {
+      if (Buffer.isBuffer(part) || part.kind !== "simple") continue;
+      if (MEDIA_PORT_KEYWORDS.has(part.name)) needs = true;
+      if (isWebRtcSdpKeyword(part.name)) {
+        needs = true;
+        sdp.add(part.name);
+      }
+    }
+  }
+  return needs ? sdp : undefined;
 }
 
-/** True when the step needs the call's pipeline and it is not open yet. */
+function isWebRtcSdpKeyword(name: string): name is WebRtcSdpKeyword {
+  return WEBRTC_SDP_KEYWORDS.has(name as never);
+}
+
+/** True when the step needs the call's pipeline (or a WebRTC SDP) that is not ready yet. */
 export function needsMediaOpen(call: Call, step: Step): boolean {
   const media = call.callMedia;
-  return media !== undefined && !media.ready && mediaSteps(call.scenario).has(step.index);
+  if (media === undefined) return false;
+  const needs = mediaSteps(call.scenario).get(step.index);
+  return needs !== undefined && !media.readyFor(needs);
 }
 
-/** Opens the call's pipeline, then runs the step (and the messages that arrived meanwhile); fails the call if not. */
+/** Prepares the call's media, then runs the step (and the messages that arrived meanwhile); fails the call if not. */
 export function openMediaThenRun(call: Call, step: Step, runSteps: RunSteps, deliver: Deliver): void {
   const media = call.callMedia;
   if (media === undefined) return;
   call.msgIndex = step.index;
   call.transition("media");
-  media.open().then(
+  media.prepare(mediaSteps(call.scenario).get(step.index)).then(
     () => {
       if (call.ended) return;
       call.transition("running");

@@ -84,6 +84,36 @@ export interface CallRecord {
   rtd: Record<string, number>;
   last_step: number;
   media: CallRecordMedia | null;
-  /** Defined by the WebRTC bridge; null until then and for plain RTP calls. */
-  webrtc: null;
+  /** The WebRTC bridge's block; null for plain RTP calls and calls without media. */
+  webrtc: CallRecordWebRtc | null;
+}
+
+export interface RecordCandidate {
+  type: string;
+  protocol: string;
+  address: string;
+  port: number;
+}
+
+/** The `webrtc` block (docs/call-records.md). */
+export interface CallRecordWebRtc {
+  role: "offerer" | "answerer" | null;
+  trickle_mode: "trickle" | "half" | "full";
+  ice: {
+    gathering: string;
+    connection: string;
+    policy: "all" | "relay";
+    local_candidates: number;
+    remote_candidates: number;
+    selected_pair: { local: RecordCandidate; remote: RecordCandidate } | null;
+  };
+  dtls: { state: string; role: "client" | "server" | null };
+  trickle: { infos_sent: number; infos_received: number; candidates_sent: number; candidates_received: number };
+  turn: { auth: "none" | "inline" | "static" | "rest"; credential_expires_at: string | null; refreshes: number };
+  timings_ms: {
+    offer_or_answer_ready: number | null;
+    ice_connected: number | null;
+    dtls_connected: number | null;
+    first_rtp: number | null;
+  };
 }

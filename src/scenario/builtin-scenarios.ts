@@ -18,6 +18,8 @@ export const BUILTIN_SCENARIOS = [
   "ooc_default",
   "rtp_uac",
   "rtp_uas",
+  "webrtc_uac",
+  "webrtc_uas",
 ] as const;
 export type BuiltinScenarioName = (typeof BUILTIN_SCENARIOS)[number];
 

@@ -40,6 +40,12 @@ export const SIMPLE_KEYWORDS = [
   "timestamp",
   "date",
   "sipp_version",
+  // WebRTC additions (DESIGN.md "Scenario semantics").
+  "webrtc_offer",
+  "webrtc_answer",
+  "webrtc_trickle",
+  "media_transport",
+  "contact_transport",
 ] as const;
 export type SimpleKeyword = (typeof SIMPLE_KEYWORDS)[number];
 const SIMPLE_SET: ReadonlySet<string> = new Set(SIMPLE_KEYWORDS);
@@ -62,6 +68,13 @@ export const MEDIA_PORT_KEYWORDS: ReadonlySet<SimpleKeyword> = new Set([
   "media_port",
   "auto_media_port",
   "rtpstream_audio_port",
+]);
+
+/** Keywords whose value is an SDP the call's WebRTC bridge must produce first (asynchronously). */
+export const WEBRTC_SDP_KEYWORDS: ReadonlySet<SimpleKeyword> = new Set([
+  "webrtc_offer",
+  "webrtc_answer",
+  "webrtc_trickle",
 ]);
 
 /** SIPp keywords sipwright does not implement: a clear problem instead of an unknown custom key. */

@@ -257,7 +257,27 @@ function simpleValue(
       return new Date(run.startWallMs + run.clockTick()).toUTCString();
     case "sipp_version":
       return run.sippVersion;
+    case "webrtc_offer":
+    case "webrtc_answer":
+    case "webrtc_trickle":
+      return webrtcSdp(state, name);
+    case "media_transport":
+      return state.webrtcSdp === undefined ? "RTP/AVP" : "UDP/TLS/RTP/SAVPF";
+    case "contact_transport":
+      return run.transport.toLowerCase();
   }
+}
+
+/**
+ * The SDP (or RFC 8840 sdpfrag) the call's WebRTC bridge produced for this keyword. Its last line end is left to
+ * the template's own line end, so `[webrtc_offer]` on a line of its own gives the SDP exactly.
+ */
+function webrtcSdp(state: CallState, name: "webrtc_offer" | "webrtc_answer" | "webrtc_trickle"): string {
+  const sdp = state.webrtcSdp?.(name);
+  if (sdp === undefined) {
+    throw new RenderError(`[${name}] needs a WebRTC call (<scenario webrtc="true"> or --webrtc)`);
+  }
+  return sdp.endsWith("\r\n") ? sdp.slice(0, -2) : sdp;
 }
 
 function renderRoutes(state: CallState, out: Output): void {

@@ -96,6 +96,12 @@ export interface CallState {
   readonly injection: InjectionAccess;
   /** The port of the call's own RTP session, in a run with media once it is open ([media_port] renders it). */
   readonly mediaPort?: number | undefined;
+  /**
+   * In a WebRTC run: the SDP the call's bridge produced for `[webrtc_offer]`, `[webrtc_answer]` or
+   * `[webrtc_trickle]` (prepared before the step renders); undefined outside WebRTC runs.
+   */
+  readonly webrtcSdp?:
+    ((keyword: "webrtc_offer" | "webrtc_answer" | "webrtc_trickle") => string | undefined) | undefined;
 }
 
 /** How an action ended: go on, or fail the call with a SIPp failure class. */

@@ -41,16 +41,19 @@ interface PcmPlayback {
 
 type ActiveSource = PcmPlayback | { readonly kind: "echo" } | PcapPlayback;
 
+/** What the player sends through: a plain {@link RtpSender}, or the WebRTC bridge's sender over DTLS-SRTP. */
+export type RtpPacketSink = Pick<RtpSender, "timestampOf" | "send">;
+
 export class SourcePlayer {
   readonly dtmf: DtmfSender;
-  readonly #sender: RtpSender;
+  readonly #sender: RtpPacketSink;
   readonly #taps: AudioTaps;
   readonly #remote: () => RemoteLeg | undefined;
   #source: ActiveSource | undefined;
   #paused = false;
   #inTalkspurt = false;
 
-  constructor(sender: RtpSender, taps: AudioTaps, remote: () => RemoteLeg | undefined) {
+  constructor(sender: RtpPacketSink, taps: AudioTaps, remote: () => RemoteLeg | undefined) {
     this.#sender = sender;
     this.#taps = taps;
     this.#remote = remote;

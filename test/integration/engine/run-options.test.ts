@@ -48,18 +48,20 @@ describe("run options", () => {
     assert.equal(uac.snapshot.autoAnswered.cumulative, 0);
   });
 
-  it('rejects webrtc="true" before any call while the WebRTC bridge is not available', async () => {
-    const xml = `<scenario name="w" webrtc="true"><send><![CDATA[
-      OPTIONS sip:[service]@[remote_ip] SIP/2.0
+  it("rejects a scenario that renders [webrtc_offer] without WebRTC before any call, naming where", async () => {
+    const xml = `<scenario name="w"><send><![CDATA[
+      INVITE sip:[service]@[remote_ip] SIP/2.0
       Call-ID: [call_id]
-      Content-Length: 0
+      Content-Length: [len]
+
+      [webrtc_offer]
     ]]></send></scenario>`;
     const scenario = loadScenarioText(xml, "w.xml");
     await withTempDir(async (dir) => {
       const config = sideConfig(dir, { remoteHost: "127.0.0.1", remotePort: 9 });
       await assert.rejects(prepareRun({ config, scenario: { scenario, label: "w.xml" } }), (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.match(error.message, /WebRTC bridge is not available/);
+        assert.match(error.message, /\[webrtc_offer\] at w\.xml:1:\d+: run it with --webrtc/);
         return true;
       });
     });

@@ -246,13 +246,34 @@ describe("parseArgs: subcommands", () => {
   });
 
   it("parses demo with and without options", () => {
-    assert.deepEqual(parseArgs(["demo"], env), { kind: "demo", outDir: undefined, calls: 10 });
-    assert.deepEqual(parseArgs(["demo", "--out", "d", "--calls", "3"], env), {
+    assert.deepEqual(parseArgs(["demo"], env), { kind: "demo", outDir: undefined, calls: 10, rtp: false });
+    assert.deepEqual(parseArgs(["demo", "--out", "d", "--calls", "3", "--rtp"], env), {
       kind: "demo",
       outDir: "/work/here/d",
       calls: 3,
+      rtp: true,
     });
     configError(["demo", "--bogus"], /demo: unknown option --bogus/);
+  });
+
+  it("parses the WebRTC options into webrtcOptions", () => {
+    const c = parseArgs(
+      ["-sn", "uas", "--webrtc", "--ice-server", "stun:127.0.0.1:3478", "--ice-server", "turn:127.0.0.1?transport=tcp"]
+        .concat(["--ice-policy", "relay", "--turn-secret", "s3", "--turn-ttl", "600", "--turn-user", "bob"])
+        .concat(["--trickle", "full", "--ice-address", "127.0.0.1", "--ice-timeout", "5000", "--dtls-timeout", "4000"]),
+      env,
+    );
+    assert.ok(c.kind === "run");
+    assert.equal(c.config.webrtc, true);
+    const w = c.config.webrtcOptions;
+    assert.deepEqual(w.iceServers, ["stun:127.0.0.1:3478", "turn:127.0.0.1?transport=tcp"]);
+    assert.deepEqual(
+      [w.icePolicy, w.turnSecret, w.turnTtlS, w.turnUser, w.trickle],
+      ["relay", "s3", 600, "bob", "full"],
+    );
+    assert.deepEqual([w.candidateAddresses, w.iceTimeoutMs, w.dtlsTimeoutMs], [["127.0.0.1"], 5000, 4000]);
+    configError(["--trickle", "sometimes"], /--trickle: 'sometimes' is not one of trickle, half, full/);
+    configError(["--ice-policy", "any"], /--ice-policy: 'any' is not one of all, relay/);
   });
 
   it("accepts an explicit run subcommand", () => {

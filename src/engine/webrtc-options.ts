@@ -1,0 +1,72 @@
+/**
+ * A WebRTC run's bridge options from its RunConfig, checked once before any call: the ICE servers (`--ice-server`),
+ * how TURN authenticates (inline, static, REST), the candidate addresses (default: the media IP, so loopback works),
+ * the trickle mode and the timeouts. Each call gets its own bridge, with its own TURN credential source (REST
+ * credentials are issued per call and refreshed before they expire).
+ */
+import type { Clock } from "../shared/clock.js";
+import { ConfigError } from "../shared/errors.js";
+import type { MediaClock } from "../media/rtp/media-clock.js";
+import { parseIceServers, toIceServers } from "../media/webrtc/ice-servers.js";
+import { createTurnCredentialSource, planTurnAuth } from "../media/webrtc/turn-credentials.js";
+import { WebRtcBridge } from "../media/webrtc/webrtc-bridge.js";
+import type { Scenario } from "../scenario/model.js";
+import { WEBRTC_SDP_KEYWORDS } from "../scenario/keyword.js";
+import type { RunConfig } from "./run-config.js";
+import type { BridgePipeline } from "./webrtc-signalling.js";
+
+/** The factory RunMedia calls for each call of a WebRTC run. Throws ConfigError for bad ICE/TURN options. */
+export function bridgeFactory(
+  config: RunConfig,
+  clock: Clock,
+  mediaIp: string,
+  analyze: boolean,
+): (mediaClock: MediaClock) => Promise<BridgePipeline> {
+  const options = config.webrtcOptions;
+  const servers = parseIceServers(options.iceServers);
+  const turnPlan = planTurnAuth(servers, options);
+  const iceServers = toIceServers(servers);
+  const candidateAddresses = options.candidateAddresses.length > 0 ? options.candidateAddresses : [mediaIp];
+  // WebRtcBridge.create is synchronous; what it throws becomes the promise's rejection.
+  return (mediaClock) =>
+    new Promise<BridgePipeline>((resolve) => {
+      const turnCredentials = createTurnCredentialSource(turnPlan, clock);
+      resolve(
+        WebRtcBridge.create({
+          clock: mediaClock,
+          wallClock: clock,
+          codecs: config.codecs,
+          iceServers,
+          ...(turnCredentials === undefined ? {} : { turnCredentials }),
+          icePolicy: options.icePolicy,
+          candidateAddresses,
+          trickle: options.trickle,
+          gatherTimeoutMs: options.gatherTimeoutMs,
+          iceTimeoutMs: options.iceTimeoutMs,
+          dtlsTimeoutMs: options.dtlsTimeoutMs,
+          analyze,
+        }),
+      );
+    });
+}
+
+/** Where a scenario renders a WebRTC SDP keyword: such a scenario needs a WebRTC run. */
+export function webrtcKeywordUse(scenario: Scenario): string | undefined {
+  for (const step of scenario.steps) {
+    if (step.kind !== "send") continue;
+    for (const part of step.template.parts) {
+      if (!Buffer.isBuffer(part) && part.kind === "simple" && WEBRTC_SDP_KEYWORDS.has(part.name)) {
+        return `[${part.name}] at ${step.loc.file}:${step.loc.line}:${step.loc.column}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A scenario with WebRTC keywords run without WebRTC is a configuration error, reported before any call. */
+export function checkWebRtcKeywords(scenario: Scenario, webrtc: boolean): void {
+  const use = webrtc ? undefined : webrtcKeywordUse(scenario);
+  if (use !== undefined) {
+    throw new ConfigError(`the scenario uses ${use}: run it with --webrtc or <scenario webrtc="true">`);
+  }
+}

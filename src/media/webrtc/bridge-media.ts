@@ -1,0 +1,170 @@
+/**
+ * The media half of a {@link WebRtcBridge}: the same pieces as an RtpSession, fed by werift instead of a socket.
+ * Paced by the run's shared {@link MediaClock} (no timer per call): each 20 ms tick the {@link SourcePlayer} sends
+ * the next frame of the source or the due RFC 4733 events through the {@link BridgeRtpSender}. What werift
+ * decrypts arrives as RTP packets and goes through the plain {@link RtpReceiver} (stats, DTMF detection, G.711
+ * decoding), then to the {@link AudioTaps} (recording, analysis) and the echo source. Nothing is sent before the
+ * connection is up: until {@link attach}, the player has no remote leg.
+ */
+import type { Clock } from "../../shared/clock.js";
+import { ClosedError, SipwrightError } from "../../shared/errors.js";
+import type {
+  AudioCheckResult,
+  AudioCheckSpec,
+  RecordingSpec,
+  SourceControl,
+  SourceSpec,
+  StreamStats,
+} from "../media-pipeline.js";
+import { AudioTaps } from "../rtp/audio-taps.js";
+import type { MediaClock, MediaTick } from "../rtp/media-clock.js";
+import { MediaNegotiationError, type RemoteLeg } from "../rtp/remote-media.js";
+import { RtpReceiver, type ReceivedAudio } from "../rtp/rtp-receiver.js";
+import { SourcePlayer } from "../rtp/source-player.js";
+import type { RTCDtlsTransport, RtpPacket } from "werift";
+import { BridgeRtpSender } from "./bridge-rtp-sender.js";
+
+export interface BridgeMediaOptions {
+  readonly clock: MediaClock;
+  readonly wallClock: Clock;
+  readonly analyze: boolean;
+  /** The telephone-event payload type we offered (accepted besides the peer's). */
+  readonly telephoneEventPt: number;
+  /** The SSRC werift announced for our stream. */
+  readonly ssrc: number;
+  readonly random?: () => number;
+}
+
+export class BridgeMedia {
+  readonly #wallClock: Clock;
+  readonly #sender: BridgeRtpSender;
+  readonly #receiver: RtpReceiver;
+  readonly #player: SourcePlayer;
+  readonly #taps: AudioTaps;
+  readonly #unregister: () => void;
+  #remote: RemoteLeg | undefined;
+  #transport: RTCDtlsTransport | undefined;
+  #firstTickIndex: number | undefined;
+  #slot = 0;
+  #firstRtpMs: number | undefined;
+  #closed = false;
+
+  constructor(options: BridgeMediaOptions) {
+    this.#wallClock = options.wallClock;
+    this.#sender = new BridgeRtpSender(
+      options.ssrc,
+      () => this.#transport,
+      options.wallClock,
+      options.random ?? Math.random,
+    );
+    this.#receiver = new RtpReceiver({ telephoneEventPt: options.telephoneEventPt, onAudio: this.#onAudio });
+    this.#taps = new AudioTaps({ analyze: options.analyze });
+    this.#player = new SourcePlayer(this.#sender, this.#taps, () => this.#remote);
+    this.#unregister = options.clock.register(this.#onTick);
+  }
+
+  /** The leg negotiated with the peer, once ICE and DTLS are connected: sending starts. */
+  attach(remote: RemoteLeg, transport: RTCDtlsTransport): void {
+    if (this.#closed) return;
+    this.#remote = remote;
+    this.#transport = transport;
+    this.#player.newTalkspurt();
+  }
+
+  get remote(): RemoteLeg | undefined {
+    return this.#remote;
+  }
+
+  /** `Clock.now()` of the first RTP packet received. */
+  get firstRtpMs(): number | undefined {
+    return this.#firstRtpMs;
+  }
+
+  /** An RTP packet werift decrypted (any SSRC of the bundled transport: there is one audio m-line). */
+  onRtp(packet: RtpPacket): void {
+    if (this.#closed) return;
+    const now = this.#wallClock.now();
+    this.#firstRtpMs ??= now;
+    this.#receiver.onDatagram(packet.serialize(), this.#remote, now, this.#slot);
+  }
+
+  startSource(spec: SourceSpec): void {
+    if (this.#closed) throw new ClosedError("WebRTC bridge");
+    this.#player.start(spec);
+  }
+
+  controlSource(control: SourceControl): void {
+    this.#player.control(control);
+  }
+
+  sendDtmf(digits: string, durationMs: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClosedError("WebRTC bridge"));
+    const remote = this.#remote;
+    if (remote === undefined) {
+      return Promise.reject(new SipwrightError("MEDIA", "DTMF before the WebRTC connection is up"));
+    }
+    if (remote.telephoneEventPt === undefined) {
+      const error = new MediaNegotiationError(
+        "the peer's SDP offers no telephone-event/8000: RFC 4733 DTMF cannot be sent",
+      );
+      return Promise.reject(error);
+    }
+    return this.#player.dtmf.send(digits, durationMs, remote.telephoneEventPt);
+  }
+
+  startRecording(spec: RecordingSpec): void {
+    if (this.#closed) throw new ClosedError("WebRTC bridge");
+    this.#taps.startRecording(spec, this.#slot);
+  }
+
+  checkAudio(spec: AudioCheckSpec): AudioCheckResult {
+    return this.#taps.check(spec, { sent: this.#sender.packets, received: this.#receiver.stats.stats().packets });
+  }
+
+  get sent(): StreamStats {
+    return this.#sender.stats();
+  }
+
+  get received(): StreamStats {
+    return this.#receiver.stats.stats();
+  }
+
+  get dtmfSent(): string {
+    return this.#player.dtmf.sentDigits;
+  }
+
+  get dtmfReceived(): string {
+    return this.#receiver.dtmfDigits;
+  }
+
+  get recordings(): readonly string[] {
+    return this.#taps.recordings;
+  }
+
+  get audioChecks(): readonly AudioCheckResult[] {
+    return [...this.#taps.checks];
+  }
+
+  /** Stops sending, rejects queued DTMF, finalises the recording (idempotent). */
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#unregister();
+      this.#player.stop();
+      this.#transport = undefined;
+    }
+    await this.#taps.close();
+  }
+
+  readonly #onTick = (tick: MediaTick): void => {
+    if (this.#closed) return;
+    this.#firstTickIndex ??= tick.index;
+    this.#slot = tick.index - this.#firstTickIndex;
+    this.#player.onSlot(this.#slot);
+  };
+
+  readonly #onAudio = (audio: ReceivedAudio): void => {
+    this.#taps.frame("received", audio.slot, audio.pcm);
+    this.#player.onReceived(audio);
+  };
+}

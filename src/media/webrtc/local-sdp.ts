@@ -1,0 +1,81 @@
+/**
+ * Our own offer or answer as werift wrote it, fixed up before it leaves:
+ * - host candidates on addresses outside the configured list are removed (werift advertises every interface);
+ * - RFC 8839 4.2.1.2 / 5.1: when the description carries candidates, `m=` and `c=` (and `a=rtcp`) name the default
+ *   candidate instead of werift's `9` / `0.0.0.0`, which strict ICE stacks read as an ICE mismatch. RFC 8445
+ *   5.1.4: the default is the one most likely to work — relayed, else server-reflexive, else host;
+ * - a complete description (full gathering) ends its candidates with `a=end-of-candidates` (RFC 8840 4.4).
+ * A description without candidates keeps `9` / `0.0.0.0` / `IN IP4 0.0.0.0`, as RFC 8840 4.3.1 requires of trickle.
+ */
+import { isAllowedLocalCandidate, parseCandidate, type CandidateFields } from "./candidate-line.js";
+import { joinSdp, mediaKind, splitSdp } from "./sdp-sections.js";
+
+export interface LocalSdpOptions {
+  /** Addresses host candidates may have (empty: any). */
+  readonly candidateAddresses: readonly string[];
+  /** Gathering is complete and every candidate is in the description. */
+  readonly complete: boolean;
+}
+
+export interface LocalSdp {
+  readonly sdp: string;
+  /** The candidates it carries. */
+  readonly candidates: number;
+}
+
+const DEFAULT_PREFERENCE = ["relay", "srflx", "prflx", "host"];
+
+export function fixLocalSdp(body: string, options: LocalSdpOptions): LocalSdp {
+  const sections = splitSdp(body);
+  let candidates = 0;
+  const media = sections.media.map((section) => {
+    if (mediaKind(section) !== "audio") return section;
+    const kept = section.filter((line) => {
+      if (!line.startsWith("a=candidate:")) return line !== "a=end-of-candidates";
+      const candidate = parseCandidate(line);
+      return candidate !== undefined && isAllowedLocalCandidate(candidate, options.candidateAddresses);
+    });
+    const fields = kept.flatMap((line) => {
+      const candidate = line.startsWith("a=candidate:") ? parseCandidate(line) : undefined;
+      return candidate === undefined ? [] : [candidate];
+    });
+    candidates += fields.length;
+    const chosen = defaultCandidate(fields);
+    const out = chosen === undefined ? kept : kept.map((line) => withDefault(line, chosen));
+    if (options.complete) insertEndOfCandidates(out);
+    return out;
+  });
+  return { sdp: joinSdp({ session: sections.session, media }), candidates };
+}
+
+/** RFC 8445 5.1.4: relayed before server-reflexive before host; RTP component, UDP first. */
+export function defaultCandidate(candidates: readonly CandidateFields[]): CandidateFields | undefined {
+  const usable = candidates.filter((c) => c.component === 1);
+  const rank = (c: CandidateFields): number => {
+    const type = DEFAULT_PREFERENCE.indexOf(c.type);
+    return (type === -1 ? DEFAULT_PREFERENCE.length : type) * 2 + (c.transport === "udp" ? 0 : 1);
+  };
+  return [...usable].sort((a, b) => rank(a) - rank(b) || b.priority - a.priority)[0];
+}
+
+function withDefault(line: string, chosen: CandidateFields): string {
+  const family = chosen.address.includes(":") ? "IP6" : "IP4";
+  if (line.startsWith("m=")) {
+    const parts = line.split(" ");
+    parts[1] = String(chosen.port);
+    return parts.join(" ");
+  }
+  if (line.startsWith("c=")) return `c=IN ${family} ${chosen.address}`;
+  // RFC 5761 5.1.3: with rtcp-mux, a=rtcp names the RTP port.
+  if (line.startsWith("a=rtcp:")) return `a=rtcp:${chosen.port} IN ${family} ${chosen.address}`;
+  return line;
+}
+
+/** After the last candidate (or, with none, at the end of the section). */
+function insertEndOfCandidates(section: string[]): void {
+  let last = -1;
+  section.forEach((line, index) => {
+    if (line.startsWith("a=candidate:")) last = index;
+  });
+  section.splice(last === -1 ? section.length : last + 1, 0, "a=end-of-candidates");
+}

@@ -1,0 +1,141 @@
+/**
+ * The peer's offer or answer, checked and normalised before werift sees it. Gateways and browsers write valid SDP
+ * that werift's parser throws on or mishandles; here each variant becomes the form werift reads:
+ * - bare-LF line ends become CRLF;
+ * - a session-level `c=` is copied into an audio section that has none (RFC 8866 5.7);
+ * - `a=rtcp:PORT` without an address (RFC 3605 2.1 allows it) is dropped: with `a=rtcp-mux` it says nothing, and
+ *   werift's parser throws on it;
+ * - component-2 candidates next to `a=rtcp-mux` (RFC 5761 5.1.3: RTCP rides on the RTP component) are dropped;
+ * - `.local` (mDNS) candidates are dropped: resolving them sends multicast queries off the loopback;
+ * - a bare `a=mid` without a value (RFC 5888 4 requires one) is dropped; `a=crypto` (SDES, RFC 4568) is dropped:
+ *   keys travel in DTLS-SRTP (RFC 5763), whatever SRTP suites the gateway also lists;
+ * - static G.711 payload types without `a=rtpmap` get one (RFC 3551 6), since werift reads codecs from rtpmaps;
+ * - a section without `a=mid` (a peer that does not do BUNDLE, RFC 8843) gets its index as mid: werift needs one.
+ * What truly cannot be bridged throws {@link SdpIncompatibleError} naming every missing piece.
+ */
+import type { G711Codec } from "../media-pipeline.js";
+import { parseCandidate } from "./candidate-line.js";
+import { attribute, joinSdp, mediaKind, splitSdp, type SdpSections } from "./sdp-sections.js";
+import { SdpIncompatibleError } from "./sdp-incompatible-error.js";
+
+export interface RemoteSdp {
+  /** The SDP to hand werift. */
+  readonly sdp: string;
+  /** Candidates it carries (after normalisation). */
+  readonly candidates: number;
+  readonly ufrag: string | undefined;
+  readonly iceLite: boolean;
+  /** Index of the audio m-line (RFC 8840 candidates name it by mid, else by index) and its mid. */
+  readonly audioIndex: number;
+  readonly mid: string | undefined;
+}
+
+const STATIC_RTPMAP: Readonly<Record<string, string>> = { "0": "PCMU/8000", "8": "PCMA/8000" };
+
+export function normalizeRemoteSdp(body: string, carried: readonly G711Codec[]): RemoteSdp {
+  const sections = splitSdp(body);
+  if (!sections.session.some((line) => line.startsWith("v="))) {
+    throw new SdpIncompatibleError(["an SDP body (no v= line)"]);
+  }
+  const audioIndex = sections.media.findIndex((section) => mediaKind(section) === "audio");
+  const audio = sections.media[audioIndex];
+  if (audio === undefined) throw new SdpIncompatibleError(["an m=audio line"]);
+  const sessionConnection = sections.session.find((line) => line.startsWith("c="));
+  const rtcpMux = attribute(audio, "rtcp-mux") !== undefined;
+  const normalized = normalizeAudio(audio, sessionConnection, rtcpMux);
+  checkBridgeable(sections, normalized, carried);
+  const media = withMids(sections.media.map((section, index) => (index === audioIndex ? normalized : section)));
+  const result: SdpSections = { session: sections.session.filter((line) => !isDroppedAttribute(line)), media };
+  return {
+    sdp: joinSdp(result),
+    candidates: normalized.filter((line) => line.startsWith("a=candidate:")).length,
+    ufrag: attribute(normalized, "ice-ufrag") ?? attribute(sections.session, "ice-ufrag"),
+    iceLite: attribute(sections.session, "ice-lite") !== undefined || attribute(audio, "ice-lite") !== undefined,
+    audioIndex,
+    mid: attribute(media[audioIndex] ?? [], "mid"),
+  };
+}
+
+/** Names everything the audio section lacks for ICE + DTLS-SRTP with a codec we carry. */
+function checkBridgeable(sections: SdpSections, audio: readonly string[], carried: readonly G711Codec[]): void {
+  const missing: string[] = [];
+  const mLine = audio[0] ?? "";
+  const proto = mLine.split(" ")[2] ?? "";
+  // RFC 8827 / RFC 5764 8: WebRTC media is DTLS-SRTP, m= proto UDP/TLS/RTP/SAVPF (or TCP/DTLS/RTP/SAVPF).
+  if (!/SAVPF?$/i.test(proto) || !/TLS/i.test(proto)) {
+    missing.push(`a UDP/TLS/RTP/SAVPF audio m-line (it is ${proto || "empty"}: a plain-RTP peer)`);
+  }
+  const both = (name: string): string | undefined => attribute(audio, name) ?? attribute(sections.session, name);
+  if (both("fingerprint") === undefined) missing.push("a=fingerprint (DTLS-SRTP, RFC 5763)");
+  if (both("ice-ufrag") === undefined || both("ice-pwd") === undefined) {
+    missing.push("a=ice-ufrag / a=ice-pwd (ICE, RFC 8839)");
+  }
+  const offered = offeredCodecs(audio);
+  if (!offered.some((name) => (carried as readonly string[]).includes(name))) {
+    const list = offered.length === 0 ? "none" : offered.join(", ");
+    missing.push(`a codec we carry (${carried.join(", ")}); the SDP offers ${list}`);
+  }
+  if (missing.length > 0) throw new SdpIncompatibleError(missing);
+}
+
+/** Upper-case encoding names of the audio m-line's payload types (rtpmap, else the static ones). */
+function offeredCodecs(audio: readonly string[]): string[] {
+  const formats = (audio[0] ?? "").split(" ").slice(3);
+  return formats.map((pt) => {
+    const rtpmap = audio.find((line) => line.startsWith(`a=rtpmap:${pt} `));
+    const encoding = rtpmap?.split(" ")[1] ?? STATIC_RTPMAP[pt] ?? pt;
+    return (encoding.split("/")[0] ?? "").toUpperCase();
+  });
+}
+
+function normalizeAudio(audio: readonly string[], sessionConnection: string | undefined, rtcpMux: boolean): string[] {
+  // werift pairs codecs by MIME type only: given telephone-event/48000 before telephone-event/8000 (Chromium's
+  // offer), it would answer with the 48 kHz one and our G.711 leg would have no RFC 4733 events. Only 8000 is ours.
+  const wideEvents = new Set(
+    audio.flatMap((line) => /^a=rtpmap:(\d+) telephone-event\/(?!8000\b)\d+/i.exec(line)?.slice(1, 2) ?? []),
+  );
+  const kept = audio.filter((line) => {
+    const pt = /^a=(?:rtpmap|fmtp):(\d+)\s/.exec(line)?.[1];
+    return pt === undefined || !wideEvents.has(pt);
+  });
+  if (wideEvents.size > 0 && kept[0] !== undefined) {
+    const fields = kept[0].split(" ");
+    kept[0] = [...fields.slice(0, 3), ...fields.slice(3).filter((pt) => !wideEvents.has(pt))].join(" ");
+  }
+  const out = kept.filter((line) => !isDroppedAttribute(line) && !isDroppedCandidate(line, rtcpMux));
+  if (sessionConnection !== undefined && !out.some((line) => line.startsWith("c="))) {
+    out.splice(1, 0, sessionConnection);
+  }
+  for (const pt of (audio[0] ?? "").split(" ").slice(3)) {
+    const encoding = STATIC_RTPMAP[pt];
+    if (encoding !== undefined && !out.some((line) => line.startsWith(`a=rtpmap:${pt} `))) {
+      out.push(`a=rtpmap:${pt} ${encoding}`);
+    }
+  }
+  return out;
+}
+
+function withMids(media: readonly string[][]): string[][] {
+  const used = new Set(media.map((section) => attribute(section, "mid")).filter((mid) => mid !== undefined));
+  return media.map((section, index) => {
+    if (attribute(section, "mid") !== undefined) return section;
+    let mid = String(index);
+    while (used.has(mid)) mid += "x";
+    used.add(mid);
+    return [...section, `a=mid:${mid}`];
+  });
+}
+
+function isDroppedAttribute(line: string): boolean {
+  if (line === "a=mid" || line === "a=mid:" || line.startsWith("a=crypto:")) return true;
+  // RFC 3605 2.1: "a=rtcp:" port [nettype addrtype connection-address] — werift needs the address.
+  return /^a=rtcp:\d+\s*$/.test(line);
+}
+
+function isDroppedCandidate(line: string, rtcpMux: boolean): boolean {
+  if (!line.startsWith("a=candidate:")) return false;
+  const candidate = parseCandidate(line);
+  if (candidate === undefined) return true;
+  if (rtcpMux && candidate.component !== 1) return true;
+  return candidate.address.toLowerCase().endsWith(".local");
+}
