@@ -17,7 +17,7 @@ describe("TurnRefresher: a call's TURN REST credential re-issued before it expir
     assert.equal(refresher.refreshes, 0, "not before the refresh moment");
     clock.advance(1_000);
     assert.equal(refresher.refreshes, 1);
-    assert.ok((refresher.expiresAtMs ?? 0) > (firstExpiry ?? 0), "a later expiry");
+    assert.ok((refresher.expiresAtMs ?? 0) > firstExpiry, "a later expiry");
     clock.advance(480_000);
     assert.equal(refresher.refreshes, 2, "the new credential is refreshed in turn");
     refresher.close();
