@@ -8,80 +8,18 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { constants } from "node:fs";
-import { access, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { FakeClock, systemClock } from "../../src/shared/clock.js";
 import { RestTurnCredentials, issueRestCredential } from "../../src/media/webrtc/turn-credentials.js";
 import { formatTurnCred } from "../../src/cli/turn-cred.js";
-import { freeUdpPort, LOOPBACK, waitUntilBound } from "../helpers/free-port.js";
-import {
-  describeProcess,
-  startProcess,
-  stopStartedProcesses,
-  waitExit,
-  type StartedProcess,
-} from "../helpers/processes.js";
+import { LOOPBACK } from "../helpers/free-port.js";
+import { describeProcess, stopStartedProcesses, waitExit } from "../helpers/processes.js";
 import { TurnUdpClient } from "../helpers/turn-allocate.js";
+import { SECRET, REALM, startCoturn, turnserverSkipReason, type Coturn } from "../helpers/coturn.js";
 
 after(stopStartedProcesses);
-
-const SECRET = "sipwright-interop-secret";
-const REALM = "sipwright.test";
-
-async function turnserverSkipReason(): Promise<string | false> {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    try {
-      await access(join(dir, "turnserver"), constants.X_OK);
-      return false;
-    } catch {
-      // Not in this PATH entry: look in the next one.
-    }
-  }
-  return "turnserver (Debian package coturn) is not installed; .ci/run installs it";
-}
-
-interface Coturn {
-  readonly proc: StartedProcess;
-  readonly port: number;
-  readonly relay: { readonly min: number; readonly max: number };
-}
-
-async function startCoturn(dir: string): Promise<Coturn> {
-  const port = await freeUdpPort();
-  // A relay port slice of its own, above the 20000-49999 range the RTP tests draw from.
-  const min = 50_000 + Math.floor(Math.random() * 9_900);
-  const relay = { min, max: min + 99 };
-  const proc = await startProcess("turnserver", [
-    "-c",
-    "/dev/null",
-    "-n",
-    `--listening-ip=${LOOPBACK}`,
-    `--relay-ip=${LOOPBACK}`,
-    `--listening-port=${port}`,
-    `--min-port=${relay.min}`,
-    `--max-port=${relay.max}`,
-    "--use-auth-secret",
-    `--static-auth-secret=${SECRET}`,
-    `--realm=${REALM}`,
-    "--allow-loopback-peers",
-    "--no-cli",
-    "--no-tls",
-    "--no-dtls",
-    "--no-tcp",
-    "--no-rfc5780",
-    "--log-file=stdout",
-    `--pidfile=${join(dir, "turnserver.pid")}`,
-    `--db=${join(dir, "turndb")}`,
-  ]);
-  try {
-    await waitUntilBound(port, "udp", 10_000, () => !proc.isAlive());
-  } catch (error) {
-    throw new Error(`coturn did not start: ${String(error)}\n${describeProcess(proc)}`);
-  }
-  return { proc, port, relay };
-}
 
 describe("TURN REST credentials against coturn use-auth-secret", { skip: await turnserverSkipReason() }, () => {
   let dir = "";
