@@ -10,6 +10,7 @@ import { MEDIA_PORT_KEYWORDS, WEBRTC_SDP_KEYWORDS } from "../scenario/keyword.js
 import type { Scenario } from "../scenario/model.js";
 import type { SipMessage } from "../sip/message.js";
 import type { Peer, SipConnection } from "../sip/transport.js";
+import { buildResponse } from "../sip/build-response.js";
 import type { Call } from "./call.js";
 import { CallMediaError } from "./call-media.js";
 import type { WebRtcSdpKeyword } from "./webrtc-signalling.js";
@@ -83,7 +84,9 @@ export function openMediaThenRun(call: Call, step: Step, runSteps: RunSteps, del
       if (call.ended) return;
       call.deferred = undefined;
       const failure = error instanceof CallMediaError ? error.failure : "media_error";
-      call.fail(failure, error instanceof Error ? error.message : String(error), step.index);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (failure === "sdp_incompatible") rejectOffer(call, reason);
+      call.fail(failure, reason, step.index);
     },
   );
 }
@@ -126,4 +129,21 @@ function carriesSdp(message: SipMessage): boolean {
   const type = message.header("Content-Type");
   if (type !== undefined) return type.split(";")[0]?.trim().toLowerCase() === "application/sdp";
   return message.body.subarray(0, 2).toString("latin1") === "v=";
+}
+
+/**
+ * RFC 3261 21.4.26 / RFC 3264 6: an offer we cannot answer (only codecs we do not carry, no audio, not WebRTC) is
+ * refused with 488 Not Acceptable Here, its reason in a Warning (RFC 3261 20.43, code 304 "Media type not
+ * available"), when we are the one answering an INVITE.
+ */
+function rejectOffer(call: Call, reason: string): void {
+  const invite = call.lastMessage;
+  if (invite?.kind !== "request" || invite.method !== "INVITE" || call.direction !== "incoming") return;
+  const warning = reason.replace(/["\\\r\n]/g, " ").slice(0, 200);
+  const response = buildResponse(invite, 488, "Not Acceptable Here", {
+    toTag: call.dialog?.localTag ?? `sw488-${call.callNumber}`,
+    extraHeaders: [`Warning: 304 sipwright "${warning}"`],
+  });
+  call.ctx.transmit(call, response, call.connection, call.peer);
+  call.finalStatus = 488;
 }

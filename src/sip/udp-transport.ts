@@ -28,6 +28,10 @@ class UdpConnection implements SipConnection {
   readonly #closedPromise: Promise<void>;
   /** One callback for every send: no per-message closure. */
   readonly #afterSend: (error: Error | null) => void;
+  readonly #onSendError: (error: Error) => void;
+  /** Sends handed to dgram whose callback has not run yet (dgram resolves the address asynchronously). */
+  #inFlight = 0;
+  #closeWhenSent = false;
 
   constructor(socket: Socket, handlers: TransportHandlers, onClosed: (c: UdpConnection) => void) {
     this.#socket = socket;
@@ -41,7 +45,11 @@ class UdpConnection implements SipConnection {
       }),
     );
     this.#afterSend = (error) => {
-      if (error === null) return;
+      this.#inFlight--;
+      if (this.#closeWhenSent && this.#inFlight === 0) this.#socket.close();
+      if (error !== null) this.#onSendError(error);
+    };
+    this.#onSendError = (error) => {
       if (handlers.onSendError) handlers.onSendError(this, error);
       else log.warn(`send from ${this.local.host}:${this.local.port} failed: ${error.message}`);
     };
@@ -56,7 +64,7 @@ class UdpConnection implements SipConnection {
     // After bind, dgram only reports errors of sends made without a callback (we always pass one) and rare socket
     // failures; route them like send errors so they are counted, not lost.
     socket.on("error", (error) => {
-      this.#afterSend(error);
+      this.#onSendError(error);
     });
   }
 
@@ -70,6 +78,7 @@ class UdpConnection implements SipConnection {
     if (this.#closed) return false;
     try {
       this.#socket.send(data, to.port, to.host, this.#afterSend);
+      this.#inFlight++;
       return true;
     } catch (error) {
       // dgram throws synchronously for a bad port/address or a socket that is not running: report it as "not sent".
@@ -78,10 +87,12 @@ class UdpConnection implements SipConnection {
     }
   }
 
+  /** Closes once the sends already handed over have gone out: a last message (a 488 that ends the run) is not lost. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#socket.close();
+    if (this.#inFlight === 0) this.#socket.close();
+    else this.#closeWhenSent = true;
   }
 
   /** Resolves once the socket has closed. */

@@ -63,4 +63,3 @@ export async function startCoturn(dir: string): Promise<Coturn> {
   }
   return { proc, port, relay };
 }
-

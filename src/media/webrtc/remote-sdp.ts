@@ -1,21 +1,27 @@
 /**
  * The peer's offer or answer, checked and normalised before werift sees it. Gateways and browsers write valid SDP
- * that werift's parser throws on or mishandles; here each variant becomes the form werift reads:
- * - bare-LF line ends become CRLF;
- * - a session-level `c=` is copied into an audio section that has none (RFC 8866 5.7);
+ * that werift's parser throws on or mishandles; here each variant becomes the form werift reads.
+ * In every media section (audio, and the video or data sections werift will reject):
  * - `a=rtcp:PORT` without an address (RFC 3605 2.1 allows it) is dropped: with `a=rtcp-mux` it says nothing, and
  *   werift's parser throws on it;
- * - component-2 candidates next to `a=rtcp-mux` (RFC 5761 5.1.3: RTCP rides on the RTP component) are dropped;
- * - `.local` (mDNS) candidates are dropped: resolving them sends multicast queries off the loopback;
+ * - component-2 candidates next to `a=rtcp-mux` (RFC 5761 5.1.3: RTCP rides on the RTP component), unreadable
+ *   candidates and `.local` (mDNS) candidates are dropped: resolving them sends multicast queries off the loopback;
  * - a bare `a=mid` without a value (RFC 5888 4 requires one) is dropped; `a=crypto` (SDES, RFC 4568) is dropped:
- *   keys travel in DTLS-SRTP (RFC 5763), whatever SRTP suites the gateway also lists;
- * - static G.711 payload types without `a=rtpmap` get one (RFC 3551 6), since werift reads codecs from rtpmaps;
+ *   keys travel in DTLS-SRTP (RFC 5763), whatever SRTP suites (AES_CM, AEAD_AES_*_GCM) the gateway also lists;
+ * - an attribute werift reads a value from, written without one, is dropped (werift throws on it);
+ * - `a=fmtp:PT` for a payload type without `a=rtpmap` (a static type such as G.729's 18, RFC 3551 6, whose
+ *   `a=fmtp:18 annexb=no` a gateway passes through) is dropped: werift throws on it;
  * - a section without `a=mid` (a peer that does not do BUNDLE, RFC 8843) gets its index as mid: werift needs one.
- * What truly cannot be bridged throws {@link SdpIncompatibleError} naming every missing piece.
+ * In the audio section:
+ * - a session-level `c=` is copied into it when it has none (RFC 8866 5.7);
+ * - static G.711 payload types without `a=rtpmap` get one (RFC 3551 6), since werift reads codecs from rtpmaps;
+ * - telephone-event at a rate other than 8000 is dropped (see normalizeAudio).
+ * Line ends: bare LF and CRLF both read; the output is CRLF. What truly cannot be bridged throws
+ * {@link SdpIncompatibleError} naming every missing piece.
  */
 import type { G711Codec } from "../media-pipeline.js";
 import { parseCandidate } from "./candidate-line.js";
-import { attribute, joinSdp, mediaKind, splitSdp, type SdpSections } from "./sdp-sections.js";
+import { attribute, joinSdp, mediaKind, splitSdp } from "./sdp-sections.js";
 import { SdpIncompatibleError } from "./sdp-incompatible-error.js";
 
 export interface RemoteSdp {
@@ -28,9 +34,30 @@ export interface RemoteSdp {
   /** Index of the audio m-line (RFC 8840 candidates name it by mid, else by index) and its mid. */
   readonly audioIndex: number;
   readonly mid: string | undefined;
+  /** The DTLS role the peer asks for (RFC 8842 5: `actpass`, `active`, `passive`), from the audio or session. */
+  readonly setup: string | undefined;
 }
 
 const STATIC_RTPMAP: Readonly<Record<string, string>> = { "0": "PCMU/8000", "8": "PCMA/8000" };
+
+/** Attributes whose value werift's parser reads (splits, parses) unconditionally: without one it throws. */
+const VALUE_REQUIRED = new Set([
+  "candidate",
+  "extmap",
+  "fingerprint",
+  "fmtp",
+  "group",
+  "msid",
+  "msid-semantic",
+  "rid",
+  "rtcp",
+  "rtcp-fb",
+  "rtpmap",
+  "sctp-port",
+  "sctpmap",
+  "ssrc",
+  "ssrc-group",
+]);
 
 export function normalizeRemoteSdp(body: string, carried: readonly G711Codec[]): RemoteSdp {
   const sections = splitSdp(body);
@@ -40,32 +67,41 @@ export function normalizeRemoteSdp(body: string, carried: readonly G711Codec[]):
   const audioIndex = sections.media.findIndex((section) => mediaKind(section) === "audio");
   const audio = sections.media[audioIndex];
   if (audio === undefined) throw new SdpIncompatibleError(["an m=audio line"]);
-  const sessionConnection = sections.session.find((line) => line.startsWith("c="));
-  const rtcpMux = attribute(audio, "rtcp-mux") !== undefined;
-  const normalized = normalizeAudio(audio, sessionConnection, rtcpMux);
-  checkBridgeable(sections, normalized, carried);
-  const media = withMids(sections.media.map((section, index) => (index === audioIndex ? normalized : section)));
-  const result: SdpSections = { session: sections.session.filter((line) => !isDroppedAttribute(line)), media };
+  const session = sections.session.filter((line) => !isDroppedAttribute(line));
+  const sessionConnection = session.find((line) => line.startsWith("c="));
+  const media = withMids(
+    sections.media.map((section, index) => {
+      const clean = cleanSection(section);
+      return withoutOrphanFmtp(index === audioIndex ? normalizeAudio(clean, sessionConnection) : clean);
+    }),
+  );
+  const normalized = media[audioIndex] ?? [];
+  checkBridgeable(session, normalized, carried);
   return {
-    sdp: joinSdp(result),
+    sdp: joinSdp({ session, media }),
     candidates: normalized.filter((line) => line.startsWith("a=candidate:")).length,
-    ufrag: attribute(normalized, "ice-ufrag") ?? attribute(sections.session, "ice-ufrag"),
-    iceLite: attribute(sections.session, "ice-lite") !== undefined || attribute(audio, "ice-lite") !== undefined,
+    ufrag: attribute(normalized, "ice-ufrag") ?? attribute(session, "ice-ufrag"),
+    iceLite: attribute(session, "ice-lite") !== undefined || attribute(normalized, "ice-lite") !== undefined,
     audioIndex,
-    mid: attribute(media[audioIndex] ?? [], "mid"),
+    mid: attribute(normalized, "mid"),
+    setup: (attribute(normalized, "setup") ?? attribute(session, "setup"))?.toLowerCase(),
   };
 }
 
 /** Names everything the audio section lacks for ICE + DTLS-SRTP with a codec we carry. */
-function checkBridgeable(sections: SdpSections, audio: readonly string[], carried: readonly G711Codec[]): void {
+function checkBridgeable(session: readonly string[], audio: readonly string[], carried: readonly G711Codec[]): void {
   const missing: string[] = [];
-  const mLine = audio[0] ?? "";
-  const proto = mLine.split(" ")[2] ?? "";
+  const [, port, proto = ""] = (audio[0] ?? "").split(" ");
   // RFC 8827 / RFC 5764 8: WebRTC media is DTLS-SRTP, m= proto UDP/TLS/RTP/SAVPF (or TCP/DTLS/RTP/SAVPF).
   if (!/SAVPF?$/i.test(proto) || !/TLS/i.test(proto)) {
-    missing.push(`a UDP/TLS/RTP/SAVPF audio m-line (it is ${proto || "empty"}: a plain-RTP peer)`);
+    const peer = /SAVP/i.test(proto) ? "SDES-SRTP, not DTLS-SRTP" : "a plain-RTP peer";
+    missing.push(`a UDP/TLS/RTP/SAVPF audio m-line (it is ${proto || "empty"}: ${peer})`);
   }
-  const both = (name: string): string | undefined => attribute(audio, name) ?? attribute(sections.session, name);
+  // RFC 3264 6: port 0 rejects the stream; RFC 8843 6 bundle-only sections use port 0 and are not rejected.
+  if (port === "0" && attribute(audio, "bundle-only") === undefined) {
+    missing.push("an accepted audio stream (the m=audio port is 0: rejected, RFC 3264 6)");
+  }
+  const both = (name: string): string | undefined => attribute(audio, name) ?? attribute(session, name);
   if (both("fingerprint") === undefined) missing.push("a=fingerprint (DTLS-SRTP, RFC 5763)");
   if (both("ice-ufrag") === undefined || both("ice-pwd") === undefined) {
     missing.push("a=ice-ufrag / a=ice-pwd (ICE, RFC 8839)");
@@ -88,21 +124,26 @@ function offeredCodecs(audio: readonly string[]): string[] {
   });
 }
 
-function normalizeAudio(audio: readonly string[], sessionConnection: string | undefined, rtcpMux: boolean): string[] {
+/** The rewrites every media section needs before werift parses it. */
+function cleanSection(section: readonly string[]): string[] {
+  const rtcpMux = attribute(section, "rtcp-mux") !== undefined;
+  return section.filter((line) => !isDroppedAttribute(line) && !isDroppedCandidate(line, rtcpMux));
+}
+
+function normalizeAudio(audio: readonly string[], sessionConnection: string | undefined): string[] {
   // werift pairs codecs by MIME type only: given telephone-event/48000 before telephone-event/8000 (Chromium's
   // offer), it would answer with the 48 kHz one and our G.711 leg would have no RFC 4733 events. Only 8000 is ours.
   const wideEvents = new Set(
     audio.flatMap((line) => /^a=rtpmap:(\d+) telephone-event\/(?!8000\b)\d+/i.exec(line)?.slice(1, 2) ?? []),
   );
-  const kept = audio.filter((line) => {
+  const out = audio.filter((line) => {
     const pt = /^a=(?:rtpmap|fmtp):(\d+)\s/.exec(line)?.[1];
     return pt === undefined || !wideEvents.has(pt);
   });
-  if (wideEvents.size > 0 && kept[0] !== undefined) {
-    const fields = kept[0].split(" ");
-    kept[0] = [...fields.slice(0, 3), ...fields.slice(3).filter((pt) => !wideEvents.has(pt))].join(" ");
+  if (wideEvents.size > 0 && out[0] !== undefined) {
+    const fields = out[0].split(" ");
+    out[0] = [...fields.slice(0, 3), ...fields.slice(3).filter((pt) => !wideEvents.has(pt))].join(" ");
   }
-  const out = kept.filter((line) => !isDroppedAttribute(line) && !isDroppedCandidate(line, rtcpMux));
   if (sessionConnection !== undefined && !out.some((line) => line.startsWith("c="))) {
     out.splice(1, 0, sessionConnection);
   }
@@ -113,6 +154,15 @@ function normalizeAudio(audio: readonly string[], sessionConnection: string | un
     }
   }
   return out;
+}
+
+/** Drops `a=fmtp:PT` lines whose payload type has no `a=rtpmap` in the section (werift throws on them). */
+function withoutOrphanFmtp(section: readonly string[]): string[] {
+  const mapped = new Set(section.flatMap((line) => /^a=rtpmap:(\d+)\s/.exec(line)?.slice(1, 2) ?? []));
+  return section.filter((line) => {
+    const pt = /^a=fmtp:(\d+)\s/.exec(line)?.[1];
+    return pt === undefined || mapped.has(pt);
+  });
 }
 
 function withMids(media: readonly string[][]): string[][] {
@@ -128,6 +178,8 @@ function withMids(media: readonly string[][]): string[][] {
 
 function isDroppedAttribute(line: string): boolean {
   if (line === "a=mid" || line === "a=mid:" || line.startsWith("a=crypto:")) return true;
+  const valueless = /^a=([\w-]+):?$/.exec(line)?.[1];
+  if (valueless !== undefined && VALUE_REQUIRED.has(valueless)) return true;
   // RFC 3605 2.1: "a=rtcp:" port [nettype addrtype connection-address] — werift needs the address.
   return /^a=rtcp:\d+\s*$/.test(line);
 }

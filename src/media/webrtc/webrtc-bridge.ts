@@ -125,6 +125,10 @@ export class WebRtcBridge implements MediaPipeline {
     this.#assertOpen();
     this.#role = "answerer";
     await this.#applyRemote(remoteOffer, "offer");
+    // RFC 8842 5.3: an offerer that sets up the DTLS association itself (a=setup:active, e.g. Asterisk with
+    // dtls_setup=active, rtpengine's DTLS=active) needs a passive answerer; werift would answer active (both clients,
+    // no DTLS handshake ever), so the transport is made the DTLS server before the answer is written.
+    if (this.#remote?.setup === "active") this.#transceiver.dtlsTransport.role = "server";
     const answer = await this.#pc.createAnswer();
     return this.#handOut(answer, this.#options.trickle !== "full");
   }

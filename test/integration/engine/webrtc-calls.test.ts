@@ -15,6 +15,7 @@ import type { CallRecord } from "../../../src/records/call-record.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { insidePrivateNetwork, privateNetworkUnavailable, runInPrivateNetwork } from "../../helpers/netns.js";
 import { analyzeTone, readWavFile } from "../../helpers/wav-audio.js";
+import { writeScenario } from "../../helpers/media-scenarios.js";
 import { prepareSide, sideConfig, withTempDir } from "./run-pair.js";
 
 interface WebRtcPair {
@@ -71,6 +72,51 @@ function prepareDefaults(): RunConfig["webrtcOptions"] {
   const defaults = defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" }).webrtcOptions;
   return { ...defaults, candidateAddresses: ["127.0.0.1"] };
 }
+
+/** A WebRTC-looking offer with Opus only; the UAC expects the 488 (and its Warning) and ACKs it. */
+const OPUS_ONLY_UAC = `<?xml version="1.0" encoding="ISO-8859-1"?>
+<scenario name="opus only">
+  <send retrans="500"><![CDATA[
+    INVITE sip:service@[remote_ip]:[remote_port] SIP/2.0
+    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+    From: <sip:opus@[local_ip]:[local_port]>;tag=[pid]O[call_number]
+    To: <sip:service@[remote_ip]:[remote_port]>
+    Call-ID: [call_id]
+    CSeq: 1 INVITE
+    Contact: <sip:opus@[local_ip]:[local_port]>
+    Content-Type: application/sdp
+    Content-Length: [len]
+
+    v=0
+    o=- 1 1 IN IP4 127.0.0.1
+    s=-
+    c=IN IP4 127.0.0.1
+    t=0 0
+    m=audio 40000 UDP/TLS/RTP/SAVPF 111
+    a=rtpmap:111 opus/48000/2
+    a=ice-ufrag:abcd
+    a=ice-pwd:abcdefghijklmnopqrstuvwx
+    a=fingerprint:sha-256 1F:97:99:EA:41:C1:10:D2:3C:11:CE:6C:3C:1B:A9:75:3A:EC:3B:4C:3B:26:24:A7:EC:8F:C0:00:6F:DF:BC:5C
+    a=setup:actpass
+    a=mid:0
+    a=rtcp-mux
+  ]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="488">
+    <action><ereg regexp="304 sipwright" search_in="hdr" header="Warning:" check_it="true" assign_to="w"/></action>
+  </recv>
+  <send><![CDATA[
+    ACK sip:service@[remote_ip]:[remote_port] SIP/2.0
+    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-4]
+    From: <sip:opus@[local_ip]:[local_port]>;tag=[pid]O[call_number]
+    To: <sip:service@[remote_ip]:[remote_port]>[peer_tag_param]
+    Call-ID: [call_id]
+    CSeq: 1 ACK
+    Content-Length: 0
+  ]]></send>
+</scenario>
+`;
 
 function checkCall(record: CallRecord, sentHz: number, receivedHz: number): void {
   const label = `${record.role} call ${record.call_number}`;
@@ -162,6 +208,27 @@ if (insidePrivateNetwork()) {
         assert.equal(uac?.result, "failure");
         assert.equal(uac.failure?.class, "sdp_incompatible");
         assert.ok(uac.failure.reason.length > 20, uac.failure.reason);
+      }));
+
+    it("an offer with only codecs we do not carry (Opus) is refused 488 with a Warning, recorded as sdp_incompatible", () =>
+      withTempDir(async (dir) => {
+        const uas = await prepareSide(dir, "uas", {
+          scenarioName: "webrtc_uas",
+          maxCalls: 1,
+          webrtcOptions: prepareDefaults(),
+        });
+        const uac = await prepareSide(dir, "uac", {
+          scenarioFile: writeScenario(dir, "opus-uac.xml", OPUS_ONLY_UAC),
+          remoteHost: "127.0.0.1",
+          remotePort: uas.environment.values.localPort,
+          maxCalls: 1,
+        });
+        const [, uacResult] = await Promise.all([uas.run(), uac.run()]);
+        assert.equal(uacResult.exitCode, 0, "the UAC expected the 488 and got it");
+        const [record] = await readCallRecords(join(dir, "uas", "call_records.jsonl"));
+        assert.equal(record?.failure?.class, "sdp_incompatible");
+        assert.match(record.failure.reason, /opus/i);
+        assert.equal(record.final_status, 488);
       }));
 
     it("--trickle full: all candidates in the SDP, no INFO, the call connects", () =>

@@ -132,3 +132,55 @@ describe("normalizeRemoteSdp: a peer's SDP made readable for werift", () => {
     assert.throws(() => normalizeRemoteSdp("hello", ["PCMA"]), /no v= line/);
   });
 });
+
+describe("normalizeRemoteSdp: variants found by the real-world corpus (test/fixtures/sdp/webrtc)", () => {
+  it("drops a=fmtp for a static payload type without a=rtpmap (a gateway's a=fmtp:18 annexb=no), which werift throws on", () => {
+    const g729 = GATEWAY.replace("UDP/TLS/RTP/SAVPF 0 8 101", "UDP/TLS/RTP/SAVPF 18 0 8 101").replace(
+      "a=rtpmap:101",
+      "a=fmtp:18 annexb=no\na=rtpmap:101",
+    );
+    const { sdp } = normalizeRemoteSdp(g729, ["PCMA"]);
+    assert.doesNotMatch(sdp, /a=fmtp:18/);
+    assert.match(sdp, /^m=audio 30000 UDP\/TLS\/RTP\/SAVPF 18 0 8 101\r$/m);
+  });
+
+  it("normalises every m-line, not only audio: a video section's a=rtcp:PORT without address and bare a=mid are dropped", () => {
+    const withVideo = `${GATEWAY}\nm=video 30002 UDP/TLS/RTP/SAVPF 96\na=mid\na=rtpmap:96 VP8/90000\na=rtcp:30003\na=rtcp-mux\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\na=candidate:V1 2 UDP 2130706430 198.51.100.1 30003 typ host`;
+    const { sdp } = normalizeRemoteSdp(withVideo, ["PCMA"]);
+    const video = sdp.slice(sdp.indexOf("m=video"));
+    assert.doesNotMatch(video, /a=rtcp:30003/);
+    assert.doesNotMatch(video, /a=crypto|a=candidate/);
+    assert.match(video, /^a=mid:1\r$/m);
+  });
+
+  it("drops attributes werift reads a value from when they carry none (a=ssrc, a=group, a=msid-semantic, a=extmap)", () => {
+    const valueless = GATEWAY.replace("a=ice-lite", "a=ice-lite\na=group:\na=msid-semantic").replace(
+      "a=sendrecv",
+      "a=sendrecv\na=ssrc\na=extmap:",
+    );
+    const { sdp } = normalizeRemoteSdp(valueless, ["PCMA"]);
+    assert.doesNotMatch(sdp, /^a=(group|msid-semantic|ssrc|extmap):?\r$/m);
+  });
+
+  it("reports the DTLS role the peer asks for (a=setup, from the audio section or the session)", () => {
+    assert.equal(normalizeRemoteSdp(GATEWAY, ["PCMA"]).setup, "actpass");
+    const active = GATEWAY.replace("a=setup:actpass", "a=setup:ACTIVE");
+    assert.equal(normalizeRemoteSdp(active, ["PCMA"]).setup, "active");
+    const sessionLevel = GATEWAY.replace("a=setup:actpass\n", "").replace("a=ice-lite", "a=ice-lite\na=setup:passive");
+    assert.equal(normalizeRemoteSdp(sessionLevel, ["PCMA"]).setup, "passive");
+  });
+
+  it("rejects an audio m-line with port 0 (a rejected stream, RFC 3264 6) unless it is bundle-only", () => {
+    const rejected = GATEWAY.replace("m=audio 30000", "m=audio 0");
+    assert.throws(() => normalizeRemoteSdp(rejected, ["PCMA"]), /the m=audio port is 0: rejected/);
+    const bundleOnly = rejected.replace("a=sendrecv", "a=sendrecv\na=bundle-only");
+    assert.doesNotThrow(() => normalizeRemoteSdp(bundleOnly, ["PCMA"]));
+  });
+
+  it("says an RTP/SAVP offer with only a=crypto keys is SDES-SRTP, not DTLS-SRTP", () => {
+    const sdes =
+      "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 8\r\n" +
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\r\n";
+    assert.throws(() => normalizeRemoteSdp(sdes, ["PCMA"]), /RTP\/SAVP: SDES-SRTP, not DTLS-SRTP/);
+  });
+});
