@@ -104,7 +104,7 @@ export class WebRtcBridge implements MediaPipeline {
       clock: options.wallClock,
       iceTimeoutMs: options.iceTimeoutMs,
       dtlsTimeoutMs: options.dtlsTimeoutMs,
-      states: () => ({ gathering: this.#gathering, ice: this.#ice, dtls: this.#dtlsState() }),
+      states: () => ({ gathering: this.#gathering, ice: this.#iceReached(), dtls: this.#dtlsState() }),
       onConnected: this.#onConnected,
       onFailed: (failure) => {
         log.debug(`${failure.failure}: ${failure.reason}`);
@@ -328,6 +328,18 @@ export class WebRtcBridge implements MediaPipeline {
       this.#remoteCandidates++;
     }
     if (fragment.endOfCandidates) await this.#pc.addIceCandidate(null);
+  }
+
+  /**
+   * The ICE state for a failure reason: werift's own state when our tracked one is behind (its state events can
+   * lag a DTLS failure that follows connectivity at once), "completed" read as "connected" past gathering.
+   */
+  #iceReached(): string {
+    if (this.#ice !== "new" && this.#ice !== "checking") return this.#ice;
+    // A nominated pair means connectivity was established, whatever the state events said so far.
+    if (this.#pair() !== undefined) return "connected";
+    const current = this.#pc.iceConnectionState;
+    return current === "completed" ? "connected" : current;
   }
 
   #subscribe(): void {

@@ -41,7 +41,7 @@ function declareBridgeTests(): void {
 
   const media = new MediaClock(systemClock);
   const bridges: WebRtcBridge[] = [];
-  const open = (trickle: TrickleMode, extra: { iceTimeoutMs?: number } = {}): WebRtcBridge => {
+  const open = (trickle: TrickleMode, extra: { iceTimeoutMs?: number; dtlsTimeoutMs?: number } = {}): WebRtcBridge => {
     const bridge = WebRtcBridge.create({
       clock: media,
       wallClock: systemClock,
@@ -179,6 +179,27 @@ function declareBridgeTests(): void {
       assert.match(failure.reason, /within 1500 ms/);
       assert.match(failure.reason, /gathering \w+, ICE \w+, DTLS \w+/);
       assert.ok(Date.now() - started < 4000);
+    });
+
+    it("fails with dtls_failed, not as connected, when the DTLS handshake cannot complete (the answer's fingerprint is not the peer's)", async () => {
+      const a = open("full", { dtlsTimeoutMs: 1500 });
+      const b = open("full");
+      const failed = bounded<BridgeFailure>("failed", 8000, (resolve) => {
+        a.events.on("failed", resolve);
+      });
+      const answer = await b.createAnswer(await a.createOffer());
+      // Another certificate's fingerprint: ICE pairs the candidates, but a cannot authenticate b's DTLS.
+      const forged = answer.replace(/^a=fingerprint:sha-256 (\S+)/m, (_line, fp: string) => {
+        const bytes = fp.split(":");
+        bytes[0] = bytes[0] === "00" ? "01" : "00";
+        return `a=fingerprint:sha-256 ${bytes.join(":")}`;
+      });
+      assert.notEqual(forged, answer);
+      await a.acceptAnswer(forged);
+      const failure = await failed;
+      assert.equal(failure.failure, "dtls_failed", failure.reason);
+      assert.match(failure.reason, /DTLS failed/);
+      assert.equal(a.webrtcStats().timings_ms.dtls_connected, null, "DTLS never connected");
     });
 
     it("rejects a plain RTP/AVP answer to its offer with SdpIncompatibleError naming what is missing", async () => {
