@@ -4,6 +4,7 @@ import { Socket } from "node:dgram";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { systemClock } from "../../../src/shared/clock.js";
 import { MediaClock } from "../../../src/media/rtp/media-clock.js";
 import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
@@ -120,6 +121,31 @@ function declareBridgeTests(): void {
       assert.equal(stats.ice.connection, "connected");
       assert.equal(stats.ice.selected_pair?.local.address, "127.0.0.1");
       assert.ok(stats.timings_ms.dtls_connected !== null);
+    });
+
+    it("replays a capture's payloads over the bridge with the capture's timing (play_pcap_audio): 1 s of 440 Hz arrives", async () => {
+      const a = open("full");
+      const b = open("full");
+      const up = Promise.all([connected(a), connected(b)]);
+      await a.acceptAnswer(await b.createAnswer(await a.createOffer()));
+      await up;
+      const dir = mkdtempSync(join(tmpdir(), "sipwright-webrtc-pcap-"));
+      b.startRecording({ layout: "per-direction", directory: dir, baseName: "b" });
+      const started = Date.now();
+      a.startSource({
+        kind: "pcap",
+        path: fileURLToPath(new URL("../../fixtures/pcap/pcma-440hz-1s.pcap", import.meta.url)),
+      });
+      await until(media, "the capture's 50 packets", () => b.stats().received.packets >= 50);
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed >= 900, `50 packets of a 1 s capture took ${elapsed} ms: paced by the capture, not burst`);
+      const recording = b.stats().recordings.find((p) => p.endsWith("-received.wav"));
+      await b.close();
+      await a.close();
+      assert.ok(recording !== undefined);
+      const channel = readWavFile(recording).channels[0];
+      assert.ok(channel !== undefined);
+      assert.ok(analyzeTone(channel, 440).toneSeconds >= 0.8, "the capture's 440 Hz came through");
     });
 
     it("connects in trickle mode with candidates carried only by localCandidate events and RFC 8840 sdpfrags", async () => {
