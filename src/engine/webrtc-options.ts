@@ -6,6 +6,7 @@
  */
 import type { Clock } from "../shared/clock.js";
 import { ConfigError } from "../shared/errors.js";
+import { createLogger } from "../shared/logger.js";
 import type { MediaClock } from "../media/rtp/media-clock.js";
 import { parseIceServers, toIceServers } from "../media/webrtc/ice-servers.js";
 import { createTurnCredentialSource, planTurnAuth } from "../media/webrtc/turn-credentials.js";
@@ -14,6 +15,8 @@ import type { Scenario } from "../scenario/model.js";
 import { WEBRTC_SDP_KEYWORDS } from "../scenario/keyword.js";
 import type { RunConfig } from "./run-config.js";
 import type { BridgePipeline } from "./webrtc-signalling.js";
+
+const log = createLogger("webrtc");
 
 /** The factory RunMedia calls for each call of a WebRTC run. Throws ConfigError for bad ICE/TURN options. */
 export function bridgeFactory(
@@ -24,6 +27,7 @@ export function bridgeFactory(
 ): (mediaClock: MediaClock) => Promise<BridgePipeline> {
   const options = config.webrtcOptions;
   const servers = parseIceServers(options.iceServers);
+  warnUnusedServers(servers.map((server) => server.scheme));
   const turnPlan = planTurnAuth(servers, options);
   const iceServers = toIceServers(servers);
   const candidateAddresses = options.candidateAddresses.length > 0 ? options.candidateAddresses : [mediaIp];
@@ -48,6 +52,15 @@ export function bridgeFactory(
         }),
       );
     });
+}
+
+/** werift (0.25) uses the first `stun:` and the first `turn:`/`turns:` server only: say so rather than ignore. */
+function warnUnusedServers(schemes: readonly string[]): void {
+  const stun = schemes.filter((s) => s === "stun").length;
+  const turn = schemes.filter((s) => s !== "stun").length;
+  if (stun > 1 || turn > 1) {
+    log.warn("only the first stun: and the first turn:/turns: --ice-server are used; the others are ignored");
+  }
 }
 
 /** Where a scenario renders a WebRTC SDP keyword: such a scenario needs a WebRTC run. */
