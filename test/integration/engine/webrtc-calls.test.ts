@@ -231,6 +231,18 @@ if (insidePrivateNetwork()) {
         assert.equal(record.final_status, 488);
       }));
 
+    it("--trickle half: the offer carries every candidate, the answer trickles its own in INFO", () =>
+      withTempDir(async (dir) => {
+        const result = await runWebRtcPair(dir, { calls: 1, trickle: "half" });
+        assert.deepEqual(result.exits, [0, 0]);
+        const [uac] = result.uac;
+        const [uas] = result.uas;
+        assert.equal(uac?.webrtc?.ice.connection, "connected");
+        assert.equal(uas?.webrtc?.ice.connection, "connected");
+        assert.equal(uac.webrtc.trickle.infos_sent, 0, "the offerer gathered before offering");
+        assert.ok(uas.webrtc.trickle.infos_sent > 0, "the answerer trickled");
+      }));
+
     it("--trickle full: all candidates in the SDP, no INFO, the call connects", () =>
       withTempDir(async (dir) => {
         const result = await runWebRtcPair(dir, { calls: 2, trickle: "full" });
