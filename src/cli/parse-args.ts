@@ -10,7 +10,7 @@ import { ConfigError } from "../shared/errors.js";
 import { DEFAULT_MAX_INVITE_RETRANS, DEFAULT_MAX_NON_INVITE_RETRANS, DEFAULT_T2_MS } from "../sip/retransmission.js";
 import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
 import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
-import type { TurnCredOptions } from "./turn-cred.js";
+import { parseTurnCredArgs, type TurnCredOptions } from "./turn-cred.js";
 
 export type Command =
   | { kind: "run"; config: RunConfig }
@@ -164,8 +164,8 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
       iceUsername: undefined,
       iceCredential: undefined,
       turnSecret: undefined,
-      turnTtlS: 86_400,
-      turnUser: "sipwright",
+      turnTtlS: DEFAULT_TURN_TTL_S,
+      turnUser: DEFAULT_TURN_USER,
       trickle: "trickle",
       candidateAddresses: [],
       gatherTimeoutMs: 3000,
@@ -454,8 +454,10 @@ export function parseArgs(argv: readonly string[], env: ParseEnv): Command {
       return parseValidate(rest, env);
     case "demo":
       return parseDemo(rest, env);
-    case "turn-cred":
-      return parseTurnCred(rest);
+    case "turn-cred": {
+      const options = parseTurnCredArgs(rest);
+      return options === "help" ? { kind: "help" } : { kind: "turn-cred", options };
+    }
     case "run":
       return parseRun(rest, env);
     case undefined:
@@ -484,35 +486,4 @@ function parseValidate(args: readonly string[], env: ParseEnv): Command {
   }
   if (files.length === 0) throw new ConfigError("validate needs at least one scenario FILE");
   return { kind: "validate", files, keys };
-}
-
-const TURN_CRED_USAGE = "turn-cred --turn-secret SECRET [--turn-ttl SECONDS] [--turn-user ID] [--json]";
-
-/** `turn-cred --turn-secret S [--turn-ttl T] [--turn-user U] [--json]` (one or two dashes, like every option). */
-function parseTurnCred(args: readonly string[]): Command {
-  let secret: string | undefined;
-  let ttlSeconds = DEFAULT_TURN_TTL_S;
-  let user = DEFAULT_TURN_USER;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    const name = arg.replace(/^--?/, "");
-    if (name === "h" || name === "help") return { kind: "help" };
-    if (name === "json" && arg !== name) {
-      json = true;
-      continue;
-    }
-    if (arg === name || !["turn-secret", "turn-ttl", "turn-user"].includes(name)) {
-      throw new ConfigError(`turn-cred: unknown argument ${arg} (${TURN_CRED_USAGE})`);
-    }
-    const value = args[++i];
-    if (value === undefined) throw new ConfigError(`turn-cred: option ${arg} needs a value`);
-    if (name === "turn-secret") secret = value;
-    else if (name === "turn-ttl") ttlSeconds = int("-turn-ttl", value, 1);
-    else user = value;
-  }
-  if (secret === undefined) throw new ConfigError(`turn-cred needs --turn-secret (${TURN_CRED_USAGE})`);
-  if (secret === "") throw new ConfigError("--turn-secret: the shared secret is empty");
-  if (user === "") throw new ConfigError("--turn-user: the user id is empty");
-  return { kind: "turn-cred", options: { secret, ttlSeconds, user, json } };
 }

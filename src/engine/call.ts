@@ -26,7 +26,7 @@ import type { RetransmitPolicy, Retransmitter } from "../sip/retransmission.js";
 import type { Scenario } from "../scenario/model.js";
 import type { RunContext } from "./run-context.js";
 import { CallMedia, CallMediaError } from "./call-media.js";
-import { abortCall } from "./step-executor.js";
+import { abortCall } from "./abort-call.js";
 import { TrickleInfo, type DialogInfo } from "./trickle-info.js";
 
 const log = createLogger("call");

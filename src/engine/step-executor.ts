@@ -13,18 +13,16 @@ import { isVariableSet, variableToNumber } from "../scenario/variables.js";
 import { parseSipMessage } from "../sip/parse-sip-message.js";
 import type { SipMessage } from "../sip/message.js";
 import type { Peer, SipConnection } from "../sip/transport.js";
-import { buildResponse } from "../sip/build-response.js";
 import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
 import { handlePeerRetransmission, retransmissionOnMatch, startRetransmission } from "./step-retransmission.js";
 import { applyLocalSdp, applyPeerSdp, needsMediaOpen, openMediaThenRun } from "./step-media.js";
 import { isTrickleInfo, noteDialog, noteSentDialog } from "./trickle-info.js";
+import { abortCall } from "./abort-call.js";
+import { handleUnexpected } from "./unexpected-message.js";
 
 /** Guards against a scenario that loops through nops/sends forever without waiting. */
 const MAX_STEPS_WITHOUT_WAITING = 100_000;
-
-/** Methods SIPp's -aa answers automatically with 200 OK. */
-const AUTO_ANSWER_METHODS = new Set(["INFO", "NOTIFY", "OPTIONS", "UPDATE"]);
 
 export function startCall(call: Call): void {
   runSteps(call);
@@ -389,7 +387,7 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
       }
       return;
     case "unexpected":
-      handleUnexpected(call, message, connection, from);
+      handleUnexpected(call, message, connection, from, runSteps);
       return;
     case "match":
       break;
@@ -441,78 +439,4 @@ function noteDialogProgress(call: Call, message: SipMessage): void {
       call.invite = message.status < 300 ? "established" : "rejected";
     }
   }
-}
-
-/** SIPp's checkAutomaticResponseMode + process_unexpected. */
-function handleUnexpected(call: Call, message: SipMessage, connection: SipConnection, from: Peer): void {
-  const ctx = call.ctx;
-  const behaviors = ctx.config.defaultBehaviors;
-  if (message.kind === "request") {
-    const method = message.method;
-    if ((method === "BYE" || method === "CANCEL") && behaviors.has("bye")) {
-      // SIPp behaviour: an unexpected BYE or CANCEL is answered 200 and the call fails (unexpected message).
-      ctx.reply(buildResponse(message, 200, "OK"), connection, from);
-      ctx.stats.messageUnexpected(call.msgIndex);
-      call.unexpectedMessages++;
-      call.lastMessage = message;
-      call.fail("unexpected_message", `unexpected ${method} (answered 200 OK)`);
-      return;
-    }
-    if (method === "PING" && behaviors.has("pingreply")) {
-      ctx.reply(buildResponse(message, 200, "OK"), connection, from);
-      return;
-    }
-    if (ctx.config.autoAnswer && AUTO_ANSWER_METHODS.has(method)) {
-      ctx.reply(buildResponse(message, 200, "OK"), connection, from);
-      ctx.stats.autoAnswered();
-      return;
-    }
-  }
-  ctx.stats.messageUnexpected(call.msgIndex);
-  call.unexpectedMessages++;
-  const handler = call.scenario.unexpectedHandler;
-  if (handler !== undefined) {
-    // SIPp behaviour: jump to _unexp.main, leaving the return address and the interrupted pause end in variables.
-    call.variables.set("_unexp.retaddr", { type: "double", value: call.msgIndex });
-    call.variables.set("_unexp.pausedaddr", { type: "double", value: call.pausedUntil });
-    call.lastMessage = message;
-    call.lastReceivedRaw = message.raw;
-    call.lastReceivedStep = call.msgIndex;
-    call.replyToLastReceived = undefined;
-    call.clearTimer();
-    call.stopRetransmission();
-    if (call.phase === "pausing") ctx.stats.pauseEnded(call.msgIndex);
-    call.msgIndex = handler;
-    if (call.phase !== "running") call.transition("running");
-    runSteps(call);
-    return;
-  }
-  if (!behaviors.has("abortunexp")) {
-    // SIPp behaviour: with abortunexp disabled the unexpected message is ignored and the call goes on.
-    return;
-  }
-  const description =
-    message.kind === "request" ? `unexpected ${message.method}` : `unexpected ${message.status} response`;
-  if (behaviors.has("bye")) abortCall(call);
-  call.fail("unexpected_message", `${description} at step ${call.msgIndex}`);
-}
-
-/** SIPp's abortCall: CANCEL a ringing INVITE, BYE an established one (client side). */
-export function abortCall(call: Call): void {
-  if (call.ended || call.direction !== "outgoing") return;
-  const ctx = call.ctx;
-  const template =
-    call.invite === "provisional" ? ctx.defaults.cancel : call.invite === "established" ? ctx.defaults.bye : undefined;
-  if (template === undefined) return;
-  if (template === ctx.defaults.bye) call.cseq++;
-  let data: Buffer;
-  try {
-    data = renderMessage(template, call);
-  } catch (error) {
-    // The call is failing already; a default message that cannot be built is reported with it.
-    if (!(error instanceof RenderError)) throw error;
-    ctx.warning(`call ${call.callNumber}: cannot build the abort message: ${error.message}`);
-    return;
-  }
-  ctx.transmit(call, data, call.connection, call.peer);
 }
