@@ -7,9 +7,9 @@
 import type { Socket } from "node:dgram";
 import type { Clock } from "../../shared/clock.js";
 import type { StreamStats } from "../media-pipeline.js";
-import { FRAME_SAMPLES } from "../audio/audio-format.js";
 import type { MediaEndpoint } from "./remote-media.js";
 import { serializeRtp } from "./rtp-packet.js";
+import { RtpSendStream } from "./rtp-send-stream.js";
 
 export interface RtpSendFields {
   readonly payloadType: number;
@@ -20,58 +20,45 @@ export interface RtpSendFields {
 export class RtpSender {
   readonly ssrc: number;
   readonly #socket: Socket;
-  readonly #clock: Clock;
-  readonly #timestampBase: number;
-  #sequence: number;
-  #packets = 0;
-  #octets = 0;
-  #sendErrors = 0;
-  #lastSendMs: number | undefined;
-  #maxGapMs = 0;
+  readonly #stream: RtpSendStream;
+  readonly #onSent: (error: Error | null) => void;
 
   /** `random` returns a uniform number in [0, 1) (RFC 3550 5.1: SSRC, sequence and timestamp start "random"). */
   constructor(socket: Socket, clock: Clock, random: () => number) {
     this.#socket = socket;
-    this.#clock = clock;
     this.ssrc = Math.floor(random() * 0x100000000) >>> 0;
-    this.#sequence = Math.floor(random() * 0x10000) & 0xffff;
-    this.#timestampBase = Math.floor(random() * 0x100000000) >>> 0;
+    this.#stream = new RtpSendStream(clock, random);
+    this.#onSent = (error) => {
+      // A UDP send failure (ICMP unreachable, interface down) is a network condition, not a bug: it is counted.
+      if (error) this.#stream.sendFailed();
+    };
   }
 
-  /** RFC 3550 5.1: the sampling instant of the first octet of slot `slot` (20 ms slots of 160 samples). */
   timestampOf(slot: number): number {
-    return (this.#timestampBase + slot * FRAME_SAMPLES) >>> 0;
+    return this.#stream.timestampOf(slot);
   }
 
   get packets(): number {
-    return this.#packets;
+    return this.#stream.packets;
   }
 
   /** Payload octets sent (RFC 3550 6.4.1 sender's octet count). */
   get octets(): number {
-    return this.#octets;
+    return this.#stream.octets;
   }
 
   /** Sends that the socket reported as failed (the packet is still counted as sent). */
   get sendErrors(): number {
-    return this.#sendErrors;
+    return this.#stream.sendErrors;
   }
 
   send(to: MediaEndpoint, fields: RtpSendFields, payload: Uint8Array): void {
-    const packet = serializeRtp({ ...fields, sequenceNumber: this.#sequence, ssrc: this.ssrc }, payload);
-    this.#sequence = (this.#sequence + 1) & 0xffff;
-    this.#packets++;
-    this.#octets += payload.length;
-    const now = this.#clock.now();
-    if (this.#lastSendMs !== undefined) this.#maxGapMs = Math.max(this.#maxGapMs, now - this.#lastSendMs);
-    this.#lastSendMs = now;
-    this.#socket.send(packet, to.port, to.address, (error) => {
-      // A UDP send failure (ICMP unreachable, interface down) is a network condition, not a bug: it is counted.
-      if (error) this.#sendErrors++;
-    });
+    const sequenceNumber = this.#stream.next(payload.length);
+    const packet = serializeRtp({ ...fields, sequenceNumber, ssrc: this.ssrc }, payload);
+    this.#socket.send(packet, to.port, to.address, this.#onSent);
   }
 
   stats(): StreamStats {
-    return { packets: this.#packets, octets: this.#octets, lost: 0, jitterMs: 0, maxGapMs: this.#maxGapMs };
+    return this.#stream.stats();
   }
 }

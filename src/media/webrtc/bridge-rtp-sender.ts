@@ -7,7 +7,7 @@
  */
 import type { Clock } from "../../shared/clock.js";
 import type { StreamStats } from "../media-pipeline.js";
-import { FRAME_SAMPLES } from "../audio/audio-format.js";
+import { RtpSendStream } from "../rtp/rtp-send-stream.js";
 import type { MediaEndpoint } from "../rtp/remote-media.js";
 import type { RtpSendFields } from "../rtp/rtp-sender.js";
 import { RtpHeader, type RTCDtlsTransport } from "werift";
@@ -15,35 +15,25 @@ import { RtpHeader, type RTCDtlsTransport } from "werift";
 export class BridgeRtpSender {
   readonly ssrc: number;
   readonly #transport: () => RTCDtlsTransport | undefined;
-  readonly #clock: Clock;
-  readonly #timestampBase: number;
-  #sequence: number;
-  #packets = 0;
-  #octets = 0;
-  #sendErrors = 0;
-  #lastSendMs: number | undefined;
-  #maxGapMs = 0;
+  readonly #stream: RtpSendStream;
 
   /** `transport()`: the connected DTLS transport, undefined while there is none (nothing is sent then). */
   constructor(ssrc: number, transport: () => RTCDtlsTransport | undefined, clock: Clock, random: () => number) {
     this.ssrc = ssrc;
     this.#transport = transport;
-    this.#clock = clock;
-    this.#sequence = Math.floor(random() * 0x10000) & 0xffff;
-    this.#timestampBase = Math.floor(random() * 0x100000000) >>> 0;
+    this.#stream = new RtpSendStream(clock, random);
   }
 
-  /** RFC 3550 5.1: the sampling instant of the first octet of slot `slot` (20 ms slots of 160 samples). */
   timestampOf(slot: number): number {
-    return (this.#timestampBase + slot * FRAME_SAMPLES) >>> 0;
+    return this.#stream.timestampOf(slot);
   }
 
   get packets(): number {
-    return this.#packets;
+    return this.#stream.packets;
   }
 
   get sendErrors(): number {
-    return this.#sendErrors;
+    return this.#stream.sendErrors;
   }
 
   /** `_to` is the selected pair's remote address: the DTLS transport already sends there. */
@@ -54,23 +44,15 @@ export class BridgeRtpSender {
       payloadType: fields.payloadType,
       marker: fields.marker,
       timestamp: fields.timestamp,
-      sequenceNumber: this.#sequence,
+      sequenceNumber: this.#stream.next(payload.length),
       ssrc: this.ssrc,
     });
-    this.#sequence = (this.#sequence + 1) & 0xffff;
-    this.#packets++;
-    this.#octets += payload.length;
-    const now = this.#clock.now();
-    if (this.#lastSendMs !== undefined) this.#maxGapMs = Math.max(this.#maxGapMs, now - this.#lastSendMs);
-    this.#lastSendMs = now;
     const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    transport.sendRtp(bytes, header).catch(() => {
-      // A send the transport refused (closing, socket error) is a network condition: counted, as on plain RTP.
-      this.#sendErrors++;
-    });
+    // A send the transport refused (closing, socket error) is a network condition: counted, as on plain RTP.
+    transport.sendRtp(bytes, header).catch(this.#stream.sendFailed);
   }
 
   stats(): StreamStats {
-    return { packets: this.#packets, octets: this.#octets, lost: 0, jitterMs: 0, maxGapMs: this.#maxGapMs };
+    return this.#stream.stats();
   }
 }
