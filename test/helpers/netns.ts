@@ -8,6 +8,8 @@
  * inner run passed (forwarding its output on failure). When `unshare -n` is not permitted, the outer test is
  * skipped with the reason.
  */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -59,4 +61,23 @@ function withoutTestContext(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };
   delete copy.NODE_TEST_CONTEXT;
   return copy;
+}
+
+/**
+ * Outside the namespace: declares the one test that re-runs `fileUrl` inside it and asserts that its tests passed
+ * (their output in the failure message). Skipped, with the reason, when `unshare -n` is not permitted or when
+ * `unavailable` names something else the tests need (a browser, a TURN server).
+ */
+export function declarePrivateNetworkRun(
+  name: string,
+  fileUrl: string,
+  options: { readonly timeoutMs: number; readonly unavailable?: string | undefined },
+): void {
+  const skip = options.unavailable ?? privateNetworkUnavailable() ?? false;
+  describe(name, () => {
+    it("passes its tests inside a private network namespace (unshare -n, lo only)", { skip }, async () => {
+      const run = await runInPrivateNetwork(fileUrl, options.timeoutMs);
+      assert.ok(run.passed, `the tests inside the namespace failed:\n${run.output}`);
+    });
+  });
 }

@@ -18,7 +18,7 @@ import { systemClock } from "../../src/shared/clock.js";
 import { MediaClock } from "../../src/media/rtp/media-clock.js";
 import { WebRtcBridge } from "../../src/media/webrtc/webrtc-bridge.js";
 import { ChromiumPeer, chromiumUnavailable } from "../helpers/chromium-peer.js";
-import { insidePrivateNetwork, privateNetworkUnavailable, runInPrivateNetwork } from "../helpers/netns.js";
+import { declarePrivateNetworkRun, insidePrivateNetwork } from "../helpers/netns.js";
 import { analyzeTone, readWavFile } from "../helpers/wav-audio.js";
 
 /** Bound on every single wait of a test (launch, gathering, connection, tone, DTMF). */
@@ -27,12 +27,9 @@ const WAIT_MS = 10_000;
 if (insidePrivateNetwork()) {
   declareChromiumTests();
 } else {
-  const skip = chromiumUnavailable() ?? privateNetworkUnavailable() ?? false;
-  describe("headless Chromium as the WebRTC peer", () => {
-    it("passes its tests inside a private network namespace (unshare -n, lo only)", { skip }, async () => {
-      const run = await runInPrivateNetwork(import.meta.url, 120_000);
-      assert.ok(run.passed, `the tests inside the namespace failed:\n${run.output}`);
-    });
+  declarePrivateNetworkRun("headless Chromium as the WebRTC peer", import.meta.url, {
+    timeoutMs: 120_000,
+    unavailable: chromiumUnavailable(),
   });
 }
 

@@ -16,7 +16,7 @@ import type { RunConfig } from "../../src/engine/run-config.js";
 import type { CallRecord } from "../../src/records/call-record.js";
 import { readCallRecords } from "../helpers/call-record-schema.js";
 import { SECRET, startCoturn, turnserverSkipReason, type Coturn } from "../helpers/coturn.js";
-import { insidePrivateNetwork, privateNetworkUnavailable, runInPrivateNetwork } from "../helpers/netns.js";
+import { declarePrivateNetworkRun, insidePrivateNetwork } from "../helpers/netns.js";
 import { stopStartedProcesses, waitExit } from "../helpers/processes.js";
 import { analyzeTone, readWavFile } from "../helpers/wav-audio.js";
 import { prepareSide, withTempDir } from "../integration/engine/run-pair.js";
@@ -136,11 +136,9 @@ if (insidePrivateNetwork()) {
       }));
   });
 } else {
-  const unavailable = privateNetworkUnavailable() ?? (await turnserverSkipReason());
-  describe("WebRTC calls relayed by coturn with TURN REST credentials", () => {
-    it("pass inside a private network namespace", { skip: unavailable === false ? false : unavailable }, async () => {
-      const run = await runInPrivateNetwork(import.meta.url, 180_000);
-      assert.ok(run.passed, run.output);
-    });
+  const turnserver = await turnserverSkipReason();
+  declarePrivateNetworkRun("WebRTC calls relayed by coturn with TURN REST credentials", import.meta.url, {
+    timeoutMs: 180_000,
+    unavailable: turnserver === false ? undefined : turnserver,
   });
 }

@@ -13,7 +13,7 @@ import type { RunConfig } from "../../../src/engine/run-config.js";
 import { defaultRunConfig } from "../../../src/cli/parse-args.js";
 import type { CallRecord } from "../../../src/records/call-record.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
-import { insidePrivateNetwork, privateNetworkUnavailable, runInPrivateNetwork } from "../../helpers/netns.js";
+import { declarePrivateNetworkRun, insidePrivateNetwork } from "../../helpers/netns.js";
 import { analyzeTone, readWavFile } from "../../helpers/wav-audio.js";
 import { writeScenario } from "../../helpers/media-scenarios.js";
 import { prepareSide, sideConfig, withTempDir } from "./run-pair.js";
@@ -255,11 +255,5 @@ if (insidePrivateNetwork()) {
       }));
   });
 } else {
-  const unavailable = privateNetworkUnavailable();
-  describe("WebRTC calls between two sipwright runs", () => {
-    it("pass inside a private network namespace", { skip: unavailable ?? false }, async () => {
-      const run = await runInPrivateNetwork(import.meta.url, 240_000);
-      assert.ok(run.passed, run.output);
-    });
-  });
+  declarePrivateNetworkRun("WebRTC calls between two sipwright runs", import.meta.url, { timeoutMs: 240_000 });
 }

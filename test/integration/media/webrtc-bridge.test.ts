@@ -11,21 +11,11 @@ import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
 import { SdpIncompatibleError } from "../../../src/media/webrtc/sdp-incompatible-error.js";
 import { buildSdpFragment } from "../../../src/media/webrtc/sdp-frag.js";
 import type { BridgeFailure, TrickleMode } from "../../../src/media/webrtc/webrtc-types.js";
-import { insidePrivateNetwork, privateNetworkUnavailable, runInPrivateNetwork } from "../../helpers/netns.js";
+import { declarePrivateNetworkRun, insidePrivateNetwork } from "../../helpers/netns.js";
 import { analyzeTone, readWavFile } from "../../helpers/wav-audio.js";
 
 if (!insidePrivateNetwork()) {
-  describe("WebRtcBridge on loopback", () => {
-    it("passes its bridge-to-bridge tests inside a private network namespace (unshare -n, lo only)", async (t) => {
-      const unavailable = privateNetworkUnavailable();
-      if (unavailable !== undefined) {
-        t.skip(unavailable);
-        return;
-      }
-      const run = await runInPrivateNetwork(import.meta.url, 120_000);
-      assert.ok(run.passed, `the tests inside the namespace failed:\n${run.output}`);
-    });
-  });
+  declarePrivateNetworkRun("WebRtcBridge on loopback", import.meta.url, { timeoutMs: 120_000 });
 } else {
   declareBridgeTests();
 }

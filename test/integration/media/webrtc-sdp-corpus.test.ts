@@ -8,7 +8,7 @@ import { SdpIncompatibleError } from "../../../src/media/webrtc/sdp-incompatible
 import { parseCandidate } from "../../../src/media/webrtc/candidate-line.js";
 import { defaultCandidate } from "../../../src/media/webrtc/local-sdp.js";
 import { attribute, splitSdp } from "../../../src/media/webrtc/sdp-sections.js";
-import { insidePrivateNetwork, privateNetworkUnavailable, runInPrivateNetwork } from "../../helpers/netns.js";
+import { declarePrivateNetworkRun, insidePrivateNetwork } from "../../helpers/netns.js";
 
 const CORPUS = new URL("../../fixtures/sdp/webrtc/", import.meta.url);
 
@@ -47,17 +47,7 @@ const ANSWERS: Readonly<Record<string, AnswerOutcome>> = {
 };
 
 if (!insidePrivateNetwork()) {
-  describe("WebRtcBridge over the real-world SDP corpus", () => {
-    it("passes its corpus tests inside a private network namespace (unshare -n, lo only)", async (t) => {
-      const unavailable = privateNetworkUnavailable();
-      if (unavailable !== undefined) {
-        t.skip(unavailable);
-        return;
-      }
-      const run = await runInPrivateNetwork(import.meta.url, 120_000);
-      assert.ok(run.passed, `the tests inside the namespace failed:\n${run.output}`);
-    });
-  });
+  declarePrivateNetworkRun("WebRtcBridge over the real-world SDP corpus", import.meta.url, { timeoutMs: 120_000 });
 } else {
   declareCorpusTests();
 }
