@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "./fake-run-environment.js";
+import { INVITE_FROM_PEER, request, response } from "./scenario-snippets.js";
 
 /** Runs pending promise callbacks (the run's `done`), without letting any clock time pass. */
 async function settle(): Promise<void> {
@@ -14,43 +15,6 @@ async function settle(): Promise<void> {
 function scenario(...body: string[]): string {
   return `<scenario name="t">\n${body.join("\n")}\n</scenario>`;
 }
-
-function request(method: string, retrans?: number, cseq = "[cseq]"): string {
-  return `<send${retrans === undefined ? "" : ` retrans="${retrans}"`}><![CDATA[
-    ${method} sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:me@[local_ip]:[local_port]>;tag=me[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-    Call-ID: [call_id]
-    CSeq: ${cseq} ${method}
-    Max-Forwards: 70
-    Content-Length: 0
-  ]]></send>`;
-}
-
-function response(status: string, retrans?: number): string {
-  return `<send${retrans === undefined ? "" : ` retrans="${retrans}"`}><![CDATA[
-    SIP/2.0 ${status}
-    [last_Via:]
-    [last_From:]
-    [last_To:];tag=uas[call_number]
-    [last_Call-ID:]
-    [last_CSeq:]
-    Content-Length: 0
-  ]]></send>`;
-}
-
-const INVITE_FROM_PEER = [
-  "INVITE sip:service@127.0.0.1:5060 SIP/2.0",
-  "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-peer-1",
-  "From: <sip:peer@127.0.0.1:5070>;tag=peer1",
-  "To: <sip:service@127.0.0.1:5060>",
-  "Call-ID: peer-call-1",
-  "CSeq: 1 INVITE",
-  "Content-Length: 0",
-  "",
-  "",
-].join("\r\n");
 
 const times = (sent: readonly SentMessage[]): number[] => sent.map((m) => m.at);
 
@@ -66,7 +30,7 @@ function failureCount(run: FakeRun, failure: "max_udp_retrans" | "unexpected_mes
 
 describe("step executor: retransmission of a <send retrans>", () => {
   it("retransmits an INVITE over UDP at T1, 2*T1, 4*T1, ... after the first send (never capped at T2)", () => {
-    const run = startFakeRun(scenario(request("INVITE", 500), '<recv response="200"/>'));
+    const run = startFakeRun(scenario(request("INVITE", 'retrans="500"'), '<recv response="200"/>'));
     run.clock.advance(16_000);
     assert.deepEqual(times(run.env.sent), [0, 500, 1500, 3500, 7500, 15500]);
     assert.ok(
@@ -77,7 +41,7 @@ describe("step executor: retransmission of a <send retrans>", () => {
   });
 
   it("caps a non-INVITE's retransmission interval at T2", () => {
-    const run = startFakeRun(scenario(request("OPTIONS", 500), '<recv response="200"/>'), {
+    const run = startFakeRun(scenario(request("OPTIONS", 'retrans="500"'), '<recv response="200"/>'), {
       config: { t2Ms: 2000 },
     });
     run.clock.advance(14_000);
@@ -86,7 +50,9 @@ describe("step executor: retransmission of a <send retrans>", () => {
   });
 
   it("does not retransmit over TCP (a reliable transport)", () => {
-    const run = startFakeRun(scenario(request("INVITE", 500), '<recv response="200"/>'), { transport: "TCP" });
+    const run = startFakeRun(scenario(request("INVITE", 'retrans="500"'), '<recv response="200"/>'), {
+      transport: "TCP",
+    });
     run.clock.advance(40_000);
     assert.equal(run.env.sent.length, 1);
     assert.equal(failureCount(run, "max_udp_retrans"), 0);
@@ -94,7 +60,7 @@ describe("step executor: retransmission of a <send retrans>", () => {
 
   it("stops retransmitting when a response matches, even an optional provisional one", () => {
     const run = startFakeRun(
-      scenario(request("INVITE", 500), '<recv response="100" optional="true"/>', '<recv response="200"/>'),
+      scenario(request("INVITE", 'retrans="500"'), '<recv response="100" optional="true"/>', '<recv response="200"/>'),
     );
     run.clock.advance(600);
     assert.equal(run.env.sent.length, 2, "one retransmission before the 100");
@@ -105,7 +71,7 @@ describe("step executor: retransmission of a <send retrans>", () => {
 
   it("keeps retransmitting a non-INVITE every T2 after a provisional response, until the final one", () => {
     const run = startFakeRun(
-      scenario(request("OPTIONS", 500), '<recv response="100" optional="true"/>', '<recv response="200"/>'),
+      scenario(request("OPTIONS", 'retrans="500"'), '<recv response="100" optional="true"/>', '<recv response="200"/>'),
     );
     run.clock.advance(600);
     run.env.inject(responseTo(onlySent(run), "100 Trying"));
@@ -118,7 +84,7 @@ describe("step executor: retransmission of a <send retrans>", () => {
   });
 
   it("fails the call with max_udp_retrans one interval after the last allowed retransmission", async () => {
-    const run = startFakeRun(scenario(request("INVITE", 500), '<recv response="200"/>'));
+    const run = startFakeRun(scenario(request("INVITE", 'retrans="500"'), '<recv response="200"/>'));
     run.clock.advance(31_499);
     await settle();
     assert.equal(failureCount(run, "max_udp_retrans"), 0);
@@ -132,7 +98,7 @@ describe("step executor: retransmission of a <send retrans>", () => {
   it("goes to the ontimeout label of the send when its retransmissions run out", async () => {
     const run = startFakeRun(
       scenario(
-        request("INVITE", 500).replace("<send ", '<send ontimeout="gaveup" '),
+        request("INVITE", 'retrans="500"').replace("<send ", '<send ontimeout="gaveup" '),
         '<recv response="200"/>',
         '<label id="gaveup"/>',
         '<nop counter="gave_up"/>',
@@ -148,7 +114,7 @@ describe("step executor: retransmission of a <send retrans>", () => {
   it("fails with max_udp_retrans even when the waiting recv has an ontimeout (SIPp uses the send's)", async () => {
     const run = startFakeRun(
       scenario(
-        request("INVITE", 500),
+        request("INVITE", 'retrans="500"'),
         '<recv response="200" ontimeout="gaveup"/>',
         '<label id="gaveup"/>',
         '<nop counter="gave_up"/>',
@@ -300,11 +266,11 @@ describe("step executor: waiting in a recv", () => {
   it("searches forward over optional recvs: 180, then 100 (backwards), then 200 all match", async () => {
     const run = startFakeRun(
       scenario(
-        request("INVITE", 500),
+        request("INVITE", 'retrans="500"'),
         '<recv response="100" optional="true"/>',
         '<recv response="180" optional="true"/>',
         '<recv response="200"/>',
-        request("ACK", undefined, "1"),
+        request("ACK", "", "1"),
       ),
     );
     const invite = onlySent(run);
@@ -326,7 +292,7 @@ describe("step executor: waiting in a recv", () => {
   it("lets a 200 skip the optional 100 and 180", async () => {
     const run = startFakeRun(
       scenario(
-        request("INVITE", 500),
+        request("INVITE", 'retrans="500"'),
         '<recv response="100" optional="true"/>',
         '<recv response="180" optional="true"/>',
         '<recv response="200"/>',
@@ -371,7 +337,7 @@ describe("step executor: UDP retransmission detection", () => {
   const uas = scenario(
     '<recv request="INVITE"/>',
     response("180 Ringing"),
-    response("200 OK", 500),
+    response("200 OK", 'retrans="500"'),
     '<recv request="ACK"/>',
   );
 

@@ -8,47 +8,12 @@ import assert from "node:assert/strict";
 import type { CallRecord } from "../../../src/records/call-record.js";
 import { buildCallRecord } from "../../../src/engine/call-record-builder.js";
 import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "../engine/fake-run-environment.js";
+import { INVITE_FROM_PEER, request, response } from "../engine/scenario-snippets.js";
 import { callRecordValidator, type RecordValidator } from "../../helpers/call-record-schema.js";
 
 function scenario(...body: string[]): string {
   return `<scenario name="records">\n${body.join("\n")}\n</scenario>`;
 }
-
-function request(method: string, attributes = ""): string {
-  return `<send ${attributes}><![CDATA[
-    ${method} sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:me@[local_ip]:[local_port]>;tag=me[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-    Call-ID: [call_id]
-    CSeq: [cseq] ${method}
-    Content-Length: 0
-  ]]></send>`;
-}
-
-function response(status: string): string {
-  return `<send><![CDATA[
-    SIP/2.0 ${status}
-    [last_Via:]
-    [last_From:]
-    [last_To:];tag=uas[call_number]
-    [last_Call-ID:]
-    [last_CSeq:]
-    Content-Length: 0
-  ]]></send>`;
-}
-
-const INVITE_FROM_PEER = [
-  "INVITE sip:service@127.0.0.1:5060 SIP/2.0",
-  "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-peer-1",
-  "From: <sip:peer@127.0.0.1:5070>;tag=peer1",
-  "To: <sip:service@127.0.0.1:5060>",
-  "Call-ID: peer-call-1",
-  "CSeq: 1 INVITE",
-  "Content-Length: 0",
-  "",
-  "",
-].join("\r\n");
 
 const ACK_FROM_PEER = INVITE_FROM_PEER.replace("INVITE sip", "ACK sip")
   .replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
