@@ -23,6 +23,8 @@ import { readSippStatCsv, SIPP, sippVersion, statCount } from "../test/helpers/s
 import { readSummary, REPO_ROOT } from "../test/helpers/sipwright.js";
 import * as timed from "../test/helpers/timed-process.js";
 import { positive, onOff } from "./bench-args.js";
+import type { Options, Peer, SideResult, StepResult } from "./rtp-calls-types.js";
+import { goal, pct, printPeerTable, ratios } from "./rtp-calls-report.js";
 import {
   measureWindow,
   programPid,
@@ -32,19 +34,6 @@ import {
   type Sample,
   type Window,
 } from "./proc-sampling.js";
-
-type Peer = "sipwright" | "sipp";
-
-interface Options {
-  calls: number[];
-  record: boolean[];
-  peers: Peer[];
-  seconds: number;
-  rampS: number;
-  deadlineS: number;
-  skipBuild: boolean;
-  jsonPath: string | undefined;
-}
 
 const BUFF_SIZE = "4194304";
 /** G.711 at 20 ms per packet. */
@@ -98,50 +87,6 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 // ---- one step
-
-interface SideResult {
-  engine: Peer;
-  exit: string;
-  successful: number | null;
-  failed: number | null;
-  /** Failure classes with a non-zero count (sipwright). */
-  failures: Record<string, number>;
-  total_cpu_s: number;
-  peak_rss_mb: number;
-  /** Over the all-calls-up window (null without a window). */
-  window_cpu_s: number | null;
-  cpu_us_per_stream_s: number | null;
-  core_share: number | null;
-  rss_mb: number | null;
-  /** (RSS at the end of the window − RSS of an idle sipwright) / N; sipwright sides only. */
-  rss_kb_per_call: number | null;
-  media: Summary["media"];
-  /** packets_sent / hold seconds, packets_received / hold seconds (sipwright sides). */
-  sent_pps: number | null;
-  received_pps: number | null;
-}
-
-interface StepResult {
-  calls: number;
-  recording: boolean;
-  peer: Peer;
-  rate: number;
-  window_s: number | null;
-  /** Host-wide UDP datagrams per second in the window; expected 2 × 50 × N plus a little RTCP. */
-  udp_out_pps: number | null;
-  udp_expected_share: number | null;
-  /** UDP receive-buffer drops (host-wide) during the whole step. */
-  rcvbuf_errors: number;
-  /** Drops counted on the UAC's and on the UAS's RTP sockets at the end of the window (see socketDrops). */
-  socket_drops: Record<string, number> | null;
-  /** (UAC sent − UAC received) / UAC sent: every packet should come back from the echo. */
-  round_trip_loss: number | null;
-  /** UAC sent − UAC received, in packets. Up to TAIL_PACKETS_PER_CALL per call are the echoes in flight at the BYE. */
-  round_trip_missing: number | null;
-  uac: SideResult;
-  uas: SideResult;
-  problems: string[];
-}
 
 function exitText(exit: timed.TimedExit): string {
   return exit.hardTimeout ? "KILLED" : String(exit.code ?? exit.signal);
@@ -401,108 +346,6 @@ function problems(step: StepResult, sides: readonly SideResult[], notes: readonl
 }
 
 // ---- report
-
-const fixed = (v: number | null | undefined, digits: number): string =>
-  v === null || v === undefined ? "-" : v.toFixed(digits);
-const pct = (v: number | null | undefined): string =>
-  v === null || v === undefined ? "-" : `${(v * 100).toFixed(0)}%`;
-
-const COLUMNS: readonly (readonly [string, (step: StepResult, side: SideResult, name: string) => string])[] = [
-  ["calls", (s) => String(s.calls)],
-  ["rec", (s) => (s.recording ? "on" : "off")],
-  ["side", (_, __, name) => name],
-  ["exit", (_, d) => d.exit],
-  ["ok/failed", (_, d) => `${d.successful ?? "?"}/${d.failed ?? "?"}`],
-  ["CPU µs/stream·s", (_, d) => fixed(d.cpu_us_per_stream_s, 1)],
-  ["core", (_, d) => pct(d.core_share)],
-  ["RSS MB", (_, d) => fixed(d.rss_mb, 0)],
-  ["peak MB", (_, d) => fixed(d.peak_rss_mb, 0)],
-  ["KB/call", (_, d) => fixed(d.rss_kb_per_call, 0)],
-  ["sent/s", (_, d) => String(d.sent_pps ?? "-")],
-  ["recv/s", (_, d) => String(d.received_pps ?? "-")],
-  ["lost", (_, d) => String(d.media?.packets_lost ?? "-")],
-  [
-    "pace p50/p99/max ms",
-    (_, d) =>
-      d.media
-        ? `${d.media.pacing.p50_deviation_ms}/${d.media.pacing.p99_deviation_ms}/${d.media.pacing.max_deviation_ms}`
-        : "-",
-  ],
-  ["skipped", (_, d) => String(d.media?.pacing.skipped_ticks ?? "-")],
-];
-
-function printPeerTable(peer: Peer, results: readonly StepResult[], opts: Options): void {
-  const steps = results.filter((r) => r.peer === peer);
-  if (steps.length === 0) return;
-  console.log(
-    `\n== UAS = ${peer === "sipp" ? "sipp -sn uas -rtp_echo" : "sipwright -rtp_echo"}; UAC = sipwright, tone, ${opts.seconds} s per call`,
-  );
-  const rows: string[][] = [COLUMNS.map(([head]) => head)];
-  for (const step of steps) {
-    for (const [name, side] of [
-      ["UAC", step.uac],
-      [`UAS ${peer}`, step.uas],
-    ] as const)
-      rows.push(COLUMNS.map(([, cell]) => cell(step, side, name)));
-  }
-  const widths = COLUMNS.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
-  for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c] ?? 0)).join("  "));
-  for (const step of steps) {
-    const line = `${step.calls} calls, rec ${step.recording ? "on" : "off"}: window ${fixed(step.window_s, 1)} s, UDP ${step.udp_out_pps ?? "-"} pkt/s (${pct(step.udp_expected_share)} of expected), round-trip loss ${fixed(step.round_trip_loss === null ? null : step.round_trip_loss * 100, 3)}%`;
-    console.log(`${line}${step.problems.length === 0 ? ", clean" : `\n  PROBLEMS: ${step.problems.join("; ")}`}`);
-  }
-}
-
-/** sipwright UAS vs sipp UAS CPU over the window, same calls and recording mode, same invocation. */
-function ratios(results: readonly StepResult[]): { calls: number; recording: boolean; ratio: number }[] {
-  const out: { calls: number; recording: boolean; ratio: number }[] = [];
-  for (const ours of results.filter((r) => r.peer === "sipwright")) {
-    const theirs = results.find((r) => r.peer === "sipp" && r.calls === ours.calls && r.recording === ours.recording);
-    const a = ours.uas.core_share;
-    const b = theirs?.uas.core_share;
-    if (a !== null && b !== null && b !== undefined && b > 0)
-      out.push({ calls: ours.calls, recording: ours.recording, ratio: round(a / b, 2) });
-  }
-  return out;
-}
-
-/** Where the sipwright sides stand against the goal: 2,000 streams with recording on one core, p99 < 2 ms. */
-function goal(results: readonly StepResult[]): string[] {
-  const lines: string[] = [];
-  const sides = results
-    .filter((r) => r.recording)
-    .flatMap((r) => [
-      { step: r, side: r.uac, name: "UAC" },
-      ...(r.peer === "sipwright" ? [{ step: r, side: r.uas, name: "UAS" }] : []),
-    ]);
-  const clean = sides.filter(
-    ({ step, side }) =>
-      step.problems.length === 0 && (side.core_share ?? 2) <= 1 && (side.media?.pacing.p99_deviation_ms ?? 99) < 2,
-  );
-  const best = clean.reduce<(typeof clean)[number] | undefined>(
-    (a, b) => (a === undefined || b.step.calls > a.step.calls ? b : a),
-    undefined,
-  );
-  lines.push(
-    best === undefined
-      ? "no recording step met one core, p99 < 2 ms and no problems"
-      : `largest clean recording step within one core and p99 < 2 ms: ${best.step.calls} streams (${best.name}, peer ${best.step.peer}, ${pct(best.side.core_share)} of a core)`,
-  );
-  const unsaturated = sides.filter(
-    ({ step, side }) => (step.udp_expected_share ?? 0) >= 0.98 && side.cpu_us_per_stream_s !== null,
-  );
-  const top = unsaturated.reduce<(typeof unsaturated)[number] | undefined>(
-    (a, b) => (a === undefined || b.step.calls > a.step.calls ? b : a),
-    undefined,
-  );
-  if (top?.side.cpu_us_per_stream_s) {
-    const cores = (top.side.cpu_us_per_stream_s * 2000) / 1e6;
-    lines.push(
-      `projected: 2,000 streams with recording at ${top.side.cpu_us_per_stream_s} µs/stream·s (${top.name} at ${top.step.calls}, peer ${top.step.peer}) = ${cores.toFixed(2)} cores (goal: 1, i.e. 500 µs/stream·s)`,
-    );
-  }
-  return lines;
-}
 
 async function idleSipwrightRss(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "sipwright-bench-rtp-calls-idle-"));
