@@ -14,7 +14,6 @@ import { G711_CODECS, type AudioCheckResult, type AudioCheckSpec, type G711Codec
 import type { MediaPipeline, MediaStats, RecordingSpec, SourceControl, SourceSpec } from "../media/media-pipeline.js";
 import type { LocalCandidate, WebRtcStats } from "../media/webrtc/webrtc-types.js";
 import { MediaNegotiationError } from "../media/rtp/remote-media.js";
-import type { RtpSession } from "../media/rtp/rtp-session.js";
 import { parseSdp } from "../media/sdp/parse-sdp.js";
 import type { CallMediaControl } from "../scenario/runtime.js";
 import { CallMediaError } from "./call-media-error.js";
@@ -306,5 +305,3 @@ function message(error: unknown): string {
 function asMediaError(error: unknown): CallMediaError {
   return new CallMediaError("media_error", message(error), { cause: error });
 }
-
-export type { RtpSession };

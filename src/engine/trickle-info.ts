@@ -14,8 +14,7 @@ import type { Peer, SipConnection } from "../sip/transport.js";
 import type { TimerHandle } from "../shared/clock.js";
 import type { LocalCandidate } from "../media/webrtc/webrtc-types.js";
 import type { Call } from "./call.js";
-import { buildSdpFragment } from "../media/webrtc/sdp-frag.js";
-import { SDPFRAG_CONTENT_TYPE } from "./webrtc-signalling.js";
+import { buildSdpFragment, SDPFRAG_CONTENT_TYPE } from "../media/webrtc/sdp-frag.js";
 
 const T1_MS = 500;
 const T2_MS = 4000;

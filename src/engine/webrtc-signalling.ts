@@ -12,6 +12,7 @@ import type { MediaPipeline } from "../media/media-pipeline.js";
 import type { TypedEmitter } from "../shared/typed-emitter.js";
 import type { IceFragmentInfo, LocalCandidate, WebRtcBridgeEvents, WebRtcStats } from "../media/webrtc/webrtc-types.js";
 import { buildSdpFragment } from "../media/webrtc/sdp-frag.js";
+
 import { CallMediaError } from "./call-media-error.js";
 
 /** What the engine needs of a WebRTC bridge (WebRtcBridge implements it; tests may fake it). */
@@ -23,8 +24,6 @@ export interface BridgePipeline extends MediaPipeline {
 }
 
 export type WebRtcSdpKeyword = "webrtc_offer" | "webrtc_answer" | "webrtc_trickle";
-
-export const SDPFRAG_CONTENT_TYPE = "application/trickle-ice-sdpfrag";
 
 export class WebRtcSignalling {
   readonly bridge: BridgePipeline;

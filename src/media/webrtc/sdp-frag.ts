@@ -18,6 +18,9 @@ export interface SdpFragment {
   readonly skipped: number;
 }
 
+/** RFC 8840 9.1: the media type of a trickle ICE fragment. */
+export const SDPFRAG_CONTENT_TYPE = "application/trickle-ice-sdpfrag";
+
 export function parseSdpFragment(body: string): SdpFragment {
   let ufrag: string | undefined;
   let pwd: string | undefined;

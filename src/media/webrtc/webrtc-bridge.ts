@@ -30,7 +30,7 @@ import { disableHiddenStun, peerConfig } from "./peer-config.js";
 import { negotiatedLeg, selectedPair, type SelectedPair } from "./negotiated-leg.js";
 import { normalizeRemoteSdp, type RemoteSdp } from "./remote-sdp.js";
 import { SdpIncompatibleError } from "./sdp-incompatible-error.js";
-import { parseSdpFragment } from "./sdp-frag.js";
+import { parseSdpFragment, SDPFRAG_CONTENT_TYPE } from "./sdp-frag.js";
 import { attribute, splitSdp } from "./sdp-sections.js";
 import type { IceFragmentInfo, WebRtcBridgeEvents, WebRtcBridgeOptions, WebRtcStats } from "./webrtc-types.js";
 import { TypedEmitter } from "../../shared/typed-emitter.js";
@@ -148,7 +148,7 @@ export class WebRtcBridge implements MediaPipeline {
     if (type === "application/sdp" && this.#remote === undefined && this.#role === "offerer" && /^m=/m.test(body)) {
       return this.acceptAnswer(body);
     }
-    if (type !== "application/sdp" && type !== "application/trickle-ice-sdpfrag") {
+    if (type !== "application/sdp" && type !== SDPFRAG_CONTENT_TYPE) {
       throw new UnsupportedOnPipelineError(`a remote update of ${contentType}`, this.kind);
     }
     await this.#addRemoteCandidates(body);
