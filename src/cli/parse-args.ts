@@ -84,8 +84,13 @@ export function parseHostPort(option: string, value: string, defaultPort: number
   return { host, port: int(option, value.slice(colon + 1), 1, 65535) };
 }
 
+/** The -t modes this build implements, in the order the help lists them (TRANSPORT_MODES names them all). */
+const SUPPORTED_TRANSPORTS: readonly TransportMode[] = ["u1", "un", "t1", "tn"];
+
 function parseTransport(value: string): TransportMode {
-  if (value === "u1" || value === "un" || value === "t1" || value === "tn") return value;
+  const mode = SUPPORTED_TRANSPORTS.find((m) => m === value);
+  if (mode !== undefined) return mode;
+  const use = `use ${SUPPORTED_TRANSPORTS.slice(0, -1).join(", ")} or ${SUPPORTED_TRANSPORTS.at(-1) ?? ""}`;
   const what: Record<string, string> = {
     l1: "TLS (l1)",
     ln: "TLS (ln)",
@@ -96,8 +101,8 @@ function parseTransport(value: string): TransportMode {
     cn: "compression (cn)",
   };
   const name = what[value];
-  if (name !== undefined) throw new ConfigError(`-t ${value}: ${name} is not supported; use u1, un, t1 or tn`);
-  throw new ConfigError(`-t: unknown transport '${value}'; use u1, un, t1 or tn`);
+  if (name !== undefined) throw new ConfigError(`-t ${value}: ${name} is not supported; ${use}`);
+  throw new ConfigError(`-t: unknown transport '${value}'; ${use}`);
 }
 
 /** SIPp behaviour (-default_behaviors): all | none | names, a leading "-" removes one, applied left to right. */

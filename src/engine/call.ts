@@ -21,7 +21,7 @@ import type {
 } from "../scenario/runtime.js";
 import { VariableTable } from "../scenario/variables.js";
 import type { SipMessage } from "../sip/message.js";
-import type { Peer, SipConnection } from "../sip/transport.js";
+import { isStreamTransport, type Peer, type SipConnection } from "../sip/transport.js";
 import type { RetransmitPolicy, Retransmitter } from "../sip/retransmission.js";
 import type { Scenario } from "../scenario/model.js";
 import type { RunContext } from "./run-context.js";
@@ -310,7 +310,7 @@ export class Call implements CallState, ActionHost {
   }
 
   closeConnection(): void {
-    if (this.connection.transport === "TCP") this.connection.close();
+    if (isStreamTransport(this.connection.transport)) this.connection.close();
   }
 
   now(): number {

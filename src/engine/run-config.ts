@@ -2,7 +2,24 @@
  * Everything a run needs, independent of how it was asked for (SIPp-style argv, the HTTP API, the demo).
  * Durations are milliseconds. Undefined means "SIPp's default", resolved by the engine.
  */
-export type TransportMode = "u1" | "un" | "t1" | "tn";
+import type { TransportName } from "../sip/transport.js";
+
+/** -t: SIPp's u1/un/t1/tn/l1/ln, plus ws1/wsn/wss1/wssn (RFC 7118). "1": one shared socket; "n": one per call. */
+export type TransportMode = "u1" | "un" | "t1" | "tn" | "l1" | "ln" | "ws1" | "wsn" | "wss1" | "wssn";
+
+/** What each -t mode means: the transport, and whether each outgoing call gets its own socket / connection. */
+export const TRANSPORT_MODES: Readonly<Record<TransportMode, { transport: TransportName; perCall: boolean }>> = {
+  u1: { transport: "UDP", perCall: false },
+  un: { transport: "UDP", perCall: true },
+  t1: { transport: "TCP", perCall: false },
+  tn: { transport: "TCP", perCall: true },
+  l1: { transport: "TLS", perCall: false },
+  ln: { transport: "TLS", perCall: true },
+  ws1: { transport: "WS", perCall: false },
+  wsn: { transport: "WS", perCall: true },
+  wss1: { transport: "WSS", perCall: false },
+  wssn: { transport: "WSS", perCall: true },
+};
 export type DefaultBehavior = "bye" | "abortunexp" | "pingreply" | "badcseq";
 
 export interface TraceOptions {

@@ -13,7 +13,7 @@ import type { Scenario } from "../scenario/model.js";
 import type { VariableValue } from "../scenario/runtime.js";
 import type { InjectionFiles } from "../scenario/injection-files.js";
 import type { SipMessage } from "../sip/message.js";
-import type { Peer, SipConnection } from "../sip/transport.js";
+import { isStreamTransport, type Peer, type SipConnection } from "../sip/transport.js";
 import { Call } from "./call.js";
 import { CallTable } from "./call-table.js";
 import { formatCallId } from "./call-id.js";
@@ -101,7 +101,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     this.values = opts.environment.values;
     this.injection = opts.injection;
     this.defaults = opts.defaults;
-    this.reliable = opts.environment.transport === "TCP";
+    this.reliable = isStreamTransport(opts.environment.transport);
     for (const [name, value] of opts.config.setVariables) this.globals.set(name, { type: "string", value });
     this.#done = new Promise((resolve) => (this.#resolve = resolve));
     opts.environment.attach({

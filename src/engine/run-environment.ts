@@ -9,7 +9,7 @@ import { BindError, ConfigError, SipwrightError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import type { RunValues } from "../scenario/runtime.js";
 import type { SipMessage } from "../sip/message.js";
-import type { Peer, SipConnection, TransportHandlers } from "../sip/transport.js";
+import type { Peer, SipConnection, TransportHandlers, TransportName } from "../sip/transport.js";
 import { UdpTransport } from "../sip/udp-transport.js";
 import { TcpTransport } from "../sip/tcp-transport.js";
 import type { RunConfig } from "./run-config.js";
@@ -21,15 +21,15 @@ const TCP_CLOSE_LINGER_MS = 500;
 
 /** Where traffic is written for -trace_msg / -trace_shortmsg / -trace_err / -trace_logs. */
 export interface TraceSink {
-  sent(data: Buffer, transport: "UDP" | "TCP", peer: Peer, callId: string | undefined): void;
-  received(message: SipMessage, transport: "UDP" | "TCP", peer: Peer): void;
+  sent(data: Buffer, transport: TransportName, peer: Peer, callId: string | undefined): void;
+  received(message: SipMessage, transport: TransportName, peer: Peer): void;
   error(text: string): void;
   log(text: string): void;
   rtd(name: string, ms: number): void;
 }
 
 export interface RunEnvironment {
-  readonly transport: "UDP" | "TCP";
+  readonly transport: TransportName;
   readonly values: RunValues;
   readonly mainConnection: SipConnection;
   /** Where client calls send to (-rsa or the positional remote host); undefined in pure server runs. */

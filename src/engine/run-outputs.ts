@@ -6,7 +6,7 @@
 import type { Clock, TimerHandle } from "../shared/clock.js";
 import type { Scenario } from "../scenario/model.js";
 import type { SipMessage } from "../sip/message.js";
-import type { Peer } from "../sip/transport.js";
+import type { Peer, TransportName } from "../sip/transport.js";
 import type { RunConfig } from "./run-config.js";
 import type { Statistics } from "./statistics.js";
 import type { TraceSink } from "./run-environment.js";
@@ -82,7 +82,7 @@ export class RunOutputs implements TraceSink {
     this.#stats.resetPeriodic();
   }
 
-  sent(data: Buffer, transport: "UDP" | "TCP", _peer: Peer, _callId: string | undefined): void {
+  sent(data: Buffer, transport: TransportName, _peer: Peer, _callId: string | undefined): void {
     if (this.#messages === undefined && this.#short === undefined) return;
     const wall = this.#clock.wallNow();
     const text = data.toString("latin1");
@@ -90,7 +90,7 @@ export class RunOutputs implements TraceSink {
     this.#short?.recordMessage("S", text, wall);
   }
 
-  received(message: SipMessage, transport: "UDP" | "TCP", _peer: Peer): void {
+  received(message: SipMessage, transport: TransportName, _peer: Peer): void {
     if (this.#messages === undefined && this.#short === undefined) return;
     const wall = this.#clock.wallNow();
     this.#messages?.received(transport, message.raw, wall);

@@ -12,7 +12,7 @@ import { RenderError, renderMessage } from "../scenario/render-message.js";
 import { isVariableSet, variableToNumber } from "../scenario/variables.js";
 import { parseSipMessage } from "../sip/parse-sip-message.js";
 import type { SipMessage } from "../sip/message.js";
-import type { Peer, SipConnection } from "../sip/transport.js";
+import { isStreamTransport, type Peer, type SipConnection } from "../sip/transport.js";
 import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
 import { handlePeerRetransmission, retransmissionOnMatch, startRetransmission } from "./step-retransmission.js";
@@ -206,7 +206,7 @@ function executeSend(call: Call, step: SendStep): boolean {
   call.messagesSent++;
   if (!sent) {
     call.fail(
-      call.connection.transport === "TCP" ? "tcp_closed" : "cannot_send_message",
+      isStreamTransport(call.connection.transport) ? "tcp_closed" : "cannot_send_message",
       "could not send message",
       step.index,
     );

@@ -4,6 +4,7 @@
  * The engine builds records in src/engine/call-record-builder.ts and appends them with JsonlWriter.
  */
 import type { FailureClass } from "../shared/failure.js";
+import type { TransportName } from "../sip/transport.js";
 
 // The record's own vocabulary (records/ sits below media/ and may not import it). The engine's builder assigns
 // media values to these types, so a kind added in media/ without a schema change fails to compile there.
@@ -67,7 +68,7 @@ export interface CallRecord {
   scenario: string;
   /** uac: the call was started here (outgoing); uas: the peer started it (incoming). */
   role: "uac" | "uas";
-  transport: "UDP" | "TCP";
+  transport: TransportName;
   local: RecordEndpoint;
   remote: RecordEndpoint;
   started_at: string;

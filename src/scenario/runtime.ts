@@ -3,6 +3,7 @@
  * implements it. Nothing in scenario/ imports engine/.
  */
 import type { SipMessage } from "../sip/message.js";
+import type { TransportName } from "../sip/transport.js";
 import type { FailureClass } from "../shared/failure.js";
 import type {
   AudioCheckResult,
@@ -35,7 +36,7 @@ export interface RunValues {
   readonly remotePort: number;
   readonly localIp: string;
   readonly localPort: number;
-  readonly transport: "UDP" | "TCP";
+  readonly transport: TransportName;
   readonly pid: number;
   readonly users: number;
   readonly mediaIp: string;

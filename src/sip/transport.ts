@@ -10,7 +10,16 @@ export interface Peer {
   readonly port: number;
 }
 
-export type TransportName = "UDP" | "TCP";
+/** As SIPp prints it in Via and [transport] (TRANSPORT_TO_STRING), plus WS / WSS (RFC 7118). */
+export type TransportName = "UDP" | "TCP" | "TLS" | "WS" | "WSS";
+
+/**
+ * True for every connection-oriented transport (TCP, TLS, WS, WSS): reliable, so no retransmissions (RFC 3261
+ * 17.1.1.2: Timer A only for unreliable transports), and a lost connection fails its calls.
+ */
+export function isStreamTransport(name: TransportName): boolean {
+  return name !== "UDP";
+}
 
 /** A UDP socket (shared or per-call) or one TCP connection. */
 export interface SipConnection {
