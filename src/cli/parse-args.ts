@@ -10,6 +10,8 @@ import { ConfigError } from "../shared/errors.js";
 import { DEFAULT_MAX_INVITE_RETRANS, DEFAULT_MAX_NON_INVITE_RETRANS, DEFAULT_T2_MS } from "../sip/retransmission.js";
 import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
 import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
+import { checkRunOptions } from "../engine/run-option-checks.js";
+import { parseHostPort } from "./host-port.js";
 import { parseTurnCredArgs, type TurnCredOptions } from "./turn-cred.js";
 
 export type Command =
@@ -66,23 +68,6 @@ function parseNumber(
 
 const int = (o: string, v: string, min = 0, max?: number): number =>
   parseNumber(o, v, max === undefined ? { integer: true, min } : { integer: true, min, max });
-
-/** `host[:port]` or `[v6addr][:port]`; bare IPv6 without brackets is taken as a host without port. */
-export function parseHostPort(option: string, value: string, defaultPort: number): { host: string; port: number } {
-  const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(value);
-  if (v6) {
-    const [, host = "", port] = v6;
-    return { host, port: port === undefined ? defaultPort : int(option, port, 1, 65535) };
-  }
-  const colon = value.indexOf(":");
-  if (colon < 0 || value.includes(":", colon + 1)) {
-    if (value === "") throw new ConfigError(`${option}: empty host`);
-    return { host: value, port: defaultPort };
-  }
-  const host = value.slice(0, colon);
-  if (host === "") throw new ConfigError(`${option}: empty host in '${value}'`);
-  return { host, port: int(option, value.slice(colon + 1), 1, 65535) };
-}
 
 /** The -t modes this build implements, in the order the help lists them (TRANSPORT_MODES names them all). */
 const SUPPORTED_TRANSPORTS: readonly TransportMode[] = ["u1", "un", "t1", "tn"];
@@ -416,10 +401,12 @@ function parseRun(args: readonly string[], env: ParseEnv): Command {
     options[name]?.[1](config, values);
   }
   if (positional !== undefined) {
-    const { host, port } = parseHostPort("remote_host", positional, 5060);
+    const { host, port } = parseHostPort("remote address", positional, 5060);
     config.remoteHost = host;
     config.remotePort = port;
   }
+  // Checked now, whatever the scenario: a bad option never reaches a bound socket (issue 9 items 1-2).
+  checkRunOptions(config);
   return { kind: "run", config };
 }
 

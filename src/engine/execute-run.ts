@@ -24,6 +24,7 @@ import { defaultTemplates } from "./default-messages.js";
 import { buildCallRecord, mediaBlocks } from "./call-record-builder.js";
 import { RunMedia, runHasMedia, scenarioChecksAudio } from "./run-media.js";
 import { bridgeFactory, checkWebRtcKeywords } from "./webrtc-options.js";
+import { checkRunOptions, type WebRtcPlan } from "./run-option-checks.js";
 
 export interface RunResult {
   readonly runId: string;
@@ -101,6 +102,8 @@ export interface PrepareRunOptions {
 export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
+  // Configuration errors are found before any socket or file is opened (a run that fails later must close them).
+  const webrtcPlan = checkRunOptions(config);
   const { scenario, label } = opts.scenario ?? (await loadScenarioFor(config));
   checkCustomKeys(scenario, config.keys);
   const ooc =
@@ -134,12 +137,53 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     await outputs.close();
     throw error;
   }
+  try {
+    return assembleRun({
+      config,
+      clock,
+      scenario,
+      ooc,
+      injection,
+      runId,
+      outDir,
+      stats,
+      outputs,
+      environment,
+      webrtcPlan,
+    });
+  } catch (error) {
+    // Issue 9 item 1: an error once the transport is bound must close it, or the process never exits.
+    await environment.close();
+    await outputs.close();
+    throw error;
+  }
+}
+
+interface RunParts {
+  readonly config: RunConfig;
+  readonly clock: Clock;
+  readonly scenario: Scenario;
+  readonly ooc: Scenario | undefined;
+  readonly injection: InjectionFiles | undefined;
+  readonly runId: string;
+  readonly outDir: string;
+  readonly stats: Statistics;
+  readonly outputs: RunOutputs;
+  readonly environment: RunEnvironment;
+  readonly webrtcPlan: WebRtcPlan;
+}
+
+/** The media, the controller and the run itself, once the transport is open (synchronous: the caller closes on error). */
+function assembleRun(parts: RunParts): PreparedRun {
+  const { config, clock, scenario, ooc, injection, runId, outDir, stats, outputs, environment, webrtcPlan } = parts;
   const webrtc = config.webrtc || scenario.webrtc;
   const analyze = scenarioChecksAudio(scenario) || (ooc !== undefined && scenarioChecksAudio(ooc));
   const media = runHasMedia(scenario, ooc, config)
     ? new RunMedia({
         kind: webrtc ? "webrtc" : "rtp",
-        ...(webrtc ? { createBridge: bridgeFactory(config, clock, environment.values.mediaIp, analyze) } : {}),
+        ...(webrtc
+          ? { createBridge: bridgeFactory(config, webrtcPlan, clock, environment.values.mediaIp, analyze) }
+          : {}),
         clock,
         mediaIp: environment.values.mediaIp,
         minPort: config.mediaPort,
@@ -202,13 +246,17 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
         });
       outputs.startPeriodic();
       let outcome: RunOutcome;
+      let transportClosed = false;
       try {
         outcome = await controller.start();
         await media?.close();
+        transportClosed = true;
         await environment.close();
         await outputs.close();
       } catch (error) {
-        // The run's own error is the one reported; the records already written are still flushed.
+        // The run's own error is the one reported; the records already written are still flushed, and the transport
+        // is closed (a bound socket left open keeps the process alive after the error is printed).
+        if (!transportClosed) await environment.close().catch(() => undefined);
         await records?.close().catch(() => undefined);
         throw error;
       } finally {

@@ -8,27 +8,31 @@ import type { Clock } from "../shared/clock.js";
 import { ConfigError } from "../shared/errors.js";
 import { createLogger } from "../shared/logger.js";
 import type { MediaClock } from "../media/rtp/media-clock.js";
-import { parseIceServers, toIceServers } from "../media/webrtc/ice-servers.js";
-import { createTurnCredentialSource, planTurnAuth } from "../media/webrtc/turn-credentials.js";
+import { toIceServers } from "../media/webrtc/ice-servers.js";
+import { createTurnCredentialSource } from "../media/webrtc/turn-credentials.js";
 import { WebRtcBridge } from "../media/webrtc/webrtc-bridge.js";
 import type { Scenario } from "../scenario/model.js";
 import { WEBRTC_SDP_KEYWORDS } from "../scenario/keyword.js";
 import type { RunConfig } from "./run-config.js";
+import type { WebRtcPlan } from "./run-option-checks.js";
 import type { BridgePipeline } from "./webrtc-signalling.js";
 
 const log = createLogger("webrtc");
 
-/** The factory RunMedia calls for each call of a WebRTC run. Throws ConfigError for bad ICE/TURN options. */
+/**
+ * The factory RunMedia calls for each call of a WebRTC run, from the ICE/TURN options checked before the transport
+ * opened (`planWebRtcOptions`): nothing here can fail on a bad option any more.
+ */
 export function bridgeFactory(
   config: RunConfig,
+  plan: WebRtcPlan,
   clock: Clock,
   mediaIp: string,
   analyze: boolean,
 ): (mediaClock: MediaClock) => Promise<BridgePipeline> {
   const options = config.webrtcOptions;
-  const servers = parseIceServers(options.iceServers);
+  const { servers, turnPlan } = plan;
   warnUnusedServers(servers.map((server) => server.scheme));
-  const turnPlan = planTurnAuth(servers, options);
   const iceServers = toIceServers(servers);
   const candidateAddresses = options.candidateAddresses.length > 0 ? options.candidateAddresses : [mediaIp];
   // WebRtcBridge.create is synchronous; what it throws becomes the promise's rejection.

@@ -1,0 +1,44 @@
+/**
+ * Checks of a RunConfig that need no scenario and no socket, made once before anything is opened (issue 9 item 1:
+ * an error found after the transport is bound used to leave the process hanging). The CLI runs them when the
+ * arguments are read, so every configuration error exits 255 whether or not the run uses the option (item 2);
+ * prepareRun runs them again for configs built elsewhere (the demo, tests, an API).
+ */
+import { ConfigError } from "../shared/errors.js";
+import { parseIceServers, type ParsedIceServer } from "../media/webrtc/ice-servers.js";
+import { planTurnAuth, type TurnAuthPlan } from "../media/webrtc/turn-credentials.js";
+import type { RunConfig, WebRtcRunOptions } from "./run-config.js";
+
+/** The `--ice-server` URLs and TURN authentication of a run, parsed and checked. */
+export interface WebRtcPlan {
+  readonly servers: readonly ParsedIceServer[];
+  readonly turnPlan: TurnAuthPlan;
+}
+
+/** Parses the ICE/TURN options; throws a ConfigError naming the option (a bad URL, TURN without credentials...). */
+export function planWebRtcOptions(options: WebRtcRunOptions): WebRtcPlan {
+  const servers = parseIceServers(options.iceServers);
+  return { servers, turnPlan: planTurnAuth(servers, options) };
+}
+
+/**
+ * The RTP range -mp (-min_rtp_port) .. -max_rtp_port must hold at least one even RTP port with its odd RTCP port
+ * (RFC 3550 11: RTP on an even port, RTCP on the next odd one), as the port allocator hands them out.
+ */
+export function checkRtpPortRange(minPort: number, maxPort: number): void {
+  const first = minPort + (minPort % 2);
+  const last = maxPort - 1 - ((maxPort - 1) % 2);
+  if (minPort < 1 || last < first) {
+    throw new ConfigError(
+      `the RTP port range -mp ${minPort} .. -max_rtp_port ${maxPort} holds no even/odd RTP/RTCP port pair ` +
+        "(give -mp and -max_rtp_port with -mp >= 1 and at least one pair between them)",
+    );
+  }
+}
+
+/** Every check above, in the order the options are documented; returns the parsed WebRTC options. */
+export function checkRunOptions(config: RunConfig): WebRtcPlan {
+  const plan = planWebRtcOptions(config.webrtcOptions);
+  checkRtpPortRange(config.mediaPort, config.mediaMaxPort);
+  return plan;
+}
