@@ -4,6 +4,8 @@
  * `password`, that request's method and body, and the header's own realm/nonce/uri/qop/nc/cnonce; the result is a
  * bool. SIPp reads only `Authorization:`; we fall back to `Proxy-Authorization:` for a proxy-style challenge.
  * No message, no header or a header that is not Digest gives false.
+ * SIPp requires `username` and `password`; sipwright lets them default to `-au` (else `-s`) and `-ap` (else
+ * "password"), the same defaults as `[authentication]`, so one command line serves both sides of a test.
  */
 import type { Action } from "./action.js";
 import type { ActionAttributes } from "./action-attributes.js";
@@ -17,9 +19,9 @@ export const VERIFYAUTH_ATTRIBUTES = ["assign_to", "username", "password"] as co
 
 export function buildVerifyauth(a: ActionAttributes): Action | undefined {
   const target = a.variable("assign_to");
-  const username = a.text("username");
-  const password = a.text("password");
-  if (a.failed || target === undefined || username === undefined || password === undefined) return undefined;
+  const username = a.has("username") ? a.text("username") : undefined;
+  const password = a.has("password") ? a.text("password") : undefined;
+  if (a.failed || target === undefined) return undefined;
   return {
     name: "verifyauth",
     loc: a.loc,
@@ -30,7 +32,7 @@ export function buildVerifyauth(a: ActionAttributes): Action | undefined {
   };
 }
 
-function verify(host: ActionHost, username: TextTemplate, password: TextTemplate): boolean {
+function verify(host: ActionHost, username: TextTemplate | undefined, password: TextTemplate | undefined): boolean {
   const message = host.state.lastMessage;
   if (message === undefined) return false;
   const authorization = message.header("Authorization") ?? message.header("Proxy-Authorization");
@@ -40,8 +42,11 @@ function verify(host: ActionHost, username: TextTemplate, password: TextTemplate
   return verifyAuthorization({
     authorization,
     method,
-    username: renderText(username, host.state),
-    password: renderText(password, host.state),
+    username:
+      username === undefined
+        ? (host.state.run.authUsername ?? host.state.run.service)
+        : renderText(username, host.state),
+    password: password === undefined ? (host.state.run.authPassword ?? "password") : renderText(password, host.state),
     body: message.body,
   });
 }

@@ -119,6 +119,8 @@ export interface FakeHostOptions {
   readonly msgIndex?: number;
   readonly startWallMs?: number;
   readonly tickMs?: number;
+  /** Run values to override (e.g. -au / -ap). */
+  readonly run?: Partial<RunValues>;
 }
 
 export class FakeHost implements ActionHost {
@@ -152,6 +154,7 @@ export class FakeHost implements ActionHost {
       startWallMs: opts.startWallMs ?? 0,
       clockTick: () => opts.tickMs ?? 0,
       nextDynamicId: () => 1,
+      ...opts.run,
     };
     this.state = {
       run,

@@ -1,12 +1,12 @@
 import { describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { FakeHost, mustBuild, sipMessage } from "./fake-host.js";
+import { FakeHost, mustBuild, sipMessage, type FakeHostOptions } from "./fake-host.js";
 
 const md5 = (s: string): string => createHash("md5").update(s).digest("hex");
 
 /** A REGISTER carrying an RFC 2617 qop=auth MD5 digest computed here, independently of src/sip/digest.ts. */
-function registerWithAuthorization(password: string): FakeHost {
+function registerWithAuthorization(password: string, run: FakeHostOptions["run"] = {}): FakeHost {
   const realm = "example.com";
   const nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093";
   const uri = "sip:example.com";
@@ -30,7 +30,7 @@ function registerWithAuthorization(password: string): FakeHost {
     "",
     "",
   ]);
-  return new FakeHost({ message });
+  return new FakeHost({ message, run });
 }
 
 void describe("verifyauth", () => {
@@ -50,5 +50,23 @@ void describe("verifyauth", () => {
     const host = new FakeHost();
     mustBuild("verifyauth", { assign_to: "ok", username: "alice", password: "secret" }).execute(host);
     assert.deepEqual(host.variables.get("ok"), { type: "bool", value: false });
+  });
+
+  void it("defaults username and password to -au / -ap (sipwright extension; SIPp requires both)", () => {
+    const right = registerWithAuthorization("secret", { authUsername: "alice", authPassword: "secret" });
+    mustBuild("verifyauth", { assign_to: "ok" }).execute(right);
+    assert.deepEqual(right.variables.get("ok"), { type: "bool", value: true });
+    const wrongPassword = registerWithAuthorization("secret", { authUsername: "alice", authPassword: "other" });
+    mustBuild("verifyauth", { assign_to: "ok" }).execute(wrongPassword);
+    assert.deepEqual(wrongPassword.variables.get("ok"), { type: "bool", value: false });
+  });
+
+  void it('defaults the username to -s when -au is not given, and the password to "password"', () => {
+    const asService = registerWithAuthorization("password", { service: "alice" });
+    mustBuild("verifyauth", { assign_to: "ok" }).execute(asService);
+    assert.deepEqual(asService.variables.get("ok"), { type: "bool", value: true });
+    const otherUser = registerWithAuthorization("password", { service: "bob" });
+    mustBuild("verifyauth", { assign_to: "ok" }).execute(otherUser);
+    assert.deepEqual(otherUser.variables.get("ok"), { type: "bool", value: false });
   });
 });
