@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { BindError, ConfigError, ScenarioError, SipwrightError, formatLocation } from "../shared/errors.js";
-import { setLogLevel, setLogSink, type LogRecord } from "../shared/logger.js";
+import { LOG_LEVELS, setLogLevel, setLogSink, type LogRecord } from "../shared/logger.js";
 import { checkScenario, loadScenarioText } from "../scenario/load-scenario.js";
 import { customKeyProblems, prepareRun, type RunResult } from "../engine/execute-run.js";
 import { SIPWRIGHT_VERSION } from "../engine/run-environment.js";
@@ -16,12 +16,15 @@ import { StatusReporter } from "./status-line.js";
 import { runDemo } from "./demo.js";
 import { runTurnCred } from "./turn-cred.js";
 
-function installLogSink(): void {
+/** SIPWRIGHT_LOG=debug|info|warn|error; by default warnings, or only errors when the run is quiet (--status none). */
+function installLogSink(quiet = false): void {
   setLogSink((record: LogRecord) => {
     const context = record.context ? ` ${record.context}` : "";
     process.stderr.write(`${record.level} ${record.namespace}${context}: ${record.message}\n`);
   });
-  setLogLevel(process.env.SIPWRIGHT_LOG === "debug" ? "debug" : process.env.SIPWRIGHT_LOG === "info" ? "info" : "warn");
+  const asked = process.env.SIPWRIGHT_LOG;
+  const level = LOG_LEVELS.find((l) => l === asked);
+  setLogLevel(level ?? (quiet ? "error" : "warn"));
 }
 
 /** Prints a failure the way a user can act on it, and picks the exit code. */
@@ -96,6 +99,8 @@ export async function runCommand(config: RunConfig): Promise<number> {
     process.off("SIGTERM", now);
   }
   if (result.fatalMessage !== undefined) process.stderr.write(`sipwright: fatal: ${result.fatalMessage}\n`);
+  // `--status none` / `--quiet` print nothing but errors (docs/cli.md): the exit code and summary.json say the rest.
+  if (config.statusMode === "none") return result.exitCode;
   const records = result.callRecordsPath === undefined ? "" : `call records: ${result.callRecordsPath}\n`;
   process.stderr.write(
     `outputs: ${result.outDir}\nsummary: ${result.summaryPath}\n${records}exit code ${result.exitCode}\n`,
@@ -119,6 +124,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "demo":
         return await runDemo({ outDir: command.outDir, calls: command.calls, rtp: command.rtp });
       case "run":
+        // `--quiet` / `--status none`: only errors reach stderr, no warnings (docs/cli.md).
+        if (command.config.statusMode === "none") installLogSink(true);
         return await runCommand(command.config);
       case "turn-cred":
         return runTurnCred(command.options);
