@@ -346,8 +346,9 @@ const FLAGS: Record<string, (c: RunConfig) => void> = {
   quiet: (c) => (c.statusMode = "none"),
   "no-records": (c) => (c.callRecords = false),
   rtp_echo: (c) => (c.rtpEcho = true),
-  record: (c) => (c.record = "per-direction"),
-  "record-stereo": (c) => (c.record = "stereo"),
+  // Both given: both layouts, written from the same frames (issue 9 item 9).
+  record: (c) => (c.record = c.record === "stereo" || c.record === "both" ? "both" : "per-direction"),
+  "record-stereo": (c) => (c.record = c.record === "per-direction" || c.record === "both" ? "both" : "stereo"),
   webrtc: (c) => (c.webrtc = true),
 };
 

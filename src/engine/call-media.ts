@@ -250,8 +250,9 @@ export class CallMedia implements CallMediaControl {
 
   startRecording(layout: RecordingSpec["layout"]): void {
     const pipeline = this.#open_();
-    // --record and the scenario's rtp_record asking for the same recording: the call has it already.
-    if (this.#recording === layout) return;
+    // --record and the scenario's rtp_record asking for the same recording: the call has it already ("both" holds
+    // the per-direction and the stereo files).
+    if (this.#recording === layout || this.#recording === "both") return;
     const { run, callNumber, callId } = this.#options;
     pipeline.startRecording(run.recordingSpec(layout, callNumber, callId));
     this.#recording = layout;

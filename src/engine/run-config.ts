@@ -97,8 +97,11 @@ export interface RunConfig {
   mediaMaxPort: number;
   /** `-rtp_echo`: every call's RTP session sends back what it receives. */
   rtpEcho: boolean;
-  /** `--record` (one WAV per direction) / `--record-stereo` (left = sent, right = received): record every call. */
-  record: "per-direction" | "stereo" | undefined;
+  /**
+   * `--record` (one WAV per direction) / `--record-stereo` (left = sent, right = received): record every call;
+   * both options together: "both" (the two mono files and the stereo file).
+   */
+  record: "per-direction" | "stereo" | "both" | undefined;
   /** `--codecs`: G.711 codecs in our order of preference. */
   codecs: ("PCMA" | "PCMU")[];
   /** `--webrtc` (or `<scenario webrtc="true">`): every call's pipeline is a WebRTC bridge instead of plain RTP. */

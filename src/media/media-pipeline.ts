@@ -57,7 +57,9 @@ export type RecordingSpec =
   /** One mono file per direction. */
   | { readonly layout: "per-direction"; readonly directory: string; readonly baseName: string }
   /** One stereo file: left = sent, right = received. */
-  | { readonly layout: "stereo"; readonly directory: string; readonly baseName: string };
+  | { readonly layout: "stereo"; readonly directory: string; readonly baseName: string }
+  /** Both of the above from the same frames (`--record --record-stereo`): three files. */
+  | { readonly layout: "both"; readonly directory: string; readonly baseName: string };
 
 export type AudioCheckSpec =
   | {

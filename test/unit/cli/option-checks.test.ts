@@ -73,3 +73,23 @@ describe("parseArgs: the remote address", () => {
     configError(["-rsa", "10.0.0.1:99999"], /^-rsa 10\.0\.0\.1:99999: port 99999 is out of range/);
   });
 });
+
+describe("parseArgs: --record and --record-stereo", () => {
+  const record = (...argv: string[]): unknown => {
+    const c = parseArgs(argv, env);
+    assert.ok(c.kind === "run");
+    return c.config.record;
+  };
+
+  it("each alone picks its layout", () => {
+    assert.equal(record("--record"), "per-direction");
+    assert.equal(record("--record-stereo"), "stereo");
+    assert.equal(record(), undefined);
+  });
+
+  it("both together, in either order, write both layouts", () => {
+    assert.equal(record("--record", "--record-stereo"), "both");
+    assert.equal(record("--record-stereo", "--record"), "both");
+    assert.equal(record("--record-stereo", "--record", "--record"), "both");
+  });
+});

@@ -165,6 +165,22 @@ describe("CallRecorder", () => {
     assert.deepEqual(paths, [join(dir, "calls", "2-def.wav")]);
     assert.equal(readWav(await readFile(paths[0] ?? "")).numChannels, 2);
   });
+
+  it("writes the two mono files and the stereo file from the same frames for the both layout", async () => {
+    const rec = new CallRecorder({ layout: "both", directory: join(dir, "calls"), baseName: "3-ghi" });
+    for (let s = 0; s < 5; s++) {
+      rec.writeFrame("sent", s, A(s));
+      rec.writeFrame("received", s, B(s));
+    }
+    const paths = await rec.close();
+    const base = join(dir, "calls", "3-ghi");
+    assert.deepEqual(paths, [`${base}-sent.wav`, `${base}-received.wav`, `${base}.wav`]);
+    assert.deepEqual(readWav(await readFile(`${base}-sent.wav`)).channels[0], sine(440, -20, 800));
+    assert.deepEqual(readWav(await readFile(`${base}-received.wav`)).channels[0], sine(1000, -20, 800));
+    const stereo = readWav(await readFile(`${base}.wav`));
+    assert.equal(stereo.numChannels, 2);
+    assert.deepEqual(stereo.channels, [sine(440, -20, 800), sine(1000, -20, 800)]);
+  });
 });
 
 describe("a recording whose process is killed (SIGKILL)", () => {
