@@ -24,7 +24,7 @@ import { defaultTemplates } from "./default-messages.js";
 import { buildCallRecord, mediaBlocks } from "./call-record-builder.js";
 import { RunMedia, runHasMedia, scenarioChecksAudio } from "./run-media.js";
 import { bridgeFactory, checkWebRtcKeywords } from "./webrtc-options.js";
-import { checkRunOptions, type WebRtcPlan } from "./run-option-checks.js";
+import { checkRunOptions, checkSetVariables, type WebRtcPlan } from "./run-option-checks.js";
 
 export interface RunResult {
   readonly runId: string;
@@ -110,6 +110,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     config.oocScenarioFile !== undefined || config.oocScenarioName !== undefined
       ? (await loadScenarioFor({ scenarioFile: config.oocScenarioFile, scenarioName: config.oocScenarioName })).scenario
       : undefined;
+  checkSetVariables(config.setVariables, [scenario, ooc]);
   checkWebRtcKeywords(scenario, config.webrtc || scenario.webrtc);
   if (ooc !== undefined && !scenario.isClient) {
     // SIPp behaviour: "SIPp cannot use out-of-call scenarios when running in server mode".

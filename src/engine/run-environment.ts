@@ -138,7 +138,8 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     localPort,
     transport: tcp ? "TCP" : "UDP",
     pid: process.pid,
-    users: config.users ?? 0,
+    // SIPp behaviour: [users] is -1 when -users is not given.
+    users: config.users ?? -1,
     mediaIp: config.mediaIp ?? localIp,
     mediaPort: config.mediaPort,
     keys: config.keys,

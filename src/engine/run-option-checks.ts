@@ -7,6 +7,7 @@
 import { ConfigError } from "../shared/errors.js";
 import { parseIceServers, type ParsedIceServer } from "../media/webrtc/ice-servers.js";
 import { planTurnAuth, type TurnAuthPlan } from "../media/webrtc/turn-credentials.js";
+import type { Scenario } from "../scenario/model.js";
 import type { RunConfig, WebRtcRunOptions } from "./run-config.js";
 
 /** The `--ice-server` URLs and TURN authentication of a run, parsed and checked. */
@@ -41,4 +42,23 @@ export function checkRunOptions(config: RunConfig): WebRtcPlan {
   const plan = planWebRtcOptions(config.webrtcOptions);
   checkRtpPortRange(config.mediaPort, config.mediaMaxPort);
   return plan;
+}
+
+/**
+ * SIPp behaviour: `-set NAME VALUE` sets a global variable the scenario declares (`<Global variables="NAME"/>`);
+ * sipp refuses any other ("Can not set the global variable NAME, because it does not exist").
+ */
+export function checkSetVariables(
+  setVariables: ReadonlyMap<string, string>,
+  scenarios: readonly (Pick<Scenario, "globalVariables"> | undefined)[],
+): void {
+  const declared = new Set(scenarios.flatMap((s) => s?.globalVariables ?? []));
+  const unknown = [...setVariables.keys()].filter((name) => !declared.has(name));
+  if (unknown.length > 0) {
+    const list = unknown.join(", ");
+    throw new ConfigError(
+      `-set ${list}: can not set the global variable${unknown.length > 1 ? "s" : ""} ${list}: ` +
+        `the scenario declares no such global (add <Global variables="${unknown.join(",")}"/>)`,
+    );
+  }
 }
