@@ -2,7 +2,7 @@
 export const HELP_TEXT = `Usage:
 
   sipwright [run] [remote_host[:remote_port]] [options]
-  sipwright validate [-key NAME VALUE]... FILE...
+  sipwright validate [--webrtc] [-key NAME VALUE]... FILE...
   sipwright demo [--out DIR] [--calls N] [--rtp]
   sipwright turn-cred --turn-secret SECRET [--turn-ttl SECONDS] [--turn-user ID] [--json]
   sipwright -h | --help

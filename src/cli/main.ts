@@ -2,11 +2,11 @@
  * The `sipwright` command: `run` (default, SIPp-compatible options), `validate`, `demo`, `turn-cred`, `-h`, `-v`.
  * Returns the process exit code (SIPp's codes for runs).
  */
-import { readFile } from "node:fs/promises";
 import { BindError, ConfigError, ScenarioError, SipwrightError, formatLocation } from "../shared/errors.js";
 import { LOG_LEVELS, setLogLevel, setLogSink, type LogRecord } from "../shared/logger.js";
-import { checkScenario, loadScenarioText } from "../scenario/load-scenario.js";
-import { customKeyProblems, prepareRun, type RunResult } from "../engine/execute-run.js";
+import { readScenarioFile } from "../scenario/load-scenario.js";
+import { validateScenarioText } from "../scenario/scenario-checks.js";
+import { prepareRun, type RunResult } from "../engine/execute-run.js";
 import { SIPWRIGHT_VERSION } from "../engine/run-environment.js";
 import { EXIT_BIND, EXIT_FATAL } from "../engine/exit-code.js";
 import type { RunConfig } from "../engine/run-config.js";
@@ -47,23 +47,32 @@ export function reportError(error: unknown): number {
   return EXIT_FATAL;
 }
 
-async function validate(files: readonly string[], keys: ReadonlyMap<string, string>): Promise<number> {
+/**
+ * `sipwright validate`: every problem of every file at once (the loader's, then the checks a run makes before its
+ * first call: custom keywords against -key, SDP against --webrtc).
+ */
+async function validate(
+  files: readonly string[],
+  opts: {
+    readonly keys: ReadonlyMap<string, string>;
+    readonly webrtc: boolean;
+  },
+): Promise<number> {
   let problems = 0;
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, "latin1");
+      text = await readScenarioFile(file);
     } catch (error) {
-      process.stderr.write(`${file}: error: cannot read: ${error instanceof Error ? error.message : String(error)}\n`);
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      process.stderr.write(`${file}: error: cannot read: ${cause}\n`);
       problems++;
       continue;
     }
-    const found = checkScenario(text, file);
-    // `run` also rejects keywords that are neither built-in nor given with -key: validate takes the same -key.
-    if (found.length === 0) found.push(...customKeyProblems(loadScenarioText(text, file), keys));
-    for (const p of found) process.stdout.write(`${formatLocation(p.loc)}: error: ${p.message}\n`);
-    if (found.length === 0) process.stdout.write(`${file}: ok\n`);
-    problems += found.length;
+    const found = validateScenarioText(text, file, opts);
+    for (const p of found.problems) process.stdout.write(`${formatLocation(p.loc)}: error: ${p.message}\n`);
+    if (found.problems.length === 0) process.stdout.write(`${file}: ok\n`);
+    problems += found.problems.length;
   }
   return problems > 0 ? 1 : 0;
 }
@@ -111,7 +120,10 @@ export async function runCommand(config: RunConfig): Promise<number> {
 export async function main(argv: readonly string[]): Promise<number> {
   installLogSink();
   try {
-    const command = parseArgs(argv, { isTTY: process.stderr.isTTY, cwd: process.cwd() });
+    const command = parseArgs(argv, {
+      isTTY: process.stderr.isTTY,
+      cwd: process.cwd(),
+    });
     switch (command.kind) {
       case "help":
         process.stdout.write(helpText());
@@ -120,9 +132,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${SIPWRIGHT_VERSION}\n`);
         return 0;
       case "validate":
-        return await validate(command.files, command.keys);
+        return await validate(command.files, {
+          keys: command.keys,
+          webrtc: command.webrtc,
+        });
       case "demo":
-        return await runDemo({ outDir: command.outDir, calls: command.calls, rtp: command.rtp });
+        return await runDemo({
+          outDir: command.outDir,
+          calls: command.calls,
+          rtp: command.rtp,
+        });
       case "run":
         // `--quiet` / `--status none`: only errors reach stderr, no warnings (docs/cli.md).
         if (command.config.statusMode === "none") installLogSink(true);

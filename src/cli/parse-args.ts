@@ -16,7 +16,7 @@ import { parseTurnCredArgs, type TurnCredOptions } from "./turn-cred.js";
 
 export type Command =
   | { kind: "run"; config: RunConfig }
-  | { kind: "validate"; files: string[]; keys: Map<string, string> }
+  | { kind: "validate"; files: string[]; keys: Map<string, string>; webrtc: boolean }
   | { kind: "demo"; outDir: string | undefined; calls: number; rtp: boolean }
   | { kind: "turn-cred"; options: TurnCredOptions }
   | { kind: "help" }
@@ -459,24 +459,30 @@ export function parseArgs(argv: readonly string[], env: ParseEnv): Command {
   }
 }
 
-/** `validate [-key NAME VALUE]... FILE...`: -key names the custom keywords the scenarios may use. */
+/**
+ * `validate [--webrtc] [-key NAME VALUE]... FILE...`: -key names the custom keywords the scenarios may use;
+ * --webrtc checks them as a `--webrtc` run would.
+ */
 function parseValidate(args: readonly string[], env: ParseEnv): Command {
   const files: string[] = [];
   const keys = new Map<string, string>();
+  let webrtc = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
-    if (arg === "-key" || arg === "--key") {
+    if (arg === "--webrtc") {
+      webrtc = true;
+    } else if (arg === "-key" || arg === "--key") {
       const name = args[i + 1];
       const value = args[i + 2];
       if (name === undefined || value === undefined) throw new ConfigError("-key needs a NAME and a VALUE");
       keys.set(name, value);
       i += 2;
     } else if (arg.startsWith("-")) {
-      throw new ConfigError(`unknown option ${arg} for validate (only -key NAME VALUE) ${SEE_HELP}`);
+      throw new ConfigError(`unknown option ${arg} for validate (only --webrtc and -key NAME VALUE) ${SEE_HELP}`);
     } else {
       files.push(isAbsolute(arg) ? arg : resolve(env.cwd, arg));
     }
   }
   if (files.length === 0) throw new ConfigError("validate needs at least one scenario FILE");
-  return { kind: "validate", files, keys };
+  return { kind: "validate", files, keys, webrtc };
 }

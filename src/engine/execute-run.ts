@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { ConfigError, ScenarioError, type ScenarioProblem } from "../shared/errors.js";
+import { ConfigError, ScenarioError } from "../shared/errors.js";
 import { systemClock, type Clock } from "../shared/clock.js";
 import type { Scenario } from "../scenario/model.js";
 import { loadScenarioFile } from "../scenario/load-scenario.js";
@@ -23,7 +23,8 @@ import { RunOutputs } from "./run-outputs.js";
 import { defaultTemplates } from "./default-messages.js";
 import { buildCallRecord, mediaBlocks } from "./call-record-builder.js";
 import { RunMedia, runHasMedia, scenarioChecksAudio } from "./run-media.js";
-import { bridgeFactory, checkWebRtcKeywords } from "./webrtc-options.js";
+import { bridgeFactory } from "./webrtc-options.js";
+import { runProblems } from "../scenario/scenario-checks.js";
 import { checkRunOptions, checkSetVariables, type WebRtcPlan } from "./run-option-checks.js";
 
 export interface RunResult {
@@ -74,21 +75,11 @@ export async function loadScenarioFor(config: Pick<RunConfig, "scenarioFile" | "
 }
 
 /**
- * SIPp behaviour: a keyword that is neither built-in nor given with -key is a load error ("Unsupported keyword").
- * Each problem points at the keyword itself (messages, DefaultMessages and action attributes alike).
+ * Unknown keywords (SIPp does the same) and SDP that does not suit the run's media kind are rejected before any
+ * call, with file:line:column: the checks `sipwright validate` makes too (scenario-checks.ts).
  */
-export function customKeyProblems(scenario: Scenario, keys: ReadonlyMap<string, string>): ScenarioProblem[] {
-  return scenario.customKeys
-    .filter((use) => !keys.has(use.name))
-    .map((use) => ({
-      loc: use.loc,
-      message: `unknown keyword [${use.name}] (not a built-in keyword, and no -key ${use.name})`,
-    }));
-}
-
-/** Unknown keywords are rejected before any call (SIPp does the same). */
-function checkCustomKeys(scenario: Scenario, keys: ReadonlyMap<string, string>): void {
-  const problems = customKeyProblems(scenario, keys);
+function checkScenarioForRun(scenario: Scenario, config: RunConfig): void {
+  const problems = runProblems(scenario, { keys: config.keys, webrtc: config.webrtc });
   if (problems.length > 0) throw new ScenarioError(problems);
 }
 
@@ -105,13 +96,12 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
   // Configuration errors are found before any socket or file is opened (a run that fails later must close them).
   const webrtcPlan = checkRunOptions(config);
   const { scenario, label } = opts.scenario ?? (await loadScenarioFor(config));
-  checkCustomKeys(scenario, config.keys);
+  checkScenarioForRun(scenario, config);
   const ooc =
     config.oocScenarioFile !== undefined || config.oocScenarioName !== undefined
       ? (await loadScenarioFor({ scenarioFile: config.oocScenarioFile, scenarioName: config.oocScenarioName })).scenario
       : undefined;
   checkSetVariables(config.setVariables, [scenario, ooc]);
-  checkWebRtcKeywords(scenario, config.webrtc || scenario.webrtc);
   if (ooc !== undefined && !scenario.isClient) {
     // SIPp behaviour: "SIPp cannot use out-of-call scenarios when running in server mode".
     throw new ConfigError("out-of-call scenarios (-oocsf/-oocsn) need a client scenario; this one starts with a recv");

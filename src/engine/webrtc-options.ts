@@ -5,14 +5,11 @@
  * credentials are issued per call and refreshed before they expire).
  */
 import type { Clock } from "../shared/clock.js";
-import { ConfigError } from "../shared/errors.js";
 import { createLogger } from "../shared/logger.js";
 import type { MediaClock } from "../media/rtp/media-clock.js";
 import { toIceServers } from "../media/webrtc/ice-servers.js";
 import { createTurnCredentialSource } from "../media/webrtc/turn-credentials.js";
 import { WebRtcBridge } from "../media/webrtc/webrtc-bridge.js";
-import type { Scenario } from "../scenario/model.js";
-import { WEBRTC_SDP_KEYWORDS } from "../scenario/keyword.js";
 import type { RunConfig } from "./run-config.js";
 import type { WebRtcPlan } from "./run-option-checks.js";
 import type { BridgePipeline } from "./webrtc-signalling.js";
@@ -64,26 +61,5 @@ function warnUnusedServers(schemes: readonly string[]): void {
   const turn = schemes.filter((s) => s !== "stun").length;
   if (stun > 1 || turn > 1) {
     log.warn("only the first stun: and the first turn:/turns: --ice-server are used; the others are ignored");
-  }
-}
-
-/** Where a scenario renders a WebRTC SDP keyword: such a scenario needs a WebRTC run. */
-export function webrtcKeywordUse(scenario: Scenario): string | undefined {
-  for (const step of scenario.steps) {
-    if (step.kind !== "send") continue;
-    for (const part of step.template.parts) {
-      if (!Buffer.isBuffer(part) && part.kind === "simple" && WEBRTC_SDP_KEYWORDS.has(part.name)) {
-        return `[${part.name}] at ${step.loc.file}:${step.loc.line}:${step.loc.column}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** A scenario with WebRTC keywords run without WebRTC is a configuration error, reported before any call. */
-export function checkWebRtcKeywords(scenario: Scenario, webrtc: boolean): void {
-  const use = webrtc ? undefined : webrtcKeywordUse(scenario);
-  if (use !== undefined) {
-    throw new ConfigError(`the scenario uses ${use}: run it with --webrtc or <scenario webrtc="true">`);
   }
 }

@@ -54,7 +54,14 @@ export function checkScenario(text: string, source: string): ScenarioProblem[] {
   return buildScenario(text, source).problems;
 }
 
-function buildScenario(text: string, source: string): { scenario: Scenario | undefined; problems: ScenarioProblem[] } {
+/**
+ * The scenario as far as it loads, and every problem found: `scenario` is defined whenever the document has a
+ * `<scenario>` root, even with problems, so later checks (keywords, WebRTC) can still run and report theirs too.
+ */
+export function buildScenario(
+  text: string,
+  source: string,
+): { scenario: Scenario | undefined; problems: ScenarioProblem[] } {
   const doc = parseXmlDocument(text, source);
   if ("problems" in doc) return { scenario: undefined, problems: doc.problems };
   const loader = new ScenarioLoader(source, declaredEncoding(text));
@@ -92,6 +99,7 @@ class ScenarioLoader {
       hideDefault: false,
       encoding,
       customKeys: [],
+      sdpUses: [],
     };
   }
 
@@ -134,6 +142,7 @@ class ScenarioLoader {
       counterNames: this.state.counterNames,
       customKeys: this.state.customKeys,
       webrtc: r.bool("webrtc", false),
+      sdpUses: this.state.sdpUses,
     };
   }
 
@@ -297,7 +306,10 @@ function resolveLabels(loaded: LoadedStep, labels: ReadonlyMap<string, number>, 
     if (label === undefined) return undefined;
     const index = labels.get(label);
     if (index === undefined) {
-      problems.push({ loc: loc ?? step.loc, message: `the label '${label}' is not defined (${attr} attribute)` });
+      problems.push({
+        loc: loc ?? step.loc,
+        message: `the label '${label}' is not defined (${attr} attribute)`,
+      });
     }
     return index;
   };
@@ -310,6 +322,9 @@ function resolveLabels(loaded: LoadedStep, labels: ReadonlyMap<string, number>, 
 
 function noChildren(el: XmlElement, problems: ScenarioProblem[]): void {
   for (const child of el.children) {
-    problems.push({ loc: child.loc, message: `unexpected element <${child.tag}> inside <${el.tag}>` });
+    problems.push({
+      loc: child.loc,
+      message: `unexpected element <${child.tag}> inside <${el.tag}>`,
+    });
   }
 }

@@ -6,11 +6,12 @@
 import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
 import { DISTRIBUTION_ATTRIBUTES, parseDistribution } from "./distribution.js";
 import { AttributeReader } from "./load-attributes.js";
-import type { NopStep, PauseDuration, RecvStep, SendStep, Step, StepCommon } from "./model.js";
+import type { NopStep, PauseDuration, RecvStep, SdpUse, SendStep, Step, StepCommon } from "./model.js";
 import { loadActions } from "./load-actions.js";
 import { compileMessageTemplate, describeSends } from "./template.js";
 import type { MessageTemplate } from "./template.js";
 import { cdataLocation } from "./xml-document.js";
+import { findSdpUses } from "./find-sdp-uses.js";
 import type { XmlElement } from "./xml-document.js";
 
 export const STEP_TAGS = ["send", "recv", "pause", "nop", "timewait"] as const;
@@ -80,6 +81,8 @@ export interface StepLoadState {
   readonly encoding: "utf8" | "latin1";
   /** Custom keywords found so far, located. */
   readonly customKeys: { name: string; loc: SourceLocation }[];
+  /** SDP found in `<send>` messages so far (the scenario's own `m=` lines, WebRTC SDP keywords). */
+  readonly sdpUses: SdpUse[];
 }
 
 export interface LoadedStep {
@@ -93,12 +96,23 @@ export function loadMessageTemplate(el: XmlElement, state: StepLoadState): Messa
   const cdata = el.cdata;
   if (cdata === undefined || cdata.text.trim() === "") {
     // SIPp behaviour: "No CDATA in 'send' section of xml scenario file".
-    state.problems.push({ loc: el.loc, message: `<${el.tag}> needs the message in a CDATA section` });
+    state.problems.push({
+      loc: el.loc,
+      message: `<${el.tag}> needs the message in a CDATA section`,
+    });
     return undefined;
   }
   const { template, problems, customKeys } = compileMessageTemplate(cdata.text, state.encoding);
-  for (const p of problems) state.problems.push({ loc: cdataLocation(cdata, p.offset), message: p.message });
-  for (const k of customKeys) state.customKeys.push({ name: k.name, loc: cdataLocation(cdata, k.offset) });
+  for (const p of problems)
+    state.problems.push({
+      loc: cdataLocation(cdata, p.offset),
+      message: p.message,
+    });
+  for (const k of customKeys)
+    state.customKeys.push({
+      name: k.name,
+      loc: cdataLocation(cdata, k.offset),
+    });
   return template;
 }
 
@@ -129,6 +143,7 @@ export function loadStep(tag: StepTag, el: XmlElement, index: number, state: Ste
 function readSend(r: AttributeReader, state: StepLoadState): Omit<SendStep, keyof StepCommon> | undefined {
   const template = loadMessageTemplate(r.element, state);
   if (template === undefined) return undefined;
+  if (r.element.cdata !== undefined) state.sdpUses.push(...findSdpUses(r.element.cdata));
   const sends = describeSends(template);
   const method = sends.kind === "request" ? sends.method : undefined;
   const startTxn = r.name("start_txn", "transaction");
@@ -149,7 +164,12 @@ function readSend(r: AttributeReader, state: StepLoadState): Omit<SendStep, keyo
     if (sends.kind === "response" || (method !== undefined && method !== "ACK")) {
       r.problem("ack_txn", "ack_txn is valid only on an ACK");
     }
-    state.txns.push({ name: ackTxn, role: "ack", loc: r.locOf("ack_txn"), invite: undefined });
+    state.txns.push({
+      name: ackTxn,
+      role: "ack",
+      loc: r.locOf("ack_txn"),
+      invite: undefined,
+    });
   }
   return {
     kind: "send",
@@ -196,7 +216,12 @@ function readRecv(r: AttributeReader, state: StepLoadState): Omit<RecvStep, keyo
   const responseTxn = r.name("response_txn", "transaction");
   if (responseTxn !== undefined) {
     if (response === undefined) r.problem("response_txn", "response_txn can only be used on a received response");
-    state.txns.push({ name: responseTxn, role: "response", loc: r.locOf("response_txn"), invite: undefined });
+    state.txns.push({
+      name: responseTxn,
+      role: "response",
+      loc: r.locOf("response_txn"),
+      invite: undefined,
+    });
   }
   return {
     kind: "recv",

@@ -117,6 +117,8 @@ export function parseXmlDocument(rawText: string, file: string): XmlDocumentResu
   // CDATA text and our locations in one coordinate system.
   const text = rawText.replace(/\r\n?/g, "\n");
   const lines = new LineIndex(text, file);
+  const nothing = missingRoot(text);
+  if (nothing !== undefined) return { problems: [{ loc: lines.locate(nothing.offset), message: nothing.message }] };
   // fast-xml-parser's parse() does not check well-formedness (an unclosed <send> yields a plausible tree), so we
   // validate first. XMLValidator is marked deprecated in favour of the separate fast-xml-validator package, which
   // is not a dependency; it still works in 5.12.1 and reports line and column.
@@ -124,7 +126,9 @@ export function parseXmlDocument(rawText: string, file: string): XmlDocumentResu
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { line, col, msg } = validation.err;
-    return { problems: [{ loc: { file, line, column: col }, message: `malformed XML: ${msg}` }] };
+    // The validator leaves the column out for some errors: point at the line's start rather than print "undefined".
+    const loc = { file, line: line > 0 ? line : 1, column: Number.isInteger(col) && col > 0 ? col : 1 };
+    return { problems: [{ loc, message: `malformed XML: ${msg}` }] };
   }
   let nodes: unknown;
   try {
@@ -141,6 +145,20 @@ export function parseXmlDocument(rawText: string, file: string): XmlDocumentResu
     return { problems: [{ loc: second.loc, message: `more than one root element (<${second.tag}>)` }] };
   }
   return { root };
+}
+
+/** Markup that holds no element: an XML declaration, comments, a DOCTYPE, processing instructions, blanks. */
+const NON_ELEMENT = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*/;
+
+/**
+ * An empty file, or one with nothing but comments and declarations, has no root element: say so plainly (the XML
+ * validator only says "Start tag expected" with no column). Offset: where the element was expected.
+ */
+function missingRoot(text: string): { offset: number; message: string } | undefined {
+  if (text.trim() === "") return { offset: 0, message: "empty file: no <scenario> element" };
+  const skipped = NON_ELEMENT.exec(text)?.[0].length ?? 0;
+  if (skipped < text.length) return undefined;
+  return { offset: text.length, message: "no <scenario> element: the file holds only comments and declarations" };
 }
 
 class TreeBuilder {

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { prepareRun } from "../../../src/engine/execute-run.js";
 import { loadScenarioText } from "../../../src/scenario/load-scenario.js";
-import { ConfigError } from "../../../src/shared/errors.js";
+import { ScenarioError } from "../../../src/shared/errors.js";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { counter, describeRun, featureFixture, prepareSide, runPair, sideConfig, withTempDir } from "./run-pair.js";
@@ -60,12 +60,31 @@ describe("run options", () => {
     await withTempDir(async (dir) => {
       const config = sideConfig(dir, { remoteHost: "127.0.0.1", remotePort: 9 });
       await assert.rejects(prepareRun({ config, scenario: { scenario, label: "w.xml" } }), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, /\[webrtc_offer\] at w\.xml:1:\d+: run it with --webrtc/);
+        assert.ok(error instanceof ScenarioError);
+        assert.deepEqual(
+          error.problems.map((p) => `${p.loc.file}:${p.loc.line}:${p.loc.column}`),
+          ["w.xml:6:7"],
+        );
+        assert.match(error.problems[0]?.message ?? "", /\[webrtc_offer\] needs a WebRTC run.*--webrtc/);
         return true;
       });
     });
   });
+
+  for (const name of ["rtp_uas", "rtp_uac"]) {
+    it(`refuses --webrtc with ${name}, whose own RTP/AVP SDP cannot start ICE, naming the m= line`, async () => {
+      await withTempDir(async (dir) => {
+        const config = sideConfig(dir, { scenarioName: name, remoteHost: "127.0.0.1", remotePort: 9, webrtc: true });
+        await assert.rejects(prepareRun({ config }), (error: unknown) => {
+          assert.ok(error instanceof ScenarioError, String(error));
+          const [problem] = error.problems;
+          assert.equal(problem?.loc.file, `builtin:${name}`);
+          assert.match(problem.message, /writes its own SDP; WebRTC needs \[webrtc_offer\] \/ \[webrtc_answer\]/);
+          return true;
+        });
+      });
+    });
+  }
 
   it("-rsa sends to another address than the one the messages name", async () => {
     await withTempDir(async (dir) => {
