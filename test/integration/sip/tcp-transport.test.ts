@@ -2,7 +2,7 @@ import { after, describe, it } from "node:test";
 import { strict as assert } from "node:assert";
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
-import { TcpTransport } from "../../../src/sip/tcp-transport.js";
+import { StreamTransport as TcpTransport } from "../../../src/sip/stream-transport.js";
 import { BindError, SipwrightError } from "../../../src/shared/errors.js";
 import { HandlerRecorder } from "./handler-recorder.js";
 
