@@ -9,11 +9,10 @@ import { BindError, ConfigError, SipwrightError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import type { RunValues } from "../scenario/runtime.js";
 import type { SipMessage } from "../sip/message.js";
-import type { BindOptions, Peer, SipConnection, TransportHandlers, TransportName } from "../sip/transport.js";
+import type { Peer, SipConnection, TransportHandlers, TransportName } from "../sip/transport.js";
 import { UdpTransport } from "../sip/udp-transport.js";
 import { StreamTransport } from "../sip/stream-transport.js";
-import { WsTransport } from "../sip/ws-transport.js";
-import { TRANSPORT_MODES, type RunConfig } from "./run-config.js";
+import type { RunConfig } from "./run-config.js";
 
 export const SIPWRIGHT_VERSION = "sipwright 0.1.0";
 
@@ -100,22 +99,20 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     config.localIp !== "" ? config.localIp : remote !== undefined ? await routeLocalAddress(remote.host) : "127.0.0.1";
   const handlers = new ForwardingHandlers();
   const bind = { address: localIp, port: config.localPort, bufferSize: config.bufferSize };
-  const mode = TRANSPORT_MODES[config.transport];
-  // The host as typed (a name or an IP): TLS server name and the WebSocket Host header.
-  const connectOptions = { localAddress: localIp, hostName: remoteSend?.host };
+  const tcp = config.transport === "t1" || config.transport === "tn";
 
   let udp: UdpTransport | undefined;
-  let tcpTransport: ConnectingTransport | undefined;
+  let tcpTransport: StreamTransport | undefined;
   let main: SipConnection;
   let localPort: number;
   try {
-    if (mode.transport !== "UDP") {
-      tcpTransport = await listenConnecting(mode.transport, bind, config, handlers);
+    if (tcp) {
+      tcpTransport = await StreamTransport.listen(bind, handlers);
       localPort = tcpTransport.local.port;
       main =
-        !mode.perCall && remote !== undefined
-          ? await tcpTransport.connect(remote, connectOptions)
-          : placeholderConnection(tcpTransport.local, mode.transport);
+        config.transport === "t1" && remote !== undefined
+          ? await tcpTransport.connect(remote, { localAddress: localIp })
+          : placeholderConnection(tcpTransport.local);
     } else {
       udp = await UdpTransport.bind(bind, handlers);
       main = udp.main;
@@ -139,7 +136,7 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     remotePort: config.remotePort,
     localIp,
     localPort,
-    transport: mode.transport,
+    transport: tcp ? "TCP" : "UDP",
     pid: process.pid,
     // SIPp behaviour: [users] is -1 when -users is not given.
     users: config.users ?? -1,
@@ -170,8 +167,8 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     },
     connectionForNewCall() {
       if (config.transport === "un" && udp !== undefined) return udp.openSocket();
-      if (mode.perCall && tcpTransport !== undefined && remote !== undefined) {
-        return tcpTransport.connect(remote, connectOptions);
+      if (config.transport === "tn" && tcpTransport !== undefined && remote !== undefined) {
+        return tcpTransport.connect(remote, { localAddress: localIp });
       }
       return main;
     },
@@ -195,47 +192,11 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
   };
 }
 
-/** What a run needs of a connection-oriented transport (TCP, TLS, WS, WSS): a listener and client connections. */
-interface ConnectingTransport {
-  readonly local: Peer;
-  connect(to: Peer, opts: { localAddress?: string; hostName?: string | undefined }): Promise<SipConnection>;
-  close(): Promise<void>;
-}
-
-function listenConnecting(
-  transport: Exclude<TransportName, "UDP">,
-  bind: BindOptions,
-  config: RunConfig,
-  handlers: TransportHandlers,
-): Promise<ConnectingTransport> {
-  switch (transport) {
-    case "WS":
-    case "WSS":
-      return WsTransport.listen(
-        bind,
-        {
-          secure: transport === "WSS",
-          path: config.ws.path,
-          origin: config.ws.origin,
-          pingIntervalMs: config.ws.pingIntervalMs,
-          clientOnly: config.remoteHost !== undefined,
-        },
-        handlers,
-      );
-    case "TCP":
-    case "TLS":
-      return StreamTransport.listen({ ...bind, transport, clientOnly: config.remoteHost !== undefined }, handlers);
-  }
-}
-
-/**
- * Connection-oriented server runs have no single connection: calls answer, and send their requests, on the
- * connection their first message came in on.
- */
-function placeholderConnection(local: Peer, transport: TransportName): SipConnection {
+/** TCP server runs have no single connection: calls answer on the connection their first message came in on. */
+function placeholderConnection(local: Peer): SipConnection {
   return {
     id: 0,
-    transport,
+    transport: "TCP",
     local,
     remote: undefined,
     closed: false,
