@@ -25,6 +25,7 @@ import { MediaStreamTrack, RTCPeerConnection, type RTCRtpTransceiver } from "wer
 import { BridgeMedia } from "./bridge-media.js";
 import { isAllowedLocalCandidate, parseCandidate } from "./candidate-line.js";
 import { ConnectionWatch } from "./connection-watch.js";
+import { EarlyDtlsBuffer } from "./early-dtls-buffer.js";
 import { fixLocalSdp } from "./local-sdp.js";
 import { disableHiddenStun, peerConfig } from "./peer-config.js";
 import { negotiatedLeg, selectedPair, type SelectedPair } from "./negotiated-leg.js";
@@ -54,6 +55,7 @@ export class WebRtcBridge implements MediaPipeline {
   readonly #hasStunServer: boolean;
   readonly #credentialExpiresAtMs: number | undefined;
   readonly #turnRefresher: TurnRefresher;
+  readonly #earlyDtls: EarlyDtlsBuffer;
   #role: "offerer" | "answerer" | null = null;
   #remote: RemoteSdp | undefined;
   #fragment: IceFragmentInfo | undefined;
@@ -111,6 +113,7 @@ export class WebRtcBridge implements MediaPipeline {
         this.events.emit("failed", failure);
       },
     });
+    this.#earlyDtls = new EarlyDtlsBuffer(this.#transceiver.dtlsTransport);
     this.#subscribe();
   }
 
@@ -240,6 +243,7 @@ export class WebRtcBridge implements MediaPipeline {
   async #close(): Promise<void> {
     this.#final = { pair: this.#pair(), dtlsState: this.#dtlsState(), dtlsRole: this.#dtlsRole() };
     this.#watch.close();
+    this.#earlyDtls.close();
     this.#turnRefresher.close();
     try {
       await this.#media.close();

@@ -1,0 +1,90 @@
+/**
+ * WebRtcBridge against a bare werift peer made to behave like real gateways (test/helpers/werift-peer.ts), through
+ * a UDP proxy that delays or drops chosen datagrams deterministically (test/helpers/udp-proxy.ts).
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { systemClock } from "../../../src/shared/clock.js";
+import { MediaClock } from "../../../src/media/rtp/media-clock.js";
+import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
+import { declarePrivateNetworkRun, insidePrivateNetwork } from "../../helpers/netns.js";
+import { dtlsHandshakeTypes, UdpProxy, type ProxiedDatagram, type ProxyVerdict } from "../../helpers/udp-proxy.js";
+import { WeriftPeer } from "../../helpers/werift-peer.js";
+
+if (!insidePrivateNetwork()) {
+  declarePrivateNetworkRun("WebRtcBridge against gateway-like peers", import.meta.url, { timeoutMs: 120_000 });
+} else {
+  declarePeerTests();
+}
+
+function declarePeerTests(): void {
+  const media = new MediaClock(systemClock);
+  const closers: (() => Promise<void> | void)[] = [];
+  const open = (): WebRtcBridge => {
+    const bridge = WebRtcBridge.create({
+      clock: media,
+      wallClock: systemClock,
+      codecs: ["PCMA", "PCMU"],
+      iceServers: [],
+      icePolicy: "all",
+      candidateAddresses: ["127.0.0.1"],
+      trickle: "full",
+      gatherTimeoutMs: 2000,
+      iceTimeoutMs: 5000,
+      dtlsTimeoutMs: 8000,
+      analyze: true,
+    });
+    closers.push(() => bridge.close());
+    return bridge;
+  };
+  const peer = (options: ConstructorParameters<typeof WeriftPeer>[0]): WeriftPeer => {
+    const p = new WeriftPeer(options);
+    closers.push(() => p.close());
+    return p;
+  };
+  const proxy = async (verdict?: (d: ProxiedDatagram) => ProxyVerdict): Promise<UdpProxy> => {
+    const p = await UdpProxy.open(verdict);
+    closers.push(() => {
+      p.close();
+    });
+    return p;
+  };
+  after(async () => {
+    for (const close of closers.reverse()) await close();
+    media.close();
+  });
+
+  const connected = (bridge: WebRtcBridge): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the bridge did not connect within 10 s")), 10_000);
+      bridge.events.on("connected", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      bridge.events.on("failed", (f) => {
+        clearTimeout(timer);
+        reject(new Error(`${f.failure}: ${f.reason}`));
+      });
+    });
+  /** Datagrams towards `to` carrying a ClientHello (RFC 6347 4.2.2: handshake type 1, epoch 0). */
+  const clientHellos = (p: UdpProxy, to: "a" | "b"): number =>
+    p.log.filter((d) => d.to === to && d.kind === "dtls" && dtlsHandshakeTypes(d.data).includes(1)).length;
+
+  describe("the peer's first DTLS flight is never lost", () => {
+    it("keeps a ClientHello sent the instant the peer's ICE check succeeded, before our ICE agent has finished: no retransmission needed", async () => {
+      // Our STUN responses are held 200 ms, so the peer (DTLS client, ClientHello at once) is connected first and
+      // its ClientHello reaches us before werift has started our DTLS transport.
+      const p = await proxy((d) => (d.to === "a" && d.kind === "stun-response" ? { delayMs: 200 } : "pass"));
+      const bridge = open();
+      const remote = peer({ dtlsRole: "client", instantClientHello: true });
+      const up = connected(bridge);
+      const offer = p.rewrite(await bridge.createOffer(), "a");
+      await bridge.acceptAnswer(p.rewrite(await remote.answer(offer), "b"));
+      await up;
+      await remote.connected(10_000);
+      assert.equal(bridge.webrtcStats().dtls.role, "server");
+      // RFC 6347 4.2.1: the ClientHello and the ClientHello with the cookie; a third is the peer's retransmission.
+      assert.equal(clientHellos(p, "a"), 2, "the peer had to retransmit its ClientHello");
+    });
+  });
+}
