@@ -68,7 +68,8 @@ void describe("StreamTransport over TLS", () => {
     assert.deepEqual(accepted.remote, conn.local);
     accepted.send(message("reply"), conn.local);
     const [reply] = await clientEvents.waitFor(1);
-    assert.equal(reply?.kind === "message" && reply.message.callId, "reply");
+    assert.ok(reply?.kind === "message");
+    assert.equal(reply.message.callId, "reply");
     assert.equal(reply.connection, conn);
   });
 
