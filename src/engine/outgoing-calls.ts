@@ -24,6 +24,8 @@ export interface OutgoingCallsHost {
   connectFailed(number: number, reason: string): void;
   /** -rate_max reached without -no_rate_quit. */
   rateMaxReached(): void;
+  /** The rate changed (the -rate_increase ramp, or setRate): the stat CSV's TargetRate follows it, as in SIPp. */
+  rateChanged(rate: number): void;
   checkDone(): void;
 }
 
@@ -59,6 +61,7 @@ export class OutgoingCalls {
 
   setRate(rate: number): void {
     this.#rate.setRate(rate);
+    this.#host.rateChanged(this.#rate.rate);
     this.#scheduleTick();
   }
 
@@ -79,7 +82,9 @@ export class OutgoingCalls {
       // -users: keep every user busy with a call (closed loop), independent of the rate.
       while (this.#canOpen()) this.#openOne(this.#freeUsers.shift());
     } else {
+      const before = this.#rate.rate;
       let due = this.#rate.due(host.clock.now());
+      if (this.#rate.rate !== before) host.rateChanged(this.#rate.rate);
       while (due > 0 && this.#canOpen()) {
         this.#openOne(undefined);
         this.#rate.consume(1);

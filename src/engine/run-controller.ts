@@ -324,6 +324,8 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
         this.env.traceError(`call ${number}: cannot connect: ${reason}`);
       },
       rateMaxReached: () => this.stop("graceful", "rate_max"),
+      // SIPp behaviour: TargetRate is the current rate of the ramp (5/10/15/20 with -r 5 -rate_increase 5).
+      rateChanged: (rate) => this.stats.setTarget(rate),
       checkDone: () => this.#checkDone(),
     };
   }

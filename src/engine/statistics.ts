@@ -265,7 +265,7 @@ export class Statistics {
     return this.#current;
   }
 
-  /** The stat CSV's TargetRate column: the configured rate, or the user count with -users. */
+  /** The stat CSV's TargetRate column: the current rate (it follows the -rate_increase ramp), or the -users count. */
   setTarget(value: number): void {
     this.#target = value;
   }
