@@ -49,14 +49,11 @@ export function reportError(error: unknown): number {
 
 /**
  * `sipwright validate`: every problem of every file at once (the loader's, then the checks a run makes before its
- * first call: custom keywords against -key, SDP against --webrtc).
+ * first call: custom keywords against -key, SDP against --webrtc), and notes on the media files a scenario names.
  */
 async function validate(
   files: readonly string[],
-  opts: {
-    readonly keys: ReadonlyMap<string, string>;
-    readonly webrtc: boolean;
-  },
+  opts: { readonly keys: ReadonlyMap<string, string>; readonly webrtc: boolean },
 ): Promise<number> {
   let problems = 0;
   for (const file of files) {
@@ -71,6 +68,7 @@ async function validate(
     }
     const found = validateScenarioText(text, file, opts);
     for (const p of found.problems) process.stdout.write(`${formatLocation(p.loc)}: error: ${p.message}\n`);
+    for (const n of found.notes) process.stdout.write(`${formatLocation(n.loc)}: note: ${n.message}\n`);
     if (found.problems.length === 0) process.stdout.write(`${file}: ok\n`);
     problems += found.problems.length;
   }
@@ -120,10 +118,7 @@ export async function runCommand(config: RunConfig): Promise<number> {
 export async function main(argv: readonly string[]): Promise<number> {
   installLogSink();
   try {
-    const command = parseArgs(argv, {
-      isTTY: process.stderr.isTTY,
-      cwd: process.cwd(),
-    });
+    const command = parseArgs(argv, { isTTY: process.stderr.isTTY, cwd: process.cwd() });
     switch (command.kind) {
       case "help":
         process.stdout.write(helpText());
@@ -132,16 +127,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${SIPWRIGHT_VERSION}\n`);
         return 0;
       case "validate":
-        return await validate(command.files, {
-          keys: command.keys,
-          webrtc: command.webrtc,
-        });
+        return await validate(command.files, { keys: command.keys, webrtc: command.webrtc });
       case "demo":
-        return await runDemo({
-          outDir: command.outDir,
-          calls: command.calls,
-          rtp: command.rtp,
-        });
+        return await runDemo({ outDir: command.outDir, calls: command.calls, rtp: command.rtp });
       case "run":
         // `--quiet` / `--status none`: only errors reach stderr, no warnings (docs/cli.md).
         if (command.config.statusMode === "none") installLogSink(true);

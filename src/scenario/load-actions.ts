@@ -2,7 +2,8 @@
  * `<action>` inside a step: every child element is built by createAction (the actions' own module); keyword-bearing
  * attribute values are compiled here so that their problems point into the attribute value.
  */
-import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
+import { formatLocation, type ScenarioProblem, type SourceLocation } from "../shared/errors.js";
+import { createLogger } from "../shared/logger.js";
 import type { Action } from "./actions/action.js";
 import { createAction } from "./actions/create-action.js";
 import { AttributeReader } from "./load-attributes.js";
@@ -10,13 +11,16 @@ import { compileTextTemplate } from "./template.js";
 import type { TextTemplate } from "./template.js";
 import { advance } from "./xml-document.js";
 import type { XmlElement } from "./xml-document.js";
+import type { StepLoadState } from "./load-step.js";
+
+const log = createLogger("scenario");
 
 /** Every element inside `<action>` goes through createAction; anything else inside a step is a problem. */
 export function loadActions(
   el: XmlElement,
-  problems: ScenarioProblem[],
-  customKeys: { name: string; loc: SourceLocation }[],
+  state: Pick<StepLoadState, "problems" | "customKeys" | "fileNotes" | "scenarioDir">,
 ): Action[] {
+  const { problems, customKeys } = state;
   const actions: Action[] = [];
   let seen = false;
   for (const child of el.children) {
@@ -32,6 +36,11 @@ export function loadActions(
         loc: item.loc,
         compileText: (raw) => compileAttributeText(item, raw, problems, customKeys),
         problem: (message) => problems.push({ loc: item.loc, message }),
+        scenarioDir: state.scenarioDir,
+        note: (message) => {
+          state.fileNotes.push({ loc: item.loc, message });
+          log.debug(`${formatLocation(item.loc)}: ${message}`);
+        },
       });
       if (action !== undefined) actions.push(action);
     }

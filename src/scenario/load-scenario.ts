@@ -3,6 +3,7 @@
  * file:line:column, instead of stopping at the first.
  */
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { ScenarioError, SipwrightError } from "../shared/errors.js";
 import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
 import { AttributeReader, parseCLong } from "./load-attributes.js";
@@ -100,6 +101,9 @@ class ScenarioLoader {
       encoding,
       customKeys: [],
       sdpUses: [],
+      fileNotes: [],
+      // SIPp's find_file: relative media files are looked for next to the scenario file first.
+      scenarioDir: source.startsWith("builtin:") ? undefined : dirname(resolve(source)),
     };
   }
 
@@ -143,6 +147,7 @@ class ScenarioLoader {
       customKeys: this.state.customKeys,
       webrtc: r.bool("webrtc", false),
       sdpUses: this.state.sdpUses,
+      fileNotes: this.state.fileNotes,
     };
   }
 
@@ -306,10 +311,7 @@ function resolveLabels(loaded: LoadedStep, labels: ReadonlyMap<string, number>, 
     if (label === undefined) return undefined;
     const index = labels.get(label);
     if (index === undefined) {
-      problems.push({
-        loc: loc ?? step.loc,
-        message: `the label '${label}' is not defined (${attr} attribute)`,
-      });
+      problems.push({ loc: loc ?? step.loc, message: `the label '${label}' is not defined (${attr} attribute)` });
     }
     return index;
   };
@@ -322,9 +324,6 @@ function resolveLabels(loaded: LoadedStep, labels: ReadonlyMap<string, number>, 
 
 function noChildren(el: XmlElement, problems: ScenarioProblem[]): void {
   for (const child of el.children) {
-    problems.push({
-      loc: child.loc,
-      message: `unexpected element <${child.tag}> inside <${el.tag}>`,
-    });
+    problems.push({ loc: child.loc, message: `unexpected element <${child.tag}> inside <${el.tag}>` });
   }
 }

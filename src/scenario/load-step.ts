@@ -6,7 +6,7 @@
 import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
 import { DISTRIBUTION_ATTRIBUTES, parseDistribution } from "./distribution.js";
 import { AttributeReader } from "./load-attributes.js";
-import type { NopStep, PauseDuration, RecvStep, SdpUse, SendStep, Step, StepCommon } from "./model.js";
+import type { FileNote, NopStep, PauseDuration, RecvStep, SdpUse, SendStep, Step, StepCommon } from "./model.js";
 import { loadActions } from "./load-actions.js";
 import { compileMessageTemplate, describeSends } from "./template.js";
 import type { MessageTemplate } from "./template.js";
@@ -83,6 +83,10 @@ export interface StepLoadState {
   readonly customKeys: { name: string; loc: SourceLocation }[];
   /** SDP found in `<send>` messages so far (the scenario's own `m=` lines, WebRTC SDP keywords). */
   readonly sdpUses: SdpUse[];
+  /** How media file names were resolved (for `sipwright validate`). */
+  readonly fileNotes: FileNote[];
+  /** The scenario file's folder (undefined for built-in scenarios): media files are looked for there first. */
+  readonly scenarioDir: string | undefined;
 }
 
 export interface LoadedStep {
@@ -96,23 +100,12 @@ export function loadMessageTemplate(el: XmlElement, state: StepLoadState): Messa
   const cdata = el.cdata;
   if (cdata === undefined || cdata.text.trim() === "") {
     // SIPp behaviour: "No CDATA in 'send' section of xml scenario file".
-    state.problems.push({
-      loc: el.loc,
-      message: `<${el.tag}> needs the message in a CDATA section`,
-    });
+    state.problems.push({ loc: el.loc, message: `<${el.tag}> needs the message in a CDATA section` });
     return undefined;
   }
   const { template, problems, customKeys } = compileMessageTemplate(cdata.text, state.encoding);
-  for (const p of problems)
-    state.problems.push({
-      loc: cdataLocation(cdata, p.offset),
-      message: p.message,
-    });
-  for (const k of customKeys)
-    state.customKeys.push({
-      name: k.name,
-      loc: cdataLocation(cdata, k.offset),
-    });
+  for (const p of problems) state.problems.push({ loc: cdataLocation(cdata, p.offset), message: p.message });
+  for (const k of customKeys) state.customKeys.push({ name: k.name, loc: cdataLocation(cdata, k.offset) });
   return template;
 }
 
@@ -164,12 +157,7 @@ function readSend(r: AttributeReader, state: StepLoadState): Omit<SendStep, keyo
     if (sends.kind === "response" || (method !== undefined && method !== "ACK")) {
       r.problem("ack_txn", "ack_txn is valid only on an ACK");
     }
-    state.txns.push({
-      name: ackTxn,
-      role: "ack",
-      loc: r.locOf("ack_txn"),
-      invite: undefined,
-    });
+    state.txns.push({ name: ackTxn, role: "ack", loc: r.locOf("ack_txn"), invite: undefined });
   }
   return {
     kind: "send",
@@ -216,12 +204,7 @@ function readRecv(r: AttributeReader, state: StepLoadState): Omit<RecvStep, keyo
   const responseTxn = r.name("response_txn", "transaction");
   if (responseTxn !== undefined) {
     if (response === undefined) r.problem("response_txn", "response_txn can only be used on a received response");
-    state.txns.push({
-      name: responseTxn,
-      role: "response",
-      loc: r.locOf("response_txn"),
-      invite: undefined,
-    });
+    state.txns.push({ name: responseTxn, role: "response", loc: r.locOf("response_txn"), invite: undefined });
   }
   return {
     kind: "recv",
@@ -316,7 +299,7 @@ function readCommon(r: AttributeReader, index: number, state: StepLoadState, tim
     crlf: r.has("crlf"),
     hide: r.bool("hide", state.hideDefault),
     lost,
-    actions: loadActions(r.element, state.problems, state.customKeys),
+    actions: loadActions(r.element, state),
   };
 }
 

@@ -13,11 +13,7 @@ export type Distribution =
   | { readonly kind: "fixed"; readonly value: number }
   | { readonly kind: "uniform"; readonly min: number; readonly max: number }
   | { readonly kind: "normal"; readonly mean: number; readonly stdev: number }
-  | {
-      readonly kind: "lognormal";
-      readonly mean: number;
-      readonly stdev: number;
-    }
+  | { readonly kind: "lognormal"; readonly mean: number; readonly stdev: number }
   | { readonly kind: "exponential"; readonly mean: number };
 
 export type PauseDuration =
@@ -132,29 +128,28 @@ export interface Scenario {
   /** Every counter name used, in first-use order. */
   readonly counterNames: readonly string[];
   /** Every `[name]` keyword that is not built in, with its exact location: the run checks them against -key. */
-  readonly customKeys: readonly {
-    readonly name: string;
-    readonly loc: SourceLocation;
-  }[];
+  readonly customKeys: readonly { readonly name: string; readonly loc: SourceLocation }[];
   /** `<scenario webrtc="true">`: every call's pipeline is a WebRTC bridge (as with the run option `--webrtc`). */
   readonly webrtc: boolean;
   /** Where the `<send>` messages carry SDP: the scenario's own `m=` lines, and the WebRTC SDP keywords. */
   readonly sdpUses: readonly SdpUse[];
+  /** How the loader resolved the media files the actions name (pcap, WAV): shown by `sipwright validate`. */
+  readonly fileNotes: readonly FileNote[];
 }
 
 /** An SDP in a `<send>`: written by the scenario (`m=` line) or rendered by `[webrtc_offer]`-style keywords. */
 export type SdpUse =
   | { readonly kind: "own"; readonly loc: SourceLocation }
-  | {
-      readonly kind: "webrtc";
-      readonly keyword: string;
-      readonly loc: SourceLocation;
-    };
+  | { readonly kind: "webrtc"; readonly keyword: string; readonly loc: SourceLocation };
+
+/** A note about a file the scenario names (not a problem). */
+export interface FileNote {
+  readonly loc: SourceLocation;
+  readonly message: string;
+}
 
 /** SIPp's default repartitions when the scenario declares none. */
-export const DEFAULT_RESPONSE_TIME_REPARTITION: Repartition = {
-  edges: [10, 20, 30, 40, 50, 100, 150, 200],
-};
+export const DEFAULT_RESPONSE_TIME_REPARTITION: Repartition = { edges: [10, 20, 30, 40, 50, 100, 150, 200] };
 export const DEFAULT_CALL_LENGTH_REPARTITION: Repartition = {
   edges: [10, 50, 100, 500, 1000, 5000, 10000],
 };

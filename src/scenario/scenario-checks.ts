@@ -4,7 +4,7 @@
  * through the same functions, so a file validate accepts is one a run accepts.
  */
 import type { ScenarioProblem } from "../shared/errors.js";
-import type { Scenario } from "./model.js";
+import type { FileNote, Scenario } from "./model.js";
 import { buildScenario } from "./load-scenario.js";
 
 /**
@@ -50,10 +50,7 @@ export function webrtcSdpProblems(scenario: Scenario, runWebrtc: boolean): Scena
 /** The run's checks on a loaded scenario, all problems at once (empty when it may run). */
 export function runProblems(
   scenario: Scenario,
-  opts: {
-    readonly keys: ReadonlyMap<string, string>;
-    readonly webrtc: boolean;
-  },
+  opts: { readonly keys: ReadonlyMap<string, string>; readonly webrtc: boolean },
 ): ScenarioProblem[] {
   return [...customKeyProblems(scenario, opts.keys), ...webrtcSdpProblems(scenario, opts.webrtc)];
 }
@@ -61,21 +58,20 @@ export function runProblems(
 export interface ValidateResult {
   /** Every problem: the loader's, then the run's checks, sorted by location. */
   readonly problems: readonly ScenarioProblem[];
+  /** Notes that are not problems (which file a relative media file name resolved to). */
+  readonly notes: readonly FileNote[];
 }
 
 /** `sipwright validate`: every problem of a scenario text at once, as a run with these options would find them. */
 export function validateScenarioText(
   text: string,
   source: string,
-  opts: {
-    readonly keys: ReadonlyMap<string, string>;
-    readonly webrtc: boolean;
-  },
+  opts: { readonly keys: ReadonlyMap<string, string>; readonly webrtc: boolean },
 ): ValidateResult {
   const { scenario, problems } = buildScenario(text, source);
-  if (scenario === undefined) return { problems };
+  if (scenario === undefined) return { problems, notes: [] };
   const all = [...problems, ...runProblems(scenario, opts)].sort(
     (a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column,
   );
-  return { problems: all };
+  return { problems: all, notes: scenario.fileNotes };
 }

@@ -6,6 +6,7 @@ import type { TextTemplate } from "../template.js";
 import type { SourceLocation } from "../../shared/errors.js";
 import type { ActionBuildContext } from "./create-action.js";
 import { parseCDouble } from "../c-double.js";
+import { describeMediaFile, resolveMediaFile } from "./media-file-path.js";
 
 // SIPp behaviour: variable names are alphanumeric (plus `_` and `.` as in `_unexp.retaddr`); no `$` prefix.
 const VARIABLE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -32,6 +33,13 @@ export class ActionAttributes {
   problem(message: string): void {
     this.problems++;
     this.ctx.problem(`<${this.tag}>: ${message}`);
+  }
+
+  /** The path to read a media file from (next to the scenario first, then the cwd: SIPp's find_file), noted. */
+  mediaFile(attribute: string, file: string): string {
+    const found = resolveMediaFile(file, this.ctx.scenarioDir);
+    this.ctx.note?.(describeMediaFile(attribute, file, found));
+    return found.path;
   }
 
   /** Report every attribute that is not in `allowed`, naming the allowed ones. */

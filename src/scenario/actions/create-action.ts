@@ -36,6 +36,10 @@ export interface ActionBuildContext {
   /** Compile a keyword-bearing attribute value; problems are reported by the loader with this action's location. */
   compileText(raw: string): TextTemplate;
   problem(message: string): void;
+  /** The scenario file's folder: relative media file names are looked for there first (SIPp's find_file). */
+  readonly scenarioDir?: string | undefined;
+  /** A note about the action that is not a problem (which file a relative name resolved to). */
+  note?(message: string): void;
 }
 
 interface ActionKind {

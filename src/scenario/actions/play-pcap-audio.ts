@@ -1,12 +1,11 @@
 /**
  * `<exec play_pcap_audio="FILE.pcap"/>` (SIPp): replay the RTP of a capture towards the peer with the capture's
- * timing. SIPp behaviour: it does not block (add a pause to let it play) and a relative path is resolved against the
- * current directory. The capture is read and parsed once, when the scenario loads: a missing file, a file that is not
+ * timing. SIPp behaviour: it does not block (add a pause to let it play) and a relative path is looked for next to
+ * the scenario file first, then in the current directory (find_file, see media-file-path.ts). The capture is read and parsed once, when the scenario loads: a missing file, a file that is not
  * a pcap or that holds no RTP is a load error, and every call replays the parsed packets.
  * The video, image (T.38 fax) and text forms are load errors: sipwright replays audio only.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { SipwrightError } from "../../shared/errors.js";
 import type { SourceSpec } from "../../media/media-pipeline.js";
 import { parsePcapRtp } from "../../media/pcap/read-pcap.js";
@@ -20,7 +19,7 @@ export const PLAY_PCAP_OTHER_FORMS = ["play_pcap_video", "play_pcap_image", "pla
 export function buildPlayPcapAudio(a: ActionAttributes): Action | undefined {
   const raw = a.required("play_pcap_audio");
   if (raw === undefined) return undefined;
-  const spec = loadCapture(raw.trim(), (message) => a.problem(`attribute 'play_pcap_audio': ${message}`));
+  const spec = loadCapture(raw.trim(), a, (message) => a.problem(`attribute 'play_pcap_audio': ${message}`));
   if (spec === undefined || a.failed) return undefined;
   return {
     name: "exec",
@@ -38,7 +37,7 @@ export function rejectPlayPcapOther(a: ActionAttributes, form: (typeof PLAY_PCAP
   a.problem(`'${form}' is not supported: sipwright replays audio only (use play_pcap_audio)`);
 }
 
-function loadCapture(file: string, problem: (message: string) => void): SourceSpec | undefined {
+function loadCapture(file: string, a: ActionAttributes, problem: (message: string) => void): SourceSpec | undefined {
   if (file === "") {
     problem("the file name is empty");
     return undefined;
@@ -47,7 +46,7 @@ function loadCapture(file: string, problem: (message: string) => void): SourceSp
     problem(`"${file}": keywords are not supported in the file name (the file is read when the scenario loads)`);
     return undefined;
   }
-  const path = resolve(file);
+  const path = a.mediaFile("play_pcap_audio", file);
   try {
     return { kind: "pcap", path, stream: parsePcapRtp(readFileSync(path), path) };
   } catch (error) {

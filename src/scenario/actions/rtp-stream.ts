@@ -3,13 +3,12 @@
  * mono WAV (16-bit PCM, A-law or µ-law) or a raw G.711 file in the codec of PT (SIPp streams a non-RIFF file as is).
  * LOOPS: -1 forever, default 0 (= once). PT: 8 (PCMA, SIPp's default) or 0 (PCMU); when given, the stream is sent
  * with that codec and payload type whatever the SDP negotiated (SIPp behaviour: it sends what the action says), else
- * with the negotiated codec. CODEC (`PCMA/8000`) must agree with PT. Relative paths are resolved against the current
- * directory, as SIPp does. The file is read and decoded once, when the scenario loads: a missing or unusable file is
+ * with the negotiated codec. CODEC (`PCMA/8000`) must agree with PT. A relative path is looked for next to the
+ * scenario file first, then in the current directory, as SIPp's find_file does (media-file-path.ts). The file is read and decoded once, when the scenario loads: a missing or unusable file is
  * a load error, and every call shares the decoded samples.
  * `rtp_stream="pause|resume|stop"` control the call's source. Ours: `tone,FREQ_HZ[,LEVEL_DBFS[,PT[,CODEC]]]` (default -10 dBFS),
  * `silence`, `echo` (send back what arrives).
  */
-import { resolve } from "node:path";
 import { SipwrightError } from "../../shared/errors.js";
 import { readAudioFile } from "../../media/audio/read-audio-file.js";
 import { G711_CODECS, G711_PAYLOAD_TYPE } from "../../media/media-pipeline.js";
@@ -34,7 +33,7 @@ const DEFAULT_TONE_LEVEL_DBFS = -10;
 export function buildRtpStream(a: ActionAttributes): Action | undefined {
   const raw = a.required("rtp_stream");
   if (raw === undefined) return undefined;
-  const command = parseRtpStream(raw, (message) => a.problem(`attribute 'rtp_stream': ${message}`));
+  const command = parseRtpStream(raw, a, (message) => a.problem(`attribute 'rtp_stream': ${message}`));
   if (command === undefined || a.failed) return undefined;
   return {
     name: "exec",
@@ -50,7 +49,11 @@ export function buildRtpStream(a: ActionAttributes): Action | undefined {
 }
 
 /** Parses an rtp_stream value (reading the file of the FILE form); problems go to `problem`. */
-function parseRtpStream(value: string, problem: (message: string) => void): RtpStreamCommand | undefined {
+function parseRtpStream(
+  value: string,
+  a: ActionAttributes,
+  problem: (message: string) => void,
+): RtpStreamCommand | undefined {
   const fields = value.split(",").map((f) => f.trim());
   const first = fields[0] ?? "";
   const control = CONTROLS.find((c) => c === first);
@@ -75,7 +78,7 @@ function parseRtpStream(value: string, problem: (message: string) => void): RtpS
     case "echo":
       return { spec: { kind: "echo" } };
     default:
-      return parseFile(value, fields, problem);
+      return parseFile(value, fields, a, problem);
   }
 }
 
@@ -108,6 +111,7 @@ function parseTone(fields: readonly string[], problem: (message: string) => void
 function parseFile(
   value: string,
   fields: readonly string[],
+  a: ActionAttributes,
   problem: (message: string) => void,
 ): RtpStreamCommand | undefined {
   const [file = "", loopsText = "", ptText = "", codecText = ""] = fields;
@@ -131,7 +135,7 @@ function parseFile(
   }
   const codec = parseCodec(ptText, codecText, problem);
   if (codec === false) return undefined;
-  const path = resolve(file);
+  const path = a.mediaFile("rtp_stream", file);
   let pcm: Int16Array;
   try {
     // SIPp behaviour: a raw file is sent as the payload type's codec, PCMA (8) by default.

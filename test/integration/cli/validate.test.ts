@@ -1,13 +1,15 @@
 /**
  * `sipwright validate` as a user runs it: every problem at once, the same WebRTC checks as a run (with --webrtc
- * too), a clear word on empty files; and a `--webrtc` run of a scenario that writes its own SDP is refused before any traffic.
+ * too), a clear word on empty files, media files found next to the scenario whatever the working directory; and a
+ * `--webrtc` run of a scenario that writes its own SDP is refused before any traffic.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { LOOPBACK } from "../../helpers/free-port.js";
 import { stopStartedProcesses } from "../../helpers/processes.js";
 import { runSipwright } from "../../helpers/sipwright.js";
@@ -16,6 +18,7 @@ import { udpListener } from "../../helpers/udp-listener.js";
 after(stopStartedProcesses);
 
 const BOUND_MS = 30_000;
+const PCAP = fileURLToPath(new URL("../../fixtures/pcap/pcma-440hz-1s.pcap", import.meta.url));
 
 const BOTH = `<?xml version="1.0"?>
 <scenario name="both">
@@ -39,13 +42,25 @@ const WEBRTC_OFFER = `<scenario name="w">
 </scenario>
 `;
 
+const UAC_PCAP = `<scenario name="uac_pcap">
+  <send><![CDATA[
+    OPTIONS sip:[service]@[remote_ip] SIP/2.0
+    Content-Length: 0
+  ]]></send>
+  <nop><action><exec play_pcap_audio="pcap/g711a.pcap"/></action></nop>
+</scenario>
+`;
+
 let dir = "";
 const file = (name: string): string => join(dir, "sc", name);
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "sipwright-validate-"));
-  await mkdir(join(dir, "sc"), { recursive: true });
+  await mkdir(join(dir, "sc", "pcap"), { recursive: true });
+  await mkdir(join(dir, "elsewhere"));
+  await copyFile(PCAP, file("pcap/g711a.pcap"));
   await writeFile(file("both.xml"), BOTH);
   await writeFile(file("webrtc-offer.xml"), WEBRTC_OFFER);
+  await writeFile(file("uac_pcap.xml"), UAC_PCAP);
   await writeFile(file("empty.xml"), "");
   await writeFile(file("comments.xml"), "<!-- nothing but a comment -->\n");
 });
@@ -53,9 +68,7 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 describe("sipwright validate", () => {
   it("reports a structural error and an unknown keyword of one file together", async () => {
-    const result = await runSipwright(["validate", file("both.xml")], {
-      timeoutMs: BOUND_MS,
-    });
+    const result = await runSipwright(["validate", file("both.xml")], { timeoutMs: BOUND_MS });
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.deepEqual(result.stdout.trimEnd().split("\n"), [
       `${file("both.xml")}:5:12: error: unknown keyword [nosuchkeyword] (not a built-in keyword, and no -key nosuchkeyword)`,
@@ -73,9 +86,7 @@ describe("sipwright validate", () => {
   });
 
   it('rejects [webrtc_offer] without webrtc="true" as a run does, and accepts it with --webrtc', async () => {
-    const plain = await runSipwright(["validate", file("webrtc-offer.xml")], {
-      timeoutMs: BOUND_MS,
-    });
+    const plain = await runSipwright(["validate", file("webrtc-offer.xml")], { timeoutMs: BOUND_MS });
     assert.equal(plain.code, 1, plain.stdout + plain.stderr);
     assert.match(plain.stdout, /webrtc-offer\.xml:6:5: error: \[webrtc_offer\] needs a WebRTC run/);
     const run = await runSipwright(
@@ -91,6 +102,19 @@ describe("sipwright validate", () => {
     assert.ok(run.stderr.includes(plain.stdout.trimEnd()), `the run says what validate says:\n${run.stderr}`);
     const webrtc = await runSipwright(["validate", "--webrtc", file("webrtc-offer.xml")], { timeoutMs: BOUND_MS });
     assert.equal(webrtc.code, 0, webrtc.stdout + webrtc.stderr);
+  });
+
+  it("finds a pcap next to the scenario from another working directory, and says which file it used", async () => {
+    const result = await runSipwright(["validate", file("uac_pcap.xml")], {
+      cwd: join(dir, "elsewhere"),
+      timeoutMs: BOUND_MS,
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(result.stdout.trimEnd().split("\n"), [
+      `${file("uac_pcap.xml")}:6:16: note: play_pcap_audio "pcap/g711a.pcap": found next to the scenario: ` +
+        file("pcap/g711a.pcap"),
+      `${file("uac_pcap.xml")}: ok`,
+    ]);
   });
 });
 

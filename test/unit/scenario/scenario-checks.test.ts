@@ -1,9 +1,12 @@
 /**
  * The checks `sipwright validate` shares with a run (scenario-checks.ts): every problem at once, whatever its kind;
- * WebRTC SDP against the run's media kind; a file with no element at all.
+ * WebRTC SDP against the run's media kind; a file with no element at all; media files found as SIPp finds them.
  */
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { loadScenarioText } from "../../../src/scenario/load-scenario.js";
 import { validateScenarioText, webrtcSdpProblems } from "../../../src/scenario/scenario-checks.js";
 
@@ -87,5 +90,50 @@ describe("WebRTC SDP against the run's media kind", () => {
       false,
     );
     assert.equal(inScenario.length, 1);
+  });
+});
+
+describe("media files named by actions (SIPp's find_file)", () => {
+  const PCAP = resolve("test/fixtures/pcap/pcma-440hz-1s.pcap");
+  let dir = "";
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "scenario-checks-"));
+    await mkdir(join(dir, "sc", "pcap"), { recursive: true });
+    await copyFile(PCAP, join(dir, "sc", "pcap", "g711a.pcap"));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const scenario = (file: string): string => `<scenario name="p">
+  <send><![CDATA[
+    OPTIONS sip:[service]@[remote_ip] SIP/2.0
+    Content-Length: 0
+  ]]></send>
+  <nop><action><exec play_pcap_audio="${file}"/></action></nop>
+</scenario>`;
+
+  it("finds a relative pcap next to the scenario file, whatever the working directory, and says so", async () => {
+    const source = join(dir, "sc", "uac_pcap.xml");
+    await writeFile(source, scenario("pcap/g711a.pcap"));
+    const { problems, notes } = validateScenarioText(scenario("pcap/g711a.pcap"), source, {
+      keys: NO_KEYS,
+      webrtc: false,
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(notes.length, 1);
+    assert.match(notes[0]?.message ?? "", /found next to the scenario: .*sc\/pcap\/g711a\.pcap$/);
+  });
+
+  it("falls back to the working directory when the file is not next to the scenario, as SIPp does", () => {
+    // The fixture path is relative to the repository root (the cwd of the test run), not to <dir>/sc.
+    const { problems, notes } = validateScenarioText(
+      scenario("test/fixtures/pcap/pcma-440hz-1s.pcap"),
+      join(dir, "sc", "x.xml"),
+      { keys: NO_KEYS, webrtc: false },
+    );
+    assert.deepEqual(problems, []);
+    assert.match(
+      notes[0]?.message ?? "",
+      /not next to the scenario \(.*sc\/test\/fixtures.*\), using the working directory/,
+    );
   });
 });
