@@ -20,6 +20,8 @@ export const BUILTIN_SCENARIOS = [
   "rtp_uas",
   "webrtc_uac",
   "webrtc_uas",
+  "register",
+  "registrar",
 ] as const;
 export type BuiltinScenarioName = (typeof BUILTIN_SCENARIOS)[number];
 
