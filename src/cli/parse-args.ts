@@ -70,15 +70,13 @@ const int = (o: string, v: string, min = 0, max?: number): number =>
   parseNumber(o, v, max === undefined ? { integer: true, min } : { integer: true, min, max });
 
 /** The -t modes this build implements, in the order the help lists them (TRANSPORT_MODES names them all). */
-const SUPPORTED_TRANSPORTS: readonly TransportMode[] = ["u1", "un", "t1", "tn"];
+const SUPPORTED_TRANSPORTS: readonly TransportMode[] = ["u1", "un", "t1", "tn", "l1", "ln"];
 
 function parseTransport(value: string): TransportMode {
   const mode = SUPPORTED_TRANSPORTS.find((m) => m === value);
   if (mode !== undefined) return mode;
   const use = `use ${SUPPORTED_TRANSPORTS.slice(0, -1).join(", ")} or ${SUPPORTED_TRANSPORTS.at(-1) ?? ""}`;
   const what: Record<string, string> = {
-    l1: "TLS (l1)",
-    ln: "TLS (ln)",
     s1: "SCTP (s1)",
     sn: "SCTP (sn)",
     ui: "UDP per injection-file IP (ui)",
@@ -140,6 +138,8 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     localIp: env.primaryIp ?? primaryHostIp(),
     localPort: 0,
     transport: "u1",
+    tls: {},
+    reconnect: { max: 0, sleepMs: 1000, closeCalls: true },
     bufferSize: undefined,
     mediaIp: undefined,
     mediaPort: 6000,
@@ -243,6 +243,14 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     oocsn: (c, v) => ((c.oocScenarioName = v), (c.oocScenarioFile = undefined)),
     i: (c, v) => (c.localIp = v),
     p: (c, v, n) => (c.localPort = int(n, v, 0, 65535)),
+    tls_cert: (c, v) => (c.tls = { ...c.tls, certFile: p(v) }),
+    tls_key: (c, v) => (c.tls = { ...c.tls, keyFile: p(v) }),
+    tls_ca: (c, v) => (c.tls = { ...c.tls, caFile: p(v) }),
+    tls_version: (c, v) => (c.tls = { ...c.tls, minVersion: choice("-tls_version", v, ["1.2", "1.3"] as const) }),
+    "tls-servername": (c, v) => (c.tls = { ...c.tls, servername: v }),
+    max_reconnect: (c, v, n) => (c.reconnect.max = parseNumber(n, v, { integer: true, min: -1 })),
+    reconnect_sleep: (c, v, n) => (c.reconnect.sleepMs = parseTime(n, v, "ms")),
+    reconnect_close: (c, v) => (c.reconnect.closeCalls = choice("-reconnect_close", v, ["true", "false"]) === "true"),
     t: (c, v) => (c.transport = parseTransport(v)),
     buff_size: (c, v, n) => (c.bufferSize = int(n, v, 1)),
     mi: (c, v) => (c.mediaIp = v),
@@ -335,6 +343,7 @@ const FLAGS: Record<string, (c: RunConfig) => void> = {
   timeout_error: (c) => (c.timeoutError = true),
   nr: (c) => (c.noRetrans = true),
   aa: (c) => (c.autoAnswer = true),
+  "tls-insecure": (c) => (c.tls = { ...c.tls, insecure: true }),
   nd: (c) => (c.defaultBehaviors = new Set()),
   trace_msg: (c) => (c.trace.msg = true),
   trace_shortmsg: (c) => (c.trace.shortmsg = true),

@@ -2,6 +2,7 @@
  * Everything a run needs, independent of how it was asked for (SIPp-style argv, the HTTP API, the demo).
  * Durations are milliseconds. Undefined means "SIPp's default", resolved by the engine.
  */
+import type { TlsSettings } from "../sip/tls-options.js";
 import type { TransportName } from "../sip/transport.js";
 
 /** -t: SIPp's u1/un/t1/tn/l1/ln, plus ws1/wsn/wss1/wssn (RFC 7118). "1": one shared socket; "n": one per call. */
@@ -20,6 +21,17 @@ export const TRANSPORT_MODES: Readonly<Record<TransportMode, { transport: Transp
   wss1: { transport: "WSS", perCall: false },
   wssn: { transport: "WSS", perCall: true },
 };
+/**
+ * SIPp behaviour (SIPpSocket::reset_connection): a lost shared connection is reconnected while `max` allows
+ * (-1: always; each reconnection uses one; 0, the default: the run ends with "Max number of reconnections
+ * reached"); with `closeCalls` the calls on it fail first; the new connection is opened `sleepMs` later.
+ */
+export interface ReconnectPolicy {
+  max: number;
+  sleepMs: number;
+  closeCalls: boolean;
+}
+
 export type DefaultBehavior = "bye" | "abortunexp" | "pingreply" | "badcseq";
 
 export interface TraceOptions {
@@ -89,6 +101,10 @@ export interface RunConfig {
   /** -p; 0 = any free port (SIPp's default is 5060, then the next free one). */
   localPort: number;
   transport: TransportMode;
+  /** -tls_cert, -tls_key, -tls_ca, -tls_version, --tls-servername, --tls-insecure: TLS (l1/ln) and WSS. */
+  tls: TlsSettings;
+  /** -max_reconnect, -reconnect_sleep, -reconnect_close: a client losing its shared connection (t1, l1). */
+  reconnect: ReconnectPolicy;
   bufferSize: number | undefined;
   mediaIp: string | undefined;
   /** `-mp` / `-min_rtp_port`: the first RTP port of the range (and SIPp's `[media_port]` in runs without media). */

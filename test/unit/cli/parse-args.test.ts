@@ -209,11 +209,34 @@ describe("parseArgs: errors", () => {
     configError(["-p", "70000"], /out of range/);
   });
 
-  it("explains that TLS, SCTP and ui transports are not supported", () => {
-    configError(["-t", "l1"], /-t l1: TLS \(l1\) is not supported; use u1, un, t1 or tn/);
-    configError(["-t", "ln"], /TLS \(ln\)/);
-    configError(["-t", "s1"], /SCTP/);
+  it("explains that SCTP and ui transports are not supported", () => {
+    configError(["-t", "s1"], /-t s1: SCTP \(s1\) is not supported; use u1, un, t1, tn, l1, ln/);
     configError(["-t", "ui"], /\(ui\) is not supported/);
+  });
+
+  it("reads -t l1 / ln with the TLS and reconnection options (SIPp's names and defaults)", () => {
+    const base = run("-t", "ln", "127.0.0.1");
+    assert.equal(base.transport, "ln");
+    assert.deepEqual(base.tls, {});
+    assert.deepEqual(base.reconnect, { max: 0, sleepMs: 1000, closeCalls: true });
+    const c = run(
+      ...["-t", "l1", "-tls_cert", "/c.pem", "-tls_key", "/k.pem", "-tls_ca", "/ca.pem", "-tls_version", "1.3"],
+      ...["--tls-servername", "sip.example", "--tls-insecure"],
+      ...["-max_reconnect", "-1", "-reconnect_sleep", "250", "-reconnect_close", "false", "127.0.0.1"],
+    );
+    assert.equal(c.transport, "l1");
+    assert.deepEqual(c.tls, {
+      certFile: "/c.pem",
+      keyFile: "/k.pem",
+      caFile: "/ca.pem",
+      minVersion: "1.3",
+      servername: "sip.example",
+      insecure: true,
+    });
+    assert.deepEqual(c.reconnect, { max: -1, sleepMs: 250, closeCalls: false });
+    configError(["-tls_version", "1.0"], /-tls_version: '1.0' is not one of 1.2, 1.3/);
+    configError(["-reconnect_close", "yes"], /-reconnect_close: 'yes' is not one of true, false/);
+    configError(["-max_reconnect", "-2"], /out of range/);
   });
 
   it("rejects an unknown default behavior", () => {
