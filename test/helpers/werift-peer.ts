@@ -22,6 +22,8 @@ export class WeriftPeer {
   /** RTP packets this peer decrypted (any SSRC). */
   received = 0;
   echoed = 0;
+  /** The SSRCs of the packets echoed (unchanged). */
+  readonly echoedSsrcs = new Set<number>();
 
   constructor(options: WeriftPeerOptions = {}) {
     const { config } = peerConfig({
@@ -53,6 +55,7 @@ export class WeriftPeer {
       this.received++;
       if (options.echo !== true) return;
       this.echoed++;
+      this.echoedSsrcs.add(packet.header.ssrc);
       void transport.sendRtp(packet.payload, packet.header);
     });
   }

@@ -26,6 +26,7 @@ import { BridgeMedia } from "./bridge-media.js";
 import { isAllowedLocalCandidate, parseCandidate } from "./candidate-line.js";
 import { ConnectionWatch } from "./connection-watch.js";
 import { EarlyDtlsBuffer } from "./early-dtls-buffer.js";
+import { guardRtpRouter } from "./rtp-router-guard.js";
 import { fixLocalSdp } from "./local-sdp.js";
 import { disableHiddenStun, peerConfig } from "./peer-config.js";
 import { negotiatedLeg, selectedPair, type SelectedPair } from "./negotiated-leg.js";
@@ -94,6 +95,7 @@ export class WebRtcBridge implements MediaPipeline {
     this.#credentialExpiresAtMs = config.credentialExpiresAtMs;
     this.#turnRefresher = new TurnRefresher(options.turnCredentials, options.wallClock);
     this.#pc = new RTCPeerConnection(config.config);
+    if (!guardRtpRouter(this.#pc)) log.warn("werift's RTP router has changed: packets with our own SSRC may be lost");
     this.#transceiver = this.#pc.addTransceiver(new MediaStreamTrack({ kind: "audio" }), { direction: "sendrecv" });
     this.#media = new BridgeMedia({
       clock: options.clock,

@@ -140,6 +140,32 @@ describe("RtpSession between two sessions on 127.0.0.1, paced by one shared Medi
     assert.ok(b.stats().sent.packets >= 60);
   });
 
+  it("hears an echo that returns our packets unchanged, our own SSRC included (sipp -rtp_echo): every packet counted", async () => {
+    const a = await open(["PCMA"]);
+    const echo = createSocket("udp4");
+    let echoed = 0;
+    echo.on("message", (data, from) => {
+      echoed++;
+      echo.send(data, from.port, from.address);
+    });
+    await new Promise<void>((resolve) => echo.bind(0, LOOPBACK, resolve));
+    try {
+      await a.createOffer();
+      const port = echo.address().port;
+      const answer = `v=0\r\no=- 1 1 IN IP4 ${LOOPBACK}\r\ns=-\r\nc=IN IP4 ${LOOPBACK}\r\nt=0 0\r\nm=audio ${port} RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n`;
+      await a.acceptAnswer(answer);
+      a.startSource({ kind: "tone", frequencyHz: 440, levelDbfs: -10 });
+      await until(media, "50 echoed packets", () => a.stats().received.packets >= 50);
+      a.controlSource("stop");
+      await until(media, "every echoed packet", () => a.stats().received.packets >= a.stats().sent.packets);
+      assert.ok(echoed >= a.stats().sent.packets);
+      const check = a.checkAudio(tone("received", 440));
+      assert.equal(check.passed, true, check.reason);
+    } finally {
+      echo.close();
+    }
+  });
+
   it("fails the checks that must fail: silence where a tone is expected, nothing at all for two-way audio", async () => {
     const a = await open();
     const b = await open();

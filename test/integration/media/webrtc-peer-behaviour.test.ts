@@ -4,11 +4,15 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { systemClock } from "../../../src/shared/clock.js";
 import { MediaClock } from "../../../src/media/rtp/media-clock.js";
 import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
 import { declarePrivateNetworkRun, insidePrivateNetwork } from "../../helpers/netns.js";
 import { dtlsHandshakeTypes, UdpProxy, type ProxiedDatagram, type ProxyVerdict } from "../../helpers/udp-proxy.js";
+import { analyzeTone, readWavFile } from "../../helpers/wav-audio.js";
 import { WeriftPeer } from "../../helpers/werift-peer.js";
 
 if (!insidePrivateNetwork()) {
@@ -86,5 +90,51 @@ function declarePeerTests(): void {
       // RFC 6347 4.2.1: the ClientHello and the ClientHello with the cookie; a third is the peer's retransmission.
       assert.equal(clientHellos(p, "a"), 2, "the peer had to retransmit its ClientHello");
     });
+  });
+
+  describe("received RTP is heard whatever its SSRC", () => {
+    it("hears an echo that keeps our own SSRC: every echoed packet counted, 440 Hz in the recording", async () => {
+      const bridge = open();
+      const remote = peer({ echo: true });
+      const up = connected(bridge);
+      const offer = await bridge.createOffer();
+      await bridge.acceptAnswer(await remote.answer(offer));
+      await up;
+      const dir = mkdtempSync(join(tmpdir(), "sipwright-webrtc-echo-"));
+      bridge.startRecording({ layout: "per-direction", directory: dir, baseName: "echo" });
+      bridge.startSource({ kind: "tone", frequencyHz: 440, levelDbfs: -12 });
+      await bounded("50 echoed packets heard", 10_000, () => bridge.stats().received.packets >= 50);
+      bridge.controlSource("stop");
+      const echoed = remote.echoed;
+      await bounded("every echoed packet heard", 5000, () => bridge.stats().received.packets >= echoed);
+      const stats = bridge.stats();
+      assert.deepEqual(
+        [...remote.echoedSsrcs],
+        [Number(/^a=ssrc:(\d+) /m.exec(offer)?.[1])],
+        "the echo keeps our SSRC",
+      );
+      const recording = stats.recordings.find((path) => path.endsWith("-received.wav"));
+      await bridge.close();
+      assert.ok(recording !== undefined);
+      const channel = readWavFile(recording).channels[0];
+      assert.ok(channel !== undefined);
+      assert.ok(analyzeTone(channel, 440).toneSeconds >= 0.8, "the echoed 440 Hz is in the recording");
+    });
+  });
+}
+
+/** Resolves once `condition` holds (checked every 20 ms), rejects after `ms`. */
+function bounded(what: string, ms: number, condition: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (condition()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - started > ms) {
+        clearInterval(timer);
+        reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+      }
+    }, 20);
   });
 }
