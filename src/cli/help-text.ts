@@ -92,6 +92,7 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    -max_invite_retrans N      Default: 5.
    -max_non_invite_retrans N  Default: 7.
    -nr               No UDP retransmissions.
+   -T1 TIME          RFC 3261 T1 of the requests sipwright builds itself (trickle INFO). Default: 500, unit ms.
    -T2 TIME          RFC 3261 T2. Default: 4000, unit ms.
 
 *** Tracing, logging and statistics options:
@@ -128,9 +129,10 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --ice-policy P    all or relay. Default: all.
    --ice-username U  --ice-credential P   Static TURN credentials.
    --turn-secret S   TURN REST credentials (coturn use-auth-secret); --turn-ttl SECONDS, --turn-user ID.
-   --trickle MODE    trickle (candidates in SIP INFO), half or full. Default: trickle.
+   --trickle MODE    auto (every candidate in the SDP; INFO only to a peer that supports trickle),
+                     trickle (SDP at once, candidates in SIP INFO), half or full. Default: auto.
    --ice-address IP  Address host candidates may have (repeatable). Default: the media IP.
-   --gather-timeout T  --ice-timeout T  --dtls-timeout T   Bounds in ms (3000, 10000, 10000).
+   --gather-timeout T  --ice-timeout T  --dtls-timeout T   Bounds in ms (2000, 10000, 10000).
    --status MODE     tty (one line redrawn), lines (a line per -f period) or none.
                      Default: tty on a terminal, lines otherwise.
    --quiet           Same as --status none.

@@ -7,7 +7,13 @@
 import { networkInterfaces } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "../shared/errors.js";
-import { DEFAULT_MAX_INVITE_RETRANS, DEFAULT_MAX_NON_INVITE_RETRANS, DEFAULT_T2_MS } from "../sip/retransmission.js";
+import {
+  DEFAULT_MAX_INVITE_RETRANS,
+  DEFAULT_MAX_NON_INVITE_RETRANS,
+  DEFAULT_T1_MS,
+  DEFAULT_T2_MS,
+} from "../sip/retransmission.js";
+import { TRICKLE_MODES } from "../media/webrtc/webrtc-types.js";
 import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
 import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
 import { checkRunOptions } from "../engine/run-option-checks.js";
@@ -156,9 +162,9 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
       turnSecret: undefined,
       turnTtlS: DEFAULT_TURN_TTL_S,
       turnUser: DEFAULT_TURN_USER,
-      trickle: "trickle",
+      trickle: "auto",
       candidateAddresses: [],
-      gatherTimeoutMs: 3000,
+      gatherTimeoutMs: 2000,
       iceTimeoutMs: 10_000,
       dtlsTimeoutMs: 10_000,
     },
@@ -176,6 +182,7 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     timeoutError: false,
     recvTimeoutMs: undefined,
     sendTimeoutMs: undefined,
+    t1Ms: DEFAULT_T1_MS,
     t2Ms: DEFAULT_T2_MS,
     maxRetrans: undefined,
     maxInviteRetrans: DEFAULT_MAX_INVITE_RETRANS,
@@ -265,7 +272,7 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     "turn-secret": (c, v) => (c.webrtcOptions.turnSecret = v),
     "turn-ttl": (c, v, n) => (c.webrtcOptions.turnTtlS = int(n, v, 1)),
     "turn-user": (c, v) => (c.webrtcOptions.turnUser = v),
-    trickle: (c, v) => (c.webrtcOptions.trickle = choice("--trickle", v, ["trickle", "half", "full"] as const)),
+    trickle: (c, v) => (c.webrtcOptions.trickle = choice("--trickle", v, TRICKLE_MODES)),
     "ice-address": (c, v) => c.webrtcOptions.candidateAddresses.push(v),
     "gather-timeout": (c, v, n) => (c.webrtcOptions.gatherTimeoutMs = parseTime(n, v, "ms")),
     "ice-timeout": (c, v, n) => (c.webrtcOptions.iceTimeoutMs = parseTime(n, v, "ms")),
@@ -282,6 +289,7 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     timeout: (c, v, n) => (c.globalTimeoutMs = parseTime(n, v, "s")),
     recv_timeout: (c, v, n) => (c.recvTimeoutMs = parseTime(n, v, "ms")),
     send_timeout: (c, v, n) => (c.sendTimeoutMs = parseTime(n, v, "ms")),
+    T1: (c, v, n) => (c.t1Ms = parseTime(n, v, "ms")),
     T2: (c, v, n) => (c.t2Ms = parseTime(n, v, "ms")),
     max_retrans: (c, v, n) => (c.maxRetrans = int(n, v)),
     max_invite_retrans: (c, v, n) => (c.maxInviteRetrans = int(n, v)),

@@ -81,6 +81,8 @@ export function mediaBlocks(call: Call, closed: ClosedMedia): Pick<CallRecord, "
               infos_received: trickle?.infosReceived ?? 0,
               candidates_sent: trickle?.candidatesSent ?? 0,
               candidates_received: call.callMedia?.webrtc?.candidatesReceived ?? 0,
+              infos_refused: trickle?.infosRefused ?? 0,
+              last_refusal: trickle?.lastRefusal ?? null,
             },
           },
   };

@@ -27,7 +27,8 @@ import type { Scenario } from "../scenario/model.js";
 import type { RunContext } from "./run-context.js";
 import { CallMedia, CallMediaError } from "./call-media.js";
 import { abortCall } from "./abort-call.js";
-import { TrickleInfo, type DialogInfo } from "./trickle-info.js";
+import { TrickleInfo } from "./trickle-info.js";
+import type { DialogInfo } from "./webrtc-dialog.js";
 
 const log = createLogger("call");
 

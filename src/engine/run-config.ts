@@ -75,8 +75,8 @@ export interface WebRtcRunOptions {
   turnSecret: string | undefined;
   turnTtlS: number;
   turnUser: string;
-  /** `--trickle trickle|half|full`. */
-  trickle: "trickle" | "half" | "full";
+  /** `--trickle auto|trickle|half|full` (default auto). */
+  trickle: "auto" | "trickle" | "half" | "full";
   /** `--ice-address IP`, repeatable: addresses our host candidates may have (default: the media IP). */
   candidateAddresses: string[];
   gatherTimeoutMs: number;
@@ -145,6 +145,8 @@ export interface RunConfig {
   timeoutError: boolean;
   recvTimeoutMs: number | undefined;
   sendTimeoutMs: number | undefined;
+  /** -T1: RFC 3261 T1 for the requests the engine builds itself (trickle INFO); a `<send>` has its `retrans`. */
+  t1Ms: number;
   t2Ms: number;
   maxRetrans: number | undefined;
   maxInviteRetrans: number;

@@ -17,7 +17,8 @@ import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
 import { handlePeerRetransmission, retransmissionOnMatch, startRetransmission } from "./step-retransmission.js";
 import { applyLocalSdp, applyPeerSdp, needsMediaOpen, openMediaThenRun } from "./step-media.js";
-import { isTrickleInfo, noteDialog, noteSentDialog } from "./trickle-info.js";
+import { isTrickleInfo } from "./trickle-info.js";
+import { noteDialog, noteSentDialog } from "./webrtc-dialog.js";
 import { abortCall } from "./abort-call.js";
 import { handleUnexpected } from "./unexpected-message.js";
 

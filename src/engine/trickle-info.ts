@@ -3,23 +3,23 @@
  * went out are sent to the peer in INFO requests within the dialog —
  *   Info-Package: trickle-ice, Content-Type: application/trickle-ice-sdpfrag, Content-Disposition: Info-Package,
  *   body: a=ice-ufrag, a=ice-pwd, the m-line, a=mid, the candidates, and a=end-of-candidates once gathering is done —
- * as soon as a dialog exists (a To tag on both sides), retransmitted over UDP until answered (RFC 3261 17.1.2.2).
+ * as soon as a dialog exists (a To tag on both sides), within it (RFC 3261 12.2.1.1: Request-URI the remote
+ * target, Route the route set), retransmitted over UDP until answered (RFC 3261 17.1.2.2, the run's -T1/-T2).
+ * In `auto` mode (the default) nothing is sent until the peer has shown support (RFC 8840 4.1: `Supported:
+ * trickle-ice` in a message of the dialog, or `a=ice-options:trickle` in its SDP); the explicit modes trickle as
+ * asked. An INFO the peer refuses (any final error: 405, 415, 469, 481, 489, 501, ...) or never answers (Timer F)
+ * stops trickling for the call and is counted (infosRefused, lastRefusal): it never fails the call by itself.
  * The peer's trickle INFOs are answered 200 OK and applied, whatever step the scenario is at; our INFOs' responses
  * are consumed here too, so the scenario never sees either.
  */
 import { buildResponse } from "../sip/build-response.js";
-import { parseSipMessage } from "../sip/parse-sip-message.js";
 import type { SipMessage } from "../sip/message.js";
 import type { Peer, SipConnection } from "../sip/transport.js";
 import type { TimerHandle } from "../shared/clock.js";
 import type { LocalCandidate } from "../media/webrtc/webrtc-types.js";
 import type { Call } from "./call.js";
 import { buildSdpFragment, SDPFRAG_CONTENT_TYPE } from "../media/webrtc/sdp-frag.js";
-
-const T1_MS = 500;
-const T2_MS = 4000;
-/** RFC 3261 timer F: 64 × T1. */
-const TIMER_F_MS = 64 * T1_MS;
+import { dialogView, type DialogView } from "./webrtc-dialog.js";
 
 /** Is this request a trickle INFO (RFC 8840 5.1)? */
 export function isTrickleInfo(message: SipMessage): boolean {
@@ -27,14 +27,6 @@ export function isTrickleInfo(message: SipMessage): boolean {
   const pkg = message.header("Info-Package")?.trim().toLowerCase();
   const type = message.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   return pkg === "trickle-ice" || type === SDPFRAG_CONTENT_TYPE;
-}
-
-/** The dialog as seen from our side, enough to build a request within it. */
-interface DialogView {
-  readonly requestUri: string;
-  /** Our From header value (with our tag) and the peer's (with its tag) as To. */
-  readonly from: string;
-  readonly to: string;
 }
 
 interface PendingInfo {
@@ -49,7 +41,12 @@ export class TrickleInfo {
   infosSent = 0;
   infosReceived = 0;
   candidatesSent = 0;
+  /** Our INFOs answered with a final error or never answered; the latest refusal as `405 Method Not Allowed`. */
+  infosRefused = 0;
+  lastRefusal: string | undefined;
   readonly #call: Call;
+  /** A refused INFO stopped trickling for the call. */
+  #stopped = false;
   /** Candidates not yet sent; `complete` once gathering ended (the last INFO carries a=end-of-candidates). */
   readonly #queue: LocalCandidate[] = [];
   #complete = false;
@@ -71,7 +68,9 @@ export class TrickleInfo {
   /** Sends what is queued, once the dialog exists. Called on new candidates and when a message moves the dialog. */
   flush(): void {
     const call = this.#call;
-    if (call.ended || (this.#queue.length === 0 && (!this.#complete || this.#endSent))) return;
+    if (call.ended || this.#stopped || (this.#queue.length === 0 && (!this.#complete || this.#endSent))) return;
+    // RFC 8840 4.1: in auto mode only a peer that announced trickle support gets INFOs.
+    if (call.ctx.config.webrtcOptions.trickle === "auto" && call.dialog?.peerTrickles !== true) return;
     const dialog = dialogView(call);
     const info = call.callMedia?.webrtc?.bridge.iceFragmentInfo();
     if (dialog === undefined || info === undefined) return;
@@ -95,6 +94,7 @@ export class TrickleInfo {
       [
         `INFO ${dialog.requestUri} SIP/2.0`,
         `Via: SIP/2.0/${values.transport} ${host}:${values.localPort};branch=${branch}`,
+        ...(dialog.route === undefined ? [] : [`Route: ${dialog.route}`]),
         "Max-Forwards: 70",
         `From: ${dialog.from}`,
         `To: ${dialog.to}`,
@@ -112,13 +112,9 @@ export class TrickleInfo {
     ctx.transmit(call, data, call.connection, call.peer);
     this.infosSent++;
     if (!ctx.reliable) {
-      const pending: PendingInfo = {
-        cseq,
-        data,
-        timer: undefined,
-        interval: T1_MS,
-        deadline: ctx.clock.now() + TIMER_F_MS,
-      };
+      const t1 = ctx.config.t1Ms;
+      // RFC 3261 17.1.2.2: timer F = 64 × T1.
+      const pending: PendingInfo = { cseq, data, timer: undefined, interval: t1, deadline: ctx.clock.now() + 64 * t1 };
       this.#pending.set(cseq, pending);
       this.#armRetransmission(pending);
     }
@@ -129,13 +125,16 @@ export class TrickleInfo {
     const call = this.#call;
     pending.timer = call.ctx.clock.setTimer(pending.interval, () => {
       if (call.ended || !this.#pending.has(pending.cseq)) return;
-      if (call.ctx.clock.now() >= pending.deadline) {
+      const now = call.ctx.clock.now();
+      if (now >= pending.deadline) {
         this.#pending.delete(pending.cseq);
-        call.logger.warn(`trickle INFO CSeq ${pending.cseq} got no answer`);
+        this.#refused(pending.cseq, "timeout");
         return;
       }
       call.ctx.transmit(call, pending.data, call.connection, call.peer);
-      pending.interval = Math.min(pending.interval * 2, T2_MS);
+      pending.interval = Math.min(pending.interval * 2, call.ctx.config.t2Ms);
+      // Timer F fires at its own time, not at the next retransmission after it.
+      pending.interval = Math.min(pending.interval, pending.deadline - now);
       this.#armRetransmission(pending);
     });
   }
@@ -148,9 +147,18 @@ export class TrickleInfo {
     if (pending !== undefined && message.status >= 200) {
       pending.timer?.cancel();
       this.#pending.delete(pending.cseq);
-      if (message.status >= 300) this.#call.logger.warn(`trickle INFO answered ${message.status}`);
+      if (message.status >= 300) this.#refused(pending.cseq, `${message.status} ${message.reason}`.trim());
     }
     return ours;
+  }
+
+  /** RFC 8840 has no retry for a refused INFO: trickling stops; the call goes on with the candidates it has. */
+  #refused(cseq: number, refusal: string): void {
+    this.infosRefused++;
+    this.lastRefusal = refusal;
+    this.#stopped = true;
+    this.#queue.length = 0;
+    this.#call.logger.warn(`trickle INFO CSeq ${cseq} refused (${refusal}): no more trickle INFO in this call`);
   }
 
   /** The peer's trickle INFO: answered 200 OK and applied to the bridge. */
@@ -167,75 +175,4 @@ export class TrickleInfo {
     for (const pending of this.#pending.values()) pending.timer?.cancel();
     this.#pending.clear();
   }
-}
-
-/**
- * The dialog from the INVITE transaction: UAC — our INVITE's From and To, the To tag of the peer's response and its
- * Contact as the target; UAS — the INVITE's To (plus the tag we sent) and From, and its Contact as the target.
- */
-function dialogView(call: Call): DialogView | undefined {
-  const d = call.dialog;
-  if (d === undefined) return undefined;
-  if (call.direction === "outgoing") {
-    if (d.peerTag === undefined) return undefined;
-    return {
-      requestUri: d.remoteTarget ?? d.inviteUri,
-      from: d.inviteFrom,
-      to: `${d.inviteTo};tag=${d.peerTag}`,
-    };
-  }
-  if (d.localTag === undefined) return undefined;
-  return { requestUri: d.remoteTarget ?? d.inviteUri, from: `${d.inviteTo};tag=${d.localTag}`, to: d.inviteFrom };
-}
-
-/** What the INVITE transaction tells about the dialog (kept on the Call in WebRTC runs). */
-export interface DialogInfo {
-  readonly inviteUri: string;
-  /** From and To header values of the INVITE, To without a tag. */
-  readonly inviteFrom: string;
-  readonly inviteTo: string;
-  remoteTarget: string | undefined;
-  peerTag: string | undefined;
-  localTag: string | undefined;
-}
-
-/** Notes the dialog from a message we sent or received (INVITE, its responses). */
-export function noteDialog(call: Call, message: SipMessage, sent: boolean): void {
-  if (message.kind === "request" && message.method === "INVITE") {
-    if (call.dialog !== undefined) return;
-    const from = message.header("From");
-    const to = message.header("To");
-    if (from === undefined || to === undefined) return;
-    call.dialog = {
-      inviteUri: message.requestUri,
-      inviteFrom: from.trim(),
-      inviteTo: to.replace(/;\s*tag=[^;>\s]*/i, "").trim(),
-      remoteTarget: sent ? undefined : contactUri(message),
-      peerTag: undefined,
-      localTag: undefined,
-    };
-    return;
-  }
-  const dialog = call.dialog;
-  if (message.kind !== "response" || message.cseq?.method !== "INVITE" || dialog === undefined) return;
-  if (message.status < 101 || message.status >= 300) return;
-  const tag = message.toTag();
-  if (sent) dialog.localTag ??= tag;
-  else {
-    dialog.peerTag ??= tag;
-    dialog.remoteTarget = contactUri(message) ?? dialog.remoteTarget;
-  }
-  call.trickle?.flush();
-}
-
-/** Notes the dialog from bytes we sent. */
-export function noteSentDialog(call: Call, data: Buffer): void {
-  const parsed = parseSipMessage(data);
-  if (parsed.ok) noteDialog(call, parsed.message, true);
-}
-
-function contactUri(message: SipMessage): string | undefined {
-  const contact = message.header("Contact");
-  if (contact === undefined) return undefined;
-  return /<([^>]*)>/.exec(contact)?.[1] ?? contact.split(";")[0]?.trim();
 }

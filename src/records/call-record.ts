@@ -99,7 +99,7 @@ export interface RecordCandidate {
 /** The `webrtc` block (docs/call-records.md). */
 export interface CallRecordWebRtc {
   role: "offerer" | "answerer" | null;
-  trickle_mode: "trickle" | "half" | "full";
+  trickle_mode: "auto" | "trickle" | "half" | "full";
   ice: {
     gathering: string;
     connection: string;
@@ -109,7 +109,16 @@ export interface CallRecordWebRtc {
     selected_pair: { local: RecordCandidate; remote: RecordCandidate } | null;
   };
   dtls: { state: string; role: "client" | "server" | null };
-  trickle: { infos_sent: number; infos_received: number; candidates_sent: number; candidates_received: number };
+  trickle: {
+    infos_sent: number;
+    infos_received: number;
+    candidates_sent: number;
+    candidates_received: number;
+    /** Our trickle INFOs refused (final error) or never answered (Timer F); trickling stopped at the first. */
+    infos_refused: number;
+    /** The latest refusal, `405 Method Not Allowed` or `timeout`; null when none. */
+    last_refusal: string | null;
+  };
   turn: { auth: "none" | "inline" | "static" | "rest"; credential_expires_at: string | null; refreshes: number };
   timings_ms: {
     offer_or_answer_ready: number | null;

@@ -24,6 +24,8 @@ export interface RetransmitPolicy {
   maxRetrans: number;
 }
 
+/** RFC 3261 17.1.1.1: T1, the RTT estimate (-T1; the engine's own requests, e.g. trickle INFO, start from it). */
+export const DEFAULT_T1_MS = 500;
 export const DEFAULT_T2_MS = 4000;
 export const DEFAULT_MAX_INVITE_RETRANS = 5;
 export const DEFAULT_MAX_NON_INVITE_RETRANS = 7;

@@ -4,7 +4,10 @@
  * - RFC 8839 4.2.1.2 / 5.1: when the description carries candidates, `m=` and `c=` (and `a=rtcp`) name the default
  *   candidate instead of werift's `9` / `0.0.0.0`, which strict ICE stacks read as an ICE mismatch. RFC 8445
  *   5.1.4: the default is the one most likely to work — relayed, else server-reflexive, else host;
- * - a complete description (full gathering) ends its candidates with `a=end-of-candidates` (RFC 8840 4.4).
+ * - a complete description (full gathering) ends its candidates with `a=end-of-candidates` (RFC 8840 4.4);
+ * - `a=ice-options:trickle` (RFC 8840 4.1, RFC 8838 3) only when `trickleOption` says so: werift always writes it,
+ *   but an answer may not carry an option the offer did not (RFC 3264 6), and a description that will never be
+ *   followed by trickled candidates does not announce trickle (see docs/media.md "ICE modes").
  * A description without candidates keeps `9` / `0.0.0.0` / `IN IP4 0.0.0.0`, as RFC 8840 4.3.1 requires of trickle.
  */
 import { isAllowedLocalCandidate, parseCandidate, type CandidateFields } from "./candidate-line.js";
@@ -15,6 +18,8 @@ export interface LocalSdpOptions {
   readonly candidateAddresses: readonly string[];
   /** Gathering is complete and every candidate is in the description. */
   readonly complete: boolean;
+  /** Keep the `trickle` ICE option (when false it is removed, other options kept). Default true. */
+  readonly trickleOption?: boolean;
 }
 
 export interface LocalSdp {
@@ -27,8 +32,11 @@ const DEFAULT_PREFERENCE = ["relay", "srflx", "prflx", "host"];
 
 export function fixLocalSdp(body: string, options: LocalSdpOptions): LocalSdp {
   const sections = splitSdp(body);
+  const trickleOption = options.trickleOption ?? true;
+  const session = trickleOption ? sections.session : withoutTrickleOption(sections.session);
   let candidates = 0;
-  const media = sections.media.map((section) => {
+  const media = sections.media.map((whole) => {
+    const section = trickleOption ? whole : withoutTrickleOption(whole);
     if (mediaKind(section) !== "audio") return section;
     const kept = section.filter((line) => {
       if (!line.startsWith("a=candidate:")) return line !== "a=end-of-candidates";
@@ -45,7 +53,22 @@ export function fixLocalSdp(body: string, options: LocalSdpOptions): LocalSdp {
     if (options.complete) insertEndOfCandidates(out);
     return out;
   });
-  return { sdp: joinSdp({ session: sections.session, media }), candidates };
+  return { sdp: joinSdp({ session, media }), candidates };
+}
+
+/** `a=ice-options:` without its `trickle` token (the line goes when no option is left). */
+function withoutTrickleOption(section: readonly string[]): string[] {
+  return section.flatMap((line) => {
+    if (!line.startsWith("a=ice-options:")) return [line];
+    const tokens = line.slice("a=ice-options:".length).trim().split(/\s+/);
+    const rest = tokens.filter((token) => token !== "trickle" && token !== "");
+    return rest.length === 0 ? [] : [`a=ice-options:${rest.join(" ")}`];
+  });
+}
+
+/** Does an SDP (offer) carry `a=ice-options:` with the `trickle` token (RFC 8840 4.1)? */
+export function offersTrickle(sdp: string): boolean {
+  return /^a=ice-options:[^\r\n]*\btrickle\b/m.test(sdp);
 }
 
 /** RFC 8445 5.1.4: relayed before server-reflexive before host; RTP component, UDP first. */

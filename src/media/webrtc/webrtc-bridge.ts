@@ -1,7 +1,9 @@
 /**
  * WebRtcBridge: the WebRTC {@link MediaPipeline} (DESIGN.md, issue 4) — one werift RTCPeerConnection with one
  * audio transceiver (max-bundle, rtcp-mux, G.711 + telephone-event, UDP/TLS/RTP/SAVPF), its media through
- * {@link BridgeMedia}. Signalling follows RFC 8838 by {@link TrickleMode}: `trickle` hands out each description at
+ * {@link BridgeMedia}. Signalling follows RFC 8838 by {@link TrickleMode}: `auto` (the default) waits for gathering
+ * (bounded by gatherTimeoutMs) like a browser softphone and announces trickle only when candidates are left to
+ * trickle; `trickle` hands out each description at
  * once (no candidates, `a=ice-options:trickle`) and emits later candidates as `localCandidate` events, then
  * `gatheringComplete`; `full` waits for gathering (bounded by gatherTimeoutMs; candidates found later are
  * trickled) and returns every candidate with `a=end-of-candidates`; `half` (RFC 8838 4, "half trickle") gathers
@@ -27,7 +29,7 @@ import { isAllowedLocalCandidate, parseCandidate } from "./candidate-line.js";
 import { ConnectionWatch } from "./connection-watch.js";
 import { EarlyDtlsBuffer } from "./early-dtls-buffer.js";
 import { guardRtpRouter } from "./rtp-router-guard.js";
-import { fixLocalSdp } from "./local-sdp.js";
+import { fixLocalSdp, offersTrickle } from "./local-sdp.js";
 import { disableHiddenStun, peerConfig } from "./peer-config.js";
 import { negotiatedLeg, selectedPair, type SelectedPair } from "./negotiated-leg.js";
 import { normalizeRemoteSdp, type RemoteSdp } from "./remote-sdp.js";
@@ -123,7 +125,8 @@ export class WebRtcBridge implements MediaPipeline {
     this.#assertOpen();
     this.#role = "offerer";
     const offer = await this.#pc.createOffer();
-    return this.#handOut(offer, this.#options.trickle === "trickle");
+    const mode = this.#options.trickle;
+    return this.#handOut(offer, { wait: mode !== "trickle", trickleOption: mode !== "auto" ? true : "if-incomplete" });
   }
 
   async createAnswer(remoteOffer: string): Promise<string> {
@@ -135,7 +138,13 @@ export class WebRtcBridge implements MediaPipeline {
     // no DTLS handshake ever), so the transport is made the DTLS server before the answer is written.
     if (this.#remote?.setup === "active") this.#transceiver.dtlsTransport.role = "server";
     const answer = await this.#pc.createAnswer();
-    return this.#handOut(answer, this.#options.trickle !== "full");
+    // RFC 8840 4.1 / RFC 3264 6: an offer without `a=ice-options:trickle` gets a complete answer without it, whatever
+    // the mode (an answer without candidates would leave such a peer nothing to check).
+    const mode = this.#options.trickle;
+    const offerTrickles = offersTrickle(remoteOffer);
+    const wait = mode === "full" || mode === "auto" || !offerTrickles;
+    const trickleOption = !offerTrickles ? false : mode === "auto" ? "if-incomplete" : true;
+    return this.#handOut(answer, { wait, trickleOption });
   }
 
   async acceptAnswer(remoteAnswer: string): Promise<void> {
@@ -261,7 +270,10 @@ export class WebRtcBridge implements MediaPipeline {
   }
 
   /** Sets the local description and returns the SDP to send: at once (trickle) or after gathering (bounded). */
-  async #handOut(description: { readonly sdp: string; readonly type: string }, trickle: boolean): Promise<string> {
+  async #handOut(
+    description: { readonly sdp: string; readonly type: string },
+    how: { readonly wait: boolean; readonly trickleOption: boolean | "if-incomplete" },
+  ): Promise<string> {
     if (!this.#hasStunServer) disableHiddenStun(this.#pc);
     const applying = this.#pc.setLocalDescription({
       type: description.type as "offer" | "answer",
@@ -277,13 +289,14 @@ export class WebRtcBridge implements MediaPipeline {
     this.#localApplied = settled;
     let sdp = description.sdp;
     let complete = false;
-    if (!trickle) {
+    if (how.wait) {
       complete = await settlesWithin(settled, this.#options.gatherTimeoutMs, this.#clock);
       sdp = this.#pc.localDescription?.sdp ?? sdp;
     }
     // Candidates found after the description went out (at once, or after a bounded wait) are trickled.
     this.#trickling = true;
-    const local = fixLocalSdp(sdp, { candidateAddresses: this.#options.candidateAddresses, complete });
+    const trickleOption = how.trickleOption === "if-incomplete" ? !complete : how.trickleOption;
+    const local = fixLocalSdp(sdp, { candidateAddresses: this.#options.candidateAddresses, complete, trickleOption });
     this.#fragment = fragmentInfo(local.sdp);
     this.#readyMs ??= this.#clock.now();
     return local.sdp;

@@ -40,6 +40,8 @@ export function webrtcStatsOf(o: BridgeObservations): WebRtcStats {
       infos_received: 0,
       candidates_sent: o.candidatesSent,
       candidates_received: o.candidatesReceived,
+      infos_refused: 0,
+      last_refusal: null,
     },
     turn: {
       auth: o.turnAuth,

@@ -7,9 +7,10 @@ import type { Clock } from "../../shared/clock.js";
 import type { G711Codec } from "../media-pipeline.js";
 import type { MediaClock } from "../rtp/media-clock.js";
 
-/** RFC 8838 trickle modes: `trickle` sends the description at once, `half` waits for gathering only for the offer,
- * `full` waits for complete gathering (bounded) before every description. */
-export const TRICKLE_MODES = ["trickle", "half", "full"] as const;
+/** RFC 8838 trickle modes: `auto` (default) waits for gathering (bounded) like a browser softphone and trickles
+ * over INFO only to a peer that announced support; `trickle` sends the description at once, `half` waits for
+ * gathering only for the offer, `full` waits for complete gathering (bounded) before every description. */
+export const TRICKLE_MODES = ["auto", "trickle", "half", "full"] as const;
 export type TrickleMode = (typeof TRICKLE_MODES)[number];
 
 /** One ICE server as configured (`--ice-server URL`, repeatable). STUN URLs never carry credentials. */
@@ -56,7 +57,7 @@ export interface WebRtcBridgeOptions {
   /** Addresses host candidates may have (e.g. ["127.0.0.1"]); candidates elsewhere are dropped. */
   readonly candidateAddresses: readonly string[];
   readonly trickle: TrickleMode;
-  /** Bound on gathering in `full`/`half` mode. */
+  /** Bound on gathering in `auto`/`full`/`half` mode. */
   readonly gatherTimeoutMs: number;
   /** From the remote description until ICE is connected; then until DTLS is connected. */
   readonly iceTimeoutMs: number;
@@ -125,6 +126,10 @@ export interface WebRtcStats {
     readonly infos_received: number;
     readonly candidates_sent: number;
     readonly candidates_received: number;
+    /** Our INFOs answered with a final error or never answered (Timer F); trickling stopped at the first. */
+    readonly infos_refused: number;
+    /** The latest refusal: `405 Method Not Allowed`, `timeout` (Timer F); null when none. */
+    readonly last_refusal: string | null;
   };
   readonly turn: {
     readonly auth: TurnAuthMode;

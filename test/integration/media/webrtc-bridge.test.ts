@@ -138,6 +138,35 @@ function declareBridgeTests(): void {
       assert.ok(analyzeTone(channel, 440).toneSeconds >= 0.8, "the capture's 440 Hz came through");
     });
 
+    it("auto (the default): every candidate and a=end-of-candidates like a browser, no a=ice-options:trickle; an answer to a trickle offer keeps it only if candidates are left", async () => {
+      const a = open("auto");
+      const b = open("auto");
+      const offer = await a.createOffer();
+      assert.match(offer, /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/m);
+      assert.match(offer, /^a=end-of-candidates\r$/m);
+      assert.match(offer, /^m=audio [1-9]\d* /m);
+      assert.match(offer, /^c=IN IP4 127\.0\.0\.1\r$/m);
+      assert.doesNotMatch(offer, /^a=ice-options:.*trickle/m, "a complete offer announces no trickle");
+      const up = Promise.all([connected(a), connected(b)]);
+      const answer = await b.createAnswer(offer);
+      assert.match(answer, /^a=end-of-candidates\r$/m);
+      assert.doesNotMatch(answer, /^a=ice-options:.*trickle/m, "the offer did not allow trickle");
+      await a.acceptAnswer(answer);
+      await up;
+      assert.equal(a.webrtcStats().trickle_mode, "auto");
+    });
+
+    it("answers an offer without a=ice-options:trickle completely and without it, even in trickle mode (RFC 3264 6)", async () => {
+      const a = open("full");
+      const b = open("trickle");
+      const offer = (await a.createOffer()).replace(/^a=ice-options:trickle\r\n/m, "");
+      assert.doesNotMatch(offer, /ice-options/);
+      const answer = await b.createAnswer(offer);
+      assert.doesNotMatch(answer, /^a=ice-options:.*trickle/m);
+      assert.match(answer, /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/m);
+      assert.match(answer, /^a=end-of-candidates\r$/m);
+    });
+
     it("connects in trickle mode with candidates carried only by localCandidate events and RFC 8840 sdpfrags", async () => {
       const a = open("trickle");
       const b = open("trickle");

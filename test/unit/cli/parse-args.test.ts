@@ -295,7 +295,13 @@ describe("parseArgs: subcommands", () => {
       ["relay", "s3", 600, "bob", "full"],
     );
     assert.deepEqual([w.candidateAddresses, w.iceTimeoutMs, w.dtlsTimeoutMs], [["127.0.0.1"], 5000, 4000]);
-    configError(["--trickle", "sometimes"], /--trickle: 'sometimes' is not one of trickle, half, full/);
+    configError(["--trickle", "sometimes"], /--trickle: 'sometimes' is not one of auto, trickle, half, full/);
+    const d = parseArgs(["-sn", "uas", "--webrtc", "-T1", "250"], env);
+    assert.ok(d.kind === "run");
+    assert.deepEqual(
+      [d.config.webrtcOptions.trickle, d.config.webrtcOptions.gatherTimeoutMs, d.config.t1Ms],
+      ["auto", 2000, 250],
+    );
     configError(["--ice-policy", "any"], /--ice-policy: 'any' is not one of all, relay/);
   });
 

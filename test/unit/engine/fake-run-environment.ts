@@ -11,6 +11,7 @@ import type { Peer, SipConnection, TransportHandlers, TransportName } from "../.
 import type { RunConfig } from "../../../src/engine/run-config.js";
 import type { RunEnvironment } from "../../../src/engine/run-environment.js";
 import { RunController, type RunOutcome } from "../../../src/engine/run-controller.js";
+import type { RunMedia } from "../../../src/engine/run-media.js";
 import { Statistics } from "../../../src/engine/statistics.js";
 import { defaultTemplates } from "../../../src/engine/default-messages.js";
 import { defaultRunConfig } from "../../../src/cli/parse-args.js";
@@ -142,7 +143,13 @@ export interface FakeRun {
 /** Builds and starts a run of `xml` on the fake transport; client scenarios open their first call at once. */
 export function startFakeRun(
   xml: string,
-  opts: { transport?: TransportName; config?: Partial<RunConfig>; pendingBytes?: number } = {},
+  opts: {
+    transport?: TransportName;
+    config?: Partial<RunConfig>;
+    pendingBytes?: number;
+    /** The run's media (e.g. a WebRTC run with a fake bridge), made on the run's clock. */
+    media?: (clock: FakeClock) => RunMedia;
+  } = {},
 ): FakeRun {
   const clock = new FakeClock();
   const scenario = loadScenarioText(xml, "test.xml");
@@ -170,6 +177,7 @@ export function startFakeRun(
     stats,
     clock,
     random: () => 0.5,
+    media: opts.media?.(clock),
   });
   let settled: RunOutcome | undefined;
   const done = controller.start().then((outcome) => (settled = outcome));

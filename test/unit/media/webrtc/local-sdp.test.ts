@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { defaultCandidate, fixLocalSdp } from "../../../../src/media/webrtc/local-sdp.js";
+import { defaultCandidate, fixLocalSdp, offersTrickle } from "../../../../src/media/webrtc/local-sdp.js";
 import { isAllowedLocalCandidate, parseCandidate } from "../../../../src/media/webrtc/candidate-line.js";
 
 const WERIFT = [
@@ -46,6 +46,15 @@ describe("fixLocalSdp: our description as it leaves", () => {
     assert.match(sdp, /^m=audio 9 /m);
     assert.match(sdp, /^c=IN IP4 0\.0\.0\.0\r$/m);
     assert.doesNotMatch(sdp, /end-of-candidates/);
+  });
+
+  it("drops the trickle ICE option when told to, keeping the others (an answer carries only what the offer allowed)", () => {
+    const both = WERIFT.replace("a=ice-options:trickle", "a=ice-options:trickle renomination");
+    const opts = { candidateAddresses: ["127.0.0.1"], complete: true };
+    assert.match(fixLocalSdp(WERIFT, opts).sdp, /^a=ice-options:trickle\r$/m);
+    assert.doesNotMatch(fixLocalSdp(WERIFT, { ...opts, trickleOption: false }).sdp, /ice-options/);
+    assert.match(fixLocalSdp(both, { ...opts, trickleOption: false }).sdp, /^a=ice-options:renomination\r$/m);
+    assert.ok(offersTrickle(WERIFT) && !offersTrickle(WERIFT.replace("a=ice-options:trickle\r\n", "")));
   });
 
   it("prefers a relayed default candidate over a host one (RFC 8445 5.1.4)", () => {

@@ -1,0 +1,243 @@
+/**
+ * Trickle INFO (RFC 8840) as the engine sends it, on the FakeClock with a fake WebRTC bridge:
+ * - `auto` mode sends no INFO to a peer that never announced trickle support, and trickles once it does;
+ * - INFOs follow the dialog's route set (Record-Route of the 180 reversed, Request-URI the peer's Contact);
+ * - their retransmission follows -T1/-T2, and Timer F (64 × T1) or a 405 stops trickling without failing the call.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { TypedEmitter } from "../../../src/shared/typed-emitter.js";
+import type { FakeClock } from "../../../src/shared/clock.js";
+import type { WebRtcBridgeEvents, WebRtcStats } from "../../../src/media/webrtc/webrtc-types.js";
+import type { MediaStats } from "../../../src/media/media-pipeline.js";
+import { webrtcStatsOf } from "../../../src/media/webrtc/webrtc-stats.js";
+import type { BridgePipeline } from "../../../src/engine/webrtc-signalling.js";
+import { RunMedia } from "../../../src/engine/run-media.js";
+import type { Call } from "../../../src/engine/call.js";
+import type { RunConfig } from "../../../src/engine/run-config.js";
+import { defaultRunConfig } from "../../../src/cli/parse-args.js";
+import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "./fake-run-environment.js";
+import { request } from "./scenario-snippets.js";
+
+const OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 5000 UDP/TLS/RTP/SAVPF 8\r\n";
+
+class FakeBridge implements BridgePipeline {
+  readonly kind = "webrtc" as const;
+  readonly events = new TypedEmitter<WebRtcBridgeEvents>();
+  createOffer(): Promise<string> {
+    return Promise.resolve(OFFER);
+  }
+  createAnswer(): Promise<string> {
+    return Promise.reject(new Error("not used"));
+  }
+  acceptAnswer(): Promise<void> {
+    return Promise.resolve();
+  }
+  applyRemoteUpdate(): Promise<void> {
+    return Promise.resolve();
+  }
+  iceFragmentInfo(): { ufrag: string; pwd: string; mid: string } {
+    return { ufrag: "uf", pwd: "pw", mid: "0" };
+  }
+  webrtcStats(): WebRtcStats {
+    const timings = { offer_or_answer_ready: 0, ice_connected: null, dtls_connected: null, first_rtp: null };
+    return webrtcStatsOf({
+      ...{ role: "offerer", trickle: "auto", gathering: "complete", ice: "new", policy: "all" },
+      ...{ localCandidates: 0, remoteCandidates: 0, pair: undefined, dtlsState: "new", dtlsRole: "auto" },
+      ...{ candidatesSent: 0, candidatesReceived: 0, turnAuth: "none", credentialExpiresAtMs: undefined },
+      ...{ refreshes: 0, timings },
+    });
+  }
+  /** Media actions asked of the bridge (none in these scenarios). */
+  readonly actions: string[] = [];
+  startSource(): void {
+    this.actions.push("startSource");
+  }
+  controlSource(): void {
+    this.actions.push("controlSource");
+  }
+  sendDtmf(): Promise<void> {
+    return Promise.resolve();
+  }
+  startRecording(): void {
+    this.actions.push("startRecording");
+  }
+  checkAudio(): never {
+    throw new Error("not used");
+  }
+  stats(): MediaStats {
+    const stream = { packets: 0, octets: 0, lost: 0, jitterMs: 0, maxGapMs: 0 };
+    return {
+      ...{ kind: "webrtc", codec: undefined, payloadType: undefined, local: undefined, remote: undefined },
+      ...{ sent: stream, received: stream, dtmfSent: "", dtmfReceived: "", recordings: [], audioChecks: [] },
+    };
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  /** A candidate gathered after the offer went out. */
+  gather(n: number): void {
+    this.events.emit("localCandidate", {
+      candidate: `candidate:${n} 1 udp 2130706431 127.0.0.1 ${5000 + n} typ host`,
+      mid: "0",
+    });
+  }
+}
+
+const UAC = `<?xml version="1.0"?>
+<scenario name="trickle uac" webrtc="true">
+  <send retrans="500"><![CDATA[
+    INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+    From: <sip:me@[local_ip]:[local_port]>;tag=me[call_number]
+    To: <sip:[service]@[remote_ip]:[remote_port]>
+    Call-ID: [call_id]
+    CSeq: 1 INVITE
+    Contact: <sip:me@[local_ip]:[local_port]>
+    Content-Type: application/sdp
+    Content-Length: [len]
+
+    [webrtc_offer]
+  ]]></send>
+  <recv response="180"/>
+  <recv response="183" optional="true"/>
+  <recv response="200"/>
+  ${request("ACK", "", "1")}
+  <pause milliseconds="60000"/>
+  ${request("BYE", 'retrans="500"', "2")}
+  <recv response="200"/>
+</scenario>`;
+
+interface TrickleRun {
+  readonly run: FakeRun;
+  readonly bridge: FakeBridge;
+  ended(): Call | undefined;
+  infos(): SentMessage[];
+}
+
+const settle = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function startTrickleRun(
+  trickle: RunConfig["webrtcOptions"]["trickle"],
+  t1Ms = 250,
+  t2Ms = 1000,
+): Promise<TrickleRun> {
+  const bridge = new FakeBridge();
+  const base = defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" });
+  const media = (clock: FakeClock): RunMedia =>
+    new RunMedia({
+      kind: "webrtc",
+      createBridge: () => Promise.resolve(bridge),
+      clock,
+      mediaIp: "127.0.0.1",
+      minPort: 6000,
+      maxPort: 6100,
+      codecs: ["PCMA"],
+      echo: false,
+      record: undefined,
+      recordingsDir: "unused",
+      analyze: false,
+    });
+  const run = startFakeRun(UAC, {
+    config: { webrtc: true, t1Ms, t2Ms, webrtcOptions: { ...base.webrtcOptions, trickle } },
+    media,
+  });
+  let ended: Call | undefined;
+  run.controller.on("callEnded", (call) => (ended = call));
+  for (let i = 0; i < 5 && run.env.sent.length === 0; i++) await settle();
+  assert.match(run.env.sent[0]?.firstLine ?? "", /^INVITE /);
+  return {
+    run,
+    bridge,
+    ended: () => ended,
+    infos: () => run.env.sent.filter((m) => m.firstLine.startsWith("INFO ")),
+  };
+}
+
+/** The 180 of the peer behind a Record-Routing proxy, with `extra` header lines. */
+function ringing(t: TrickleRun, extra: readonly string[]): void {
+  const invite = t.run.env.sent[0];
+  assert.ok(invite !== undefined);
+  const rr = ["Record-Route: <sip:p2.example;lr>", "Record-Route: <sip:p1.example;lr>"];
+  t.run.env.inject(responseTo(invite, "180 Ringing", [...rr, "Contact: <sip:peer@127.0.0.1:5070>", ...extra]));
+}
+
+/** 200, ACK, the pause, BYE and its 200: the call ends as a success. */
+async function finishCall(t: TrickleRun): Promise<Call> {
+  const invite = t.run.env.sent[0];
+  assert.ok(invite !== undefined);
+  t.run.env.inject(responseTo(invite, "200 OK", ["Contact: <sip:peer@127.0.0.1:5070>"]));
+  await settle();
+  t.run.clock.advance(60_000);
+  await settle();
+  const bye = t.run.env.sent.find((m) => m.firstLine.startsWith("BYE "));
+  assert.ok(bye !== undefined, "the BYE went out");
+  t.run.env.inject(responseTo(bye, "200 OK"));
+  await settle();
+  const call = t.ended();
+  assert.ok(call !== undefined, "the call ended");
+  return call;
+}
+
+describe("trickle INFO from the engine (RFC 8840)", () => {
+  it("auto: a peer without trickle support gets no INFO; once it says Supported: trickle-ice, INFOs follow", async () => {
+    const t = await startTrickleRun("auto");
+    t.bridge.gather(1);
+    ringing(t, []);
+    await settle();
+    t.bridge.gather(2);
+    assert.equal(t.infos().length, 0, "no INFO to a peer that never announced trickle");
+    const invite = t.run.env.sent[0];
+    assert.ok(invite !== undefined);
+    t.run.env.inject(responseTo(invite, "183 Session Progress", ["Supported: trickle-ice"]));
+    await settle();
+    assert.equal(t.infos().length, 1, "the queued candidates went out once the peer showed support");
+  });
+
+  it("follows the route set (Record-Route reversed, Request-URI the Contact) and -T1/-T2; Timer F stops trickling", async () => {
+    const t = await startTrickleRun("auto");
+    t.bridge.gather(1);
+    ringing(t, ["Supported: trickle-ice"]);
+    await settle();
+    const [info] = t.infos();
+    assert.ok(info !== undefined, "the INFO went out after the 180");
+    const text = info.data.toString("latin1");
+    assert.match(info.firstLine, /^INFO sip:peer@127\.0\.0\.1:5070 SIP\/2\.0$/);
+    assert.match(text, /\r\nRoute: <sip:p1\.example;lr>, <sip:p2\.example;lr>\r\n/);
+    const start = info.at;
+    // T1 250 doubling, capped at T2 1000: 250, 750, 1750, 2750, ... until Timer F at 64 × 250 = 16000.
+    t.run.clock.advance(16_000);
+    await settle();
+    const times = t.infos().map((m) => m.at - start);
+    assert.deepEqual(times.slice(0, 5), [0, 250, 750, 1750, 2750]);
+    assert.ok(times.every((ms) => ms < 16_000));
+    assert.equal(times.length, 18, "1000 ms apart from 1750 (2750 ... 15750) until Timer F");
+    t.bridge.gather(2);
+    assert.equal(t.infos().length, 18, "no INFO after Timer F");
+    const call = await finishCall(t);
+    assert.deepEqual(call.outcome, { result: "success" }, "the unanswered INFO did not fail the call");
+    const trickle = call.trickle;
+    assert.ok(trickle !== undefined);
+    assert.deepEqual([trickle.infosRefused, trickle.lastRefusal], [1, "timeout"]);
+  });
+
+  it("a 405 to an INFO stops trickling for the call, counted, and the call succeeds", async () => {
+    const t = await startTrickleRun("trickle");
+    t.bridge.gather(1);
+    ringing(t, []);
+    await settle();
+    const [info] = t.infos();
+    assert.ok(info !== undefined, "--trickle trickle sends INFO whatever the peer announced");
+    t.run.env.inject(responseTo(info, "405 Method Not Allowed"));
+    await settle();
+    t.bridge.gather(2);
+    t.run.clock.advance(5_000);
+    await settle();
+    assert.equal(t.infos().length, 1, "no retransmission and no new INFO after the 405");
+    const call = await finishCall(t);
+    assert.deepEqual(call.outcome, { result: "success" });
+    const trickle = call.trickle;
+    assert.ok(trickle !== undefined);
+    assert.deepEqual([trickle.infosRefused, trickle.lastRefusal], [1, "405 Method Not Allowed"]);
+  });
+});
