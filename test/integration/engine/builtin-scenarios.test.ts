@@ -41,6 +41,18 @@ describe("built-in scenarios against each other", { concurrency: true }, () => {
     assert.equal(uac.snapshot.steps[9]?.sent, 1);
   });
 
+  it("uas behind a Record-Routing proxy: its 180 and 200 echo the Record-Route and both Contacts say transport=udp", async () => {
+    const { uas, uac } = await runPair({
+      uas: { scenarioName: "uas", maxCalls: 1 },
+      uac: { scenarioFile: featureFixture("record-route-uac.xml"), maxCalls: 1 },
+    });
+    assert.equal(uac.exitCode, 0, describeRun(uac));
+    assert.equal(uac.snapshot.succeeded.cumulative, 1);
+    assert.equal(uac.snapshot.failures.regexp_doesnt_match.cumulative, 0);
+    assert.equal(uac.snapshot.failures.regexp_hdr_not_found.cumulative, 0);
+    assert.equal(uas.exitCode, 0, describeRun(uas));
+  });
+
   it("a client run with -oocsn ooc_default answers an out-of-dialog OPTIONS with 200", async () => {
     // SIPp behaviour: out-of-call scenarios apply in client mode only ("SIPp cannot use out-of-call scenarios when
     // running in server mode"), so the run that receives the OPTIONS is a uac (calling a uas) with -oocsn.
