@@ -84,6 +84,7 @@ export function buildSummary(input: SummaryInput): Summary {
       incoming: s.incoming.cumulative,
       successful: s.succeeded.cumulative,
       failed: s.failed.cumulative,
+      aborted: s.aborted.cumulative,
       active: s.current,
       peak_active: s.peakCurrent,
     },

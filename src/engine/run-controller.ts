@@ -207,7 +207,10 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     const length = now - call.startedAt;
     if (outcome?.result === "success") {
       this.stats.callSucceeded(length);
-    } else if (outcome !== undefined && outcome.failure !== "aborted") {
+    } else if (outcome?.failure === "aborted") {
+      // Its record says failure.class "aborted": the summary counts it so (issue 9 item 8), the CSV's FailedCall not.
+      this.stats.callAborted();
+    } else if (outcome !== undefined) {
       this.stats.callFailed(outcome.failure, length);
       this.env.traceError(
         `call ${call.callNumber} (${call.callId}) failed at step ${outcome.step}: ${outcome.failure}: ${outcome.reason}`,

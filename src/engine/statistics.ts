@@ -68,6 +68,8 @@ export interface StatsSnapshot {
   peakCurrent: number;
   succeeded: PairCount;
   failed: PairCount;
+  /** Calls aborted when the run stopped: not failed calls (SIPp does not count them), but they end with a record. */
+  aborted: PairCount;
   failures: Record<FailureClass, PairCount>;
   retransmissions: PairCount;
   outOfCall: PairCount;
@@ -224,6 +226,7 @@ export class Statistics {
   readonly #outgoing = new Pair();
   readonly #succeeded = new Pair();
   readonly #failed = new Pair();
+  readonly #aborted = new Pair();
   readonly #failures = FAILURE_CLASSES.map(() => new Pair());
   readonly #retrans = new Pair();
   readonly #outOfCall = new Pair();
@@ -287,6 +290,16 @@ export class Statistics {
     this.#failures[FAILURE_INDEX.get(failure) ?? 0]?.add();
     this.#current--;
     this.#callLength.add(callLengthMs);
+  }
+
+  /**
+   * A call aborted because the run stopped (SIGTERM, a second Ctrl-C, -timeout, stop_now): no longer active, counted
+   * under failures.aborted as its call record says, but not a FailedCall (SIPp counts none at shutdown).
+   */
+  callAborted(): void {
+    this.#aborted.add();
+    this.#failures[FAILURE_INDEX.get("aborted") ?? 0]?.add();
+    this.#current--;
   }
 
   rtd(name: string, ms: number): void {
@@ -379,6 +392,7 @@ export class Statistics {
       peakCurrent: this.#peak,
       succeeded: this.#succeeded.read(),
       failed: this.#failed.read(),
+      aborted: this.#aborted.read(),
       failures,
       retransmissions: this.#retrans.read(),
       outOfCall: this.#outOfCall.read(),
@@ -403,6 +417,7 @@ export class Statistics {
       this.#outgoing,
       this.#succeeded,
       this.#failed,
+      this.#aborted,
       this.#retrans,
       this.#outOfCall,
       this.#deadCall,

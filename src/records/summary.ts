@@ -63,6 +63,8 @@ export interface Summary {
     incoming: number;
     successful: number;
     failed: number;
+    /** Calls aborted when the run stopped (their records say failure.class "aborted"); not in `failed`. */
+    aborted: number;
     active: number;
     peak_active: number;
   };

@@ -37,6 +37,19 @@ describe("Statistics: call counts", () => {
     assert.equal(s.callLength.count, 2);
   });
 
+  it("counts a call aborted at shutdown as aborted, as its record says: not active, not a FailedCall", () => {
+    const { stats } = makeStats();
+    stats.callCreated("outgoing");
+    stats.callCreated("outgoing");
+    stats.callAborted();
+    const s = stats.snapshot();
+    assert.equal(s.current, 1);
+    assert.equal(s.aborted.cumulative, 1);
+    assert.equal(s.failures.aborted.cumulative, 1);
+    assert.equal(s.failed.cumulative, 0);
+    assert.equal(s.callLength.count, 0, "an aborted call has no complete length");
+  });
+
   it("counts message events per step and globally", () => {
     const { stats } = makeStats();
     stats.messageSent(0);

@@ -76,6 +76,7 @@ describe("summary.json", () => {
       incoming: 0,
       successful: 2,
       failed: 1,
+      aborted: 0,
       active: 1,
       peak_active: 4,
     });
