@@ -46,13 +46,16 @@ describe("call records from the sipwright command", () => {
     );
     await waitUntilBound(uasPort, "udp", 15_000, () => !uas.isAlive());
     const uac = await runSipwright(
+      // `--status lines` (with a long -f): the run prints where its records are at the end (--status none is silent).
       ["-sn", "uac", `${LOOPBACK}:${uasPort}`, "-i", LOOPBACK, "-p", "0", "-r", "50", "-m", String(calls)].concat([
         "-timeout",
         "50s",
         "--out",
         uacOut,
         "--status",
-        "none",
+        "lines",
+        "-f",
+        "60",
       ]),
       { cwd: dir, timeoutMs: RUN_BOUND_MS },
     );
