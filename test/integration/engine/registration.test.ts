@@ -5,65 +5,9 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { RunConfig } from "../../../src/engine/run-config.js";
-import type { RunResult } from "../../../src/engine/execute-run.js";
-import { counter, describeRun, prepareSide, sideConfig, withTempDir } from "./run-pair.js";
-import { parseMessageLog, type LoggedMessage } from "./message-log.js";
-
-interface RegistrationRun {
-  readonly uas: RunResult;
-  readonly uac: RunResult;
-  /** Every message the UAC sent or received, in log order. */
-  readonly wire: readonly LoggedMessage[];
-}
-
-interface RegistrationOptions {
-  readonly uasSet?: Record<string, string>;
-  readonly uacSet?: Record<string, string>;
-  readonly uacPassword?: string;
-  readonly calls?: number;
-  readonly transport?: RunConfig["transport"];
-}
-
-const GRANTED_S = 2;
-
-async function register(opts: RegistrationOptions = {}): Promise<RegistrationRun> {
-  const calls = opts.calls ?? 1;
-  return withTempDir(async (dir) => {
-    const messageFile = join(dir, "uac-messages.log");
-    const uas = await prepareSide(dir, "uas", {
-      scenarioName: "registrar",
-      maxCalls: calls,
-      authUsername: "alice",
-      authPassword: "secret",
-      setVariables: new Map(Object.entries({ max_expires: String(GRANTED_S), ...opts.uasSet })),
-      ...(opts.transport === undefined ? {} : { transport: opts.transport }),
-    });
-    let uacSide;
-    try {
-      uacSide = await prepareSide(dir, "uac", {
-        scenarioName: "register",
-        remoteHost: "127.0.0.1",
-        remotePort: uas.environment.values.localPort,
-        maxCalls: calls,
-        rate: 20,
-        service: "alice",
-        authPassword: opts.uacPassword ?? "secret",
-        setVariables: new Map(Object.entries(opts.uacSet ?? {})),
-        trace: { ...sideConfig(dir, {}).trace, msg: true, messageFile },
-        ...(opts.transport === undefined ? {} : { transport: opts.transport }),
-      });
-    } catch (error) {
-      await uas.environment.close();
-      throw error;
-    }
-    const [uasResult, uacResult] = await Promise.all([uas.run(), uacSide.run()]);
-    const wire = parseMessageLog(await readFile(messageFile, "utf8"));
-    return { uas: uasResult, uac: uacResult, wire };
-  });
-}
+import { counter, describeRun } from "./run-pair.js";
+import type { LoggedMessage } from "./message-log.js";
+import { GRANTED_S, runRegistration as register } from "./registration-pair.js";
 
 /** The UAC's REGISTERs, one per transaction (a UDP retransmission has the same branch and is left out). */
 function registers(wire: readonly LoggedMessage[]): LoggedMessage[] {
