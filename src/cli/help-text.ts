@@ -50,7 +50,7 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
                      (e.g. all,-bye). Default: all.
    -nd               No default behaviors (same as -default_behaviors none).
    -key NAME VALUE   Define keyword [NAME] (VALUE may be empty).
-   -set VAR VALUE    Set global variable VAR.
+   -set VAR VALUE    Set global variable VAR (declared with <Global variables="VAR"/>).
    -lost PERCENT     Drop this percentage of messages sent and received. Default: 0.
    -dynamicStart N   First [dynamic_id]. Default: 10000.
    -dynamicMax N     Largest [dynamic_id]. Default: 12000.
@@ -120,6 +120,7 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --no-records      Write no call records.
    --record          Record every call: <out>/recordings/<call>-<Call-ID>-sent.wav and -received.wav.
    --record-stereo   Record every call to one stereo WAV (left = sent, right = received).
+                     With --record too, both are written.
    --codecs LIST     G.711 codecs in order of preference. Default: PCMA,PCMU.
 
 *** WebRTC options (see docs/cli.md):
@@ -135,7 +136,7 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --gather-timeout T  --ice-timeout T  --dtls-timeout T   Bounds in ms (2000, 10000, 10000).
    --status MODE     tty (one line redrawn), lines (a line per -f period) or none.
                      Default: tty on a terminal, lines otherwise.
-   --quiet           Same as --status none.
+   --quiet           Same as --status none: nothing on stderr but errors.
 
 *** turn-cred: print a TURN REST credential (coturn use-auth-secret):
 
