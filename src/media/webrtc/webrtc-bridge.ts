@@ -73,6 +73,8 @@ export class WebRtcBridge implements MediaPipeline {
   #candidatesRefused = 0;
   #readyMs: number | undefined;
   #iceConnectedMs: number | undefined;
+  /** The nominated pair when ICE connected: werift drops it when the transport closes. */
+  #icePair: SelectedPair | undefined;
   #dtlsConnectedMs: number | undefined;
   #closing: Promise<void> | undefined;
   /** The last setLocalDescription (gathering), settled: close() waits for it, else werift opens sockets after. */
@@ -368,9 +370,13 @@ export class WebRtcBridge implements MediaPipeline {
     this.#pc.iceConnectionStateChange.subscribe((state) => {
       // libraries.md §1.5: werift says "completed" when local gathering completes, before any check.
       if (this.#final !== undefined || (state === "completed" && this.#ice !== "connected")) return;
+      // The record says the state ICE reached (issue 9 item 12): once a failed DTLS transport closes its ICE
+      // transport werift reports "new", then "closed", and forgets the nominated pair.
+      if (this.#iceConnectedMs !== undefined && (state === "new" || state === "checking" || state === "closed")) return;
       this.#ice = state;
       if (state === "connected") {
         this.#iceConnectedMs ??= this.#clock.now();
+        this.#icePair ??= selectedPair(this.#transceiver);
         this.#watch.iceConnected();
       } else if (state === "failed") this.#watch.failed("ICE failed");
     });
@@ -419,7 +425,7 @@ export class WebRtcBridge implements MediaPipeline {
   }
 
   #pair(): SelectedPair | undefined {
-    return this.#final === undefined ? selectedPair(this.#transceiver) : this.#final.pair;
+    return this.#final === undefined ? (selectedPair(this.#transceiver) ?? this.#icePair) : this.#final.pair;
   }
 }
 

@@ -92,6 +92,47 @@ function declarePeerTests(): void {
     });
   });
 
+  describe("a dtls_failed record says how far ICE got (issue 9 item 12)", () => {
+    for (const peerRole of ["client", "server"] as const) {
+      it(`names ICE connected, its pair and its time when DTLS cannot complete (peer DTLS ${peerRole}, forged fingerprint)`, async () => {
+        const bridge = WebRtcBridge.create({
+          clock: media,
+          wallClock: systemClock,
+          codecs: ["PCMA", "PCMU"],
+          iceServers: [],
+          icePolicy: "all",
+          candidateAddresses: ["127.0.0.1"],
+          trickle: "full",
+          gatherTimeoutMs: 2000,
+          iceTimeoutMs: 5000,
+          dtlsTimeoutMs: 1500,
+          analyze: false,
+        });
+        closers.push(() => bridge.close());
+        const remote = peer({ dtlsRole: peerRole });
+        const failed = new Promise<{ failure: string; reason: string }>((resolve) => {
+          bridge.events.on("failed", resolve);
+        });
+        const answer = await remote.answer(await bridge.createOffer());
+        // Another certificate's fingerprint: ICE pairs the candidates, but we cannot authenticate the peer's DTLS.
+        const forged = answer.replace(/^a=fingerprint:sha-256 (\S\S)/m, (_line, first: string) => {
+          return `a=fingerprint:sha-256 ${first === "00" ? "01" : "00"}`;
+        });
+        assert.notEqual(forged, answer);
+        await bridge.acceptAnswer(forged);
+        const failure = await failed;
+        assert.equal(failure.failure, "dtls_failed", failure.reason);
+        assert.match(failure.reason, /ICE connected/);
+        await bridge.close();
+        const stats = bridge.webrtcStats();
+        assert.ok(stats.timings_ms.ice_connected !== null);
+        assert.equal(stats.ice.connection, "connected");
+        assert.equal(stats.ice.selected_pair?.local.address, "127.0.0.1");
+        assert.equal(stats.timings_ms.dtls_connected, null);
+      });
+    }
+  });
+
   describe("received RTP is heard whatever its SSRC", () => {
     it("hears an echo that keeps our own SSRC: every echoed packet counted, 440 Hz in the recording", async () => {
       const bridge = open();
