@@ -219,9 +219,15 @@ export class CallMedia implements CallMediaControl {
     if (this.#state.kind === "open") this.#options.onFailure(error.failure, error.message);
   };
 
-  /** A BYE was sent or received: RFC 3261 15 — the session is over, nothing more is sent; receiving goes on. */
+  /**
+   * A BYE was sent or received: RFC 3261 15 — the session is over, nothing more is sent (RTP, and on plain RTP
+   * RTCP too, after its BYE: the peer's ports may be closed already, during our timewait); receiving goes on.
+   */
   hangUp(): void {
-    if (this.#state.kind === "open") this.#state.pipeline.pipeline.controlSource("stop");
+    if (this.#state.kind !== "open") return;
+    const opened = this.#state.pipeline;
+    if (opened.kind === "rtp") opened.session.hangUp();
+    else opened.pipeline.controlSource("stop");
   }
 
   // CallMediaControl -----------------------------------------------------------------------------------------------

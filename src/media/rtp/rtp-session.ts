@@ -88,6 +88,7 @@ export class RtpSession implements MediaPipeline {
   readonly #receiver: RtpReceiver;
   readonly #player: SourcePlayer;
   readonly #rtcp: RtcpReporter;
+  #rtcpStopped: Promise<void> | undefined;
   readonly #taps: AudioTaps;
   readonly #unregister: () => void;
   #remote: RemoteLeg | undefined;
@@ -266,9 +267,26 @@ export class RtpSession implements MediaPipeline {
     };
   }
 
+  /**
+   * The call's session is over (a BYE was sent or received, RFC 3261 15): nothing more is sent. The source stops,
+   * and RTCP with it, after one last compound carrying an RTCP BYE (RFC 3550 6.6: "When a participant wishes to
+   * leave a session, a BYE packet MUST be transmitted"); receiving goes on (recordings, statistics) until close().
+   */
+  hangUp(): void {
+    if (this.#closed) return;
+    this.#player.stop();
+    void this.#stopRtcp();
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
+  }
+
+  /** Stops the reports once, with a BYE when the peer's RTCP address is known; close() waits for it to leave. */
+  #stopRtcp(): Promise<void> {
+    this.#rtcpStopped ??= this.#rtcp.stop(this.#remote?.rtcp !== undefined);
+    return this.#rtcpStopped;
   }
 
   async #close(): Promise<void> {
@@ -276,8 +294,8 @@ export class RtpSession implements MediaPipeline {
     this.#unregister();
     this.#player.stop();
     try {
-      // RFC 3550 6.6: a participant leaving sends BYE.
-      await this.#rtcp.stop(this.#remote?.rtcp !== undefined);
+      // RFC 3550 6.6: a participant leaving sends BYE (once: hangUp may have sent it already).
+      await this.#stopRtcp();
       await this.#taps.close();
     } finally {
       this.#ports.rtp.off("message", this.#onRtp);

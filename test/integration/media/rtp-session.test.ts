@@ -223,6 +223,31 @@ describe("RtpSession between two sessions on 127.0.0.1, paced by one shared Medi
     assert.equal(a.counters().rtcp.malformed, 0);
   });
 
+  it("stops RTCP when the call hangs up: one last compound (RTCP BYE), then nothing while the peer goes on", async () => {
+    const a = await open(undefined, { rtcpIntervalMs: 100 });
+    const b = await open(undefined, { rtcpIntervalMs: 100 });
+    await connect(a, b);
+    a.startSource({ kind: "tone", frequencyHz: 440, levelDbfs: -10 });
+    b.startSource({ kind: "tone", frequencyHz: 1000, levelDbfs: -10 });
+    await until(media, "a report from A at B", () => b.counters().rtcp.received >= 1);
+    a.hangUp();
+    const sentByA = a.counters().rtcp.sent;
+    const sentByB = b.counters().rtcp.sent;
+    // RFC 3550 6.3.1: each interval is 0.5 to 1.5 times the deterministic one. Five more reports from B span at
+    // least four half-intervals (2 x 100 ms), longer than A's longest pending interval (1.5 x 100 ms): a session
+    // that kept reporting would have sent again by then.
+    await until(media, "five more reports from B", () => b.counters().rtcp.sent >= sentByB + 5);
+    await until(media, "everything A sent has arrived at B", () => b.counters().rtcp.received >= sentByA);
+    assert.equal(a.counters().rtcp.sent, sentByA, "A sent RTCP after its hang-up");
+    assert.equal(b.counters().rtcp.received, sentByA, "B received RTCP from A after the hang-up");
+    assert.ok(a.counters().rtcp.received > 0, "A still receives");
+    // The media clock paces both: ten more frames from B are ten ticks at which A, still sending, would have sent.
+    const packetsAtHangUp = a.stats().sent.packets;
+    const fromB = b.stats().sent.packets;
+    await until(media, "ten more frames from B", () => b.stats().sent.packets >= fromB + 10);
+    assert.equal(a.stats().sent.packets, packetsAtHangUp, "A sent RTP after its hang-up");
+  });
+
   it("rejects an offer without G.711 with an error that says why", async () => {
     const a = await open();
     const offer =
