@@ -168,6 +168,36 @@ void describe("built-in scenarios", () => {
     assert.ok(recv?.kind === "recv" && recv.regexpMatch && recv.pattern?.test("NOTIFY"));
   });
 
+  void it("loads register: a client whose REGISTER loop refreshes and ends with the unREGISTER", async () => {
+    const s = await loadBuiltinScenario("register");
+    assert.equal(s.isClient, true);
+    const tokens = shape(s);
+    // Each REGISTER without credentials, then the 401/407 (stored for [authentication]) or a direct 200.
+    assert.equal(tokens.filter((t) => t.startsWith("send:REGISTER/500")).length, 4);
+    assert.equal(tokens.filter((t) => t === "recv:401?" || t.startsWith("recv:401?->")).length, 2);
+    assert.equal(tokens.filter((t) => t.startsWith("recv:407?->")).length, 2);
+    const challenges = s.steps.filter((st) => st.kind === "recv" && (st.response === "401" || st.response === "407"));
+    assert.equal(challenges.length, 4);
+    assert.ok(challenges.every((st) => st.kind === "recv" && st.auth));
+    const pause = s.steps.find((st) => st.kind === "pause");
+    assert.deepEqual(pause?.kind === "pause" && pause.duration, { kind: "variable", variable: "refresh_ms" });
+    assert.deepEqual(s.globalVariables, ["expires", "refreshes"]);
+  });
+
+  void it("loads registrar: a server that challenges with 401 or 407 and checks with verifyauth", async () => {
+    const s = await loadBuiltinScenario("registrar");
+    assert.equal(s.isClient, false);
+    const tokens = shape(s);
+    assert.equal(tokens[0], "recv:REGISTER");
+    for (const t of ["send:401", "send:407", "send:403", "send:200", "recv:INVITE?", "send:INVITE/500"]) {
+      assert.ok(
+        tokens.some((x) => x.startsWith(t)),
+        `${t} in ${tokens.join(" ")}`,
+      );
+    }
+    assert.deepEqual(s.globalVariables, ["challenge", "algorithm", "max_expires", "place_call"]);
+  });
+
   void it("loads every .xml in scenarios/ as a file", async () => {
     const dir = dirname(builtinScenarioPath("uac"));
     const files = readdirSync(dir).filter((f) => f.endsWith(".xml"));
