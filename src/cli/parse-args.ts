@@ -16,6 +16,7 @@ import {
 import { TRICKLE_MODES } from "../media/webrtc/webrtc-types.js";
 import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
 import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
+import { DEFAULT_WS_PING_MS } from "../sip/ws-connection.js";
 import { checkRunOptions } from "../engine/run-option-checks.js";
 import { parseHostPort } from "./host-port.js";
 import { parseTurnCredArgs, type TurnCredOptions } from "./turn-cred.js";
@@ -76,7 +77,7 @@ const int = (o: string, v: string, min = 0, max?: number): number =>
   parseNumber(o, v, max === undefined ? { integer: true, min } : { integer: true, min, max });
 
 /** The -t modes this build implements, in the order the help lists them (TRANSPORT_MODES names them all). */
-const SUPPORTED_TRANSPORTS: readonly TransportMode[] = ["u1", "un", "t1", "tn", "l1", "ln"];
+const SUPPORTED_TRANSPORTS: readonly TransportMode[] = ["u1", "un", "t1", "tn", "l1", "ln", "ws1", "wsn", "wss1", "wssn"];
 
 function parseTransport(value: string): TransportMode {
   const mode = SUPPORTED_TRANSPORTS.find((m) => m === value);
@@ -92,6 +93,14 @@ function parseTransport(value: string): TransportMode {
   const name = what[value];
   if (name !== undefined) throw new ConfigError(`-t ${value}: ${name} is not supported; ${use}`);
   throw new ConfigError(`-t: unknown transport '${value}'; ${use}`);
+}
+
+/** `--ws-path`: an absolute request path (RFC 6455 3: the resource name), without a fragment. */
+function parseWsPath(value: string): string {
+  if (!value.startsWith("/") || value.includes("#") || /\s/.test(value)) {
+    throw new ConfigError(`--ws-path: '${value}' is not a request path (it starts with "/", no spaces or "#")`);
+  }
+  return value;
 }
 
 /** SIPp behaviour (-default_behaviors): all | none | names, a leading "-" removes one, applied left to right. */
@@ -146,6 +155,7 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     transport: "u1",
     tls: {},
     reconnect: { max: 0, sleepMs: 1000, closeCalls: true },
+    ws: { path: "/", origin: undefined, pingIntervalMs: DEFAULT_WS_PING_MS },
     bufferSize: undefined,
     mediaIp: undefined,
     mediaPort: 6000,
@@ -277,6 +287,9 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     "gather-timeout": (c, v, n) => (c.webrtcOptions.gatherTimeoutMs = parseTime(n, v, "ms")),
     "ice-timeout": (c, v, n) => (c.webrtcOptions.iceTimeoutMs = parseTime(n, v, "ms")),
     "dtls-timeout": (c, v, n) => (c.webrtcOptions.dtlsTimeoutMs = parseTime(n, v, "ms")),
+    "ws-path": (c, v) => (c.ws.path = parseWsPath(v)),
+    "ws-origin": (c, v) => (c.ws.origin = v),
+    "ws-ping": (c, v, n) => (c.ws.pingIntervalMs = parseTime(n, v, "ms")),
     r: (c, v, n) => (c.rate = parseNumber(n, v, { min: 0 })),
     rp: (c, v, n) => (c.ratePeriodMs = parseTime(n, v, "ms")),
     rate_increase: (c, v, n) => (c.rateIncrease = int(n, v)),

@@ -84,6 +84,16 @@ export interface WebRtcRunOptions {
   dtlsTimeoutMs: number;
 }
 
+/** SIP over WebSocket (`-t ws1|wsn|wss1|wssn`, RFC 7118); see docs/cli.md "WebSocket". */
+export interface WsRunOptions {
+  /** `--ws-path`: the request path the client asks for and the server serves (default "/"). */
+  path: string;
+  /** `--ws-origin`: the Origin header of client connections (none by default). */
+  origin: string | undefined;
+  /** `--ws-ping MS`: WebSocket ping interval; a ping whose pong has not come back by the next one loses the link. */
+  pingIntervalMs: number;
+}
+
 export interface RunConfig {
   /** Scenario file path, or undefined when `scenarioName` picks a built-in. */
   scenarioFile: string | undefined;
@@ -105,6 +115,7 @@ export interface RunConfig {
   tls: TlsSettings;
   /** -max_reconnect, -reconnect_sleep, -reconnect_close: a client losing its shared connection (t1, l1). */
   reconnect: ReconnectPolicy;
+  ws: WsRunOptions;
   bufferSize: number | undefined;
   mediaIp: string | undefined;
   /** `-mp` / `-min_rtp_port`: the first RTP port of the range (and SIPp's `[media_port]` in runs without media). */

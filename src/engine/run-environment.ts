@@ -9,10 +9,12 @@ import { BindError, ConfigError, SipwrightError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import type { RunValues } from "../scenario/runtime.js";
 import type { SipMessage } from "../sip/message.js";
-import type { Peer, SipConnection, TransportHandlers, TransportName } from "../sip/transport.js";
+import type { BindOptions, Peer, SipConnection, TransportHandlers, TransportName } from "../sip/transport.js";
 import { UdpTransport } from "../sip/udp-transport.js";
 import { StreamTransport } from "../sip/stream-transport.js";
-import type { RunConfig } from "./run-config.js";
+import { tlsClientOptions, tlsServerOptions } from "../sip/tls-options.js";
+import { WsTransport, type WsOptions } from "../sip/ws-transport.js";
+import { TRANSPORT_MODES, type RunConfig } from "./run-config.js";
 
 export const SIPWRIGHT_VERSION = "sipwright 0.1.0";
 
@@ -99,20 +101,22 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     config.localIp !== "" ? config.localIp : remote !== undefined ? await routeLocalAddress(remote.host) : "127.0.0.1";
   const handlers = new ForwardingHandlers();
   const bind = { address: localIp, port: config.localPort, bufferSize: config.bufferSize };
-  const tcp = config.transport === "t1" || config.transport === "tn";
+  const mode = TRANSPORT_MODES[config.transport];
+  // The host as typed (a name or an IP): TLS server name and the WebSocket Host header.
+  const connectOptions = { localAddress: localIp, hostName: remoteSend?.host };
 
   let udp: UdpTransport | undefined;
-  let tcpTransport: StreamTransport | undefined;
+  let tcpTransport: ConnectingTransport | undefined;
   let main: SipConnection;
   let localPort: number;
   try {
-    if (tcp) {
-      tcpTransport = await StreamTransport.listen(bind, handlers);
+    if (mode.transport !== "UDP") {
+      tcpTransport = await listenConnecting(mode.transport, bind, config, handlers);
       localPort = tcpTransport.local.port;
       main =
-        config.transport === "t1" && remote !== undefined
-          ? await tcpTransport.connect(remote, { localAddress: localIp })
-          : placeholderConnection(tcpTransport.local);
+        !mode.perCall && remote !== undefined
+          ? await tcpTransport.connect(remote, connectOptions)
+          : placeholderConnection(tcpTransport.local, mode.transport);
     } else {
       udp = await UdpTransport.bind(bind, handlers);
       main = udp.main;
@@ -136,7 +140,7 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     remotePort: config.remotePort,
     localIp,
     localPort,
-    transport: tcp ? "TCP" : "UDP",
+    transport: mode.transport,
     pid: process.pid,
     // SIPp behaviour: [users] is -1 when -users is not given.
     users: config.users ?? -1,
@@ -167,8 +171,8 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     },
     connectionForNewCall() {
       if (config.transport === "un" && udp !== undefined) return udp.openSocket();
-      if (config.transport === "tn" && tcpTransport !== undefined && remote !== undefined) {
-        return tcpTransport.connect(remote, { localAddress: localIp });
+      if (mode.perCall && tcpTransport !== undefined && remote !== undefined) {
+        return tcpTransport.connect(remote, connectOptions);
       }
       return main;
     },
@@ -192,11 +196,64 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
   };
 }
 
-/** TCP server runs have no single connection: calls answer on the connection their first message came in on. */
-function placeholderConnection(local: Peer): SipConnection {
+/** What a run needs of a connection-oriented transport (TCP, TLS, WS, WSS): a listener and client connections. */
+interface ConnectingTransport {
+  readonly local: Peer;
+  connect(to: Peer, opts: { localAddress?: string; hostName?: string | undefined }): Promise<SipConnection>;
+  close(): Promise<void>;
+}
+
+function listenConnecting(
+  transport: Exclude<TransportName, "UDP">,
+  bind: BindOptions,
+  config: RunConfig,
+  handlers: TransportHandlers,
+): Promise<ConnectingTransport> {
+  switch (transport) {
+    case "WS":
+    case "WSS":
+      return WsTransport.listen(
+        bind,
+        {
+          secure: transport === "WSS",
+          path: config.ws.path,
+          origin: config.ws.origin,
+          pingIntervalMs: config.ws.pingIntervalMs,
+          ...(transport === "WSS" ? wssOptions(config) : {}),
+        },
+        handlers,
+      );
+    case "TCP":
+    case "TLS":
+      return StreamTransport.listen(
+        { ...bind, transport, tls: config.tls, clientOnly: config.remoteHost !== undefined },
+        handlers,
+      );
+  }
+}
+
+/**
+ * WSS: -tls_cert / -tls_key serve it as they serve TLS, -tls_ca / --tls-insecure / --tls-servername check the
+ * server. A client-only run without a certificate gets a listener that refuses every handshake, as for TLS.
+ */
+function wssOptions(config: RunConfig): Pick<WsOptions, "serverTls" | "clientTls"> {
+  const tls = config.tls;
+  const clientOnly = config.remoteHost !== undefined;
+  const noCertificate = tls.certFile === undefined || tls.keyFile === undefined;
+  return {
+    serverTls: clientOnly && noCertificate ? {} : tlsServerOptions(tls),
+    clientTls: (hostName) => tlsClientOptions(tls, hostName),
+  };
+}
+
+/**
+ * Connection-oriented server runs have no single connection: calls answer, and send their requests, on the
+ * connection their first message came in on.
+ */
+function placeholderConnection(local: Peer, transport: TransportName): SipConnection {
   return {
     id: 0,
-    transport: "TCP",
+    transport,
     local,
     remote: undefined,
     closed: false,
