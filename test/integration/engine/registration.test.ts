@@ -101,12 +101,18 @@ describe("built-in register against the built-in registrar", { concurrency: true
 
   it("a wrong password gets 403 from verifyauth and the UAC's registration fails as unexpected_message", async () => {
     const calls = 2;
-    const { uas, uac } = await register({ calls, uacPassword: "not-the-secret" });
+    const { uas, uac, uacRecords } = await register({ calls, uacPassword: "not-the-secret" });
     assert.equal(counter(uas.snapshot, "auth_rejected"), calls, describeRun(uas));
     assert.equal(counter(uas.snapshot, "registered"), 0);
     assert.equal(uac.exitCode, 1, describeRun(uac));
     assert.equal(uac.snapshot.failed.cumulative, calls);
     assert.equal(uac.snapshot.failures.unexpected_message.cumulative, calls, describeRun(uac));
+    for (const record of uacRecords) {
+      assert.equal(record.result, "failure");
+      assert.ok(record.failure !== null, "a failed call has a failure");
+      assert.equal(record.failure.class, "unexpected_message");
+      assert.match(record.failure.reason, /403/);
+    }
   });
 
   it("over TCP: three registrations, two refreshes, all on one connection", async () => {
