@@ -16,7 +16,7 @@ import { CHROMIUM_PAGE } from "./chromium-page.js";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
@@ -168,7 +168,7 @@ export class ChromiumPeer {
 }
 
 /** Pids whose command line names `profile` (Chromium's browser, renderer and helper processes all carry it). */
-async function processesUsing(profile: string): Promise<number[]> {
+export async function processesUsing(profile: string): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
