@@ -215,9 +215,10 @@ function executeSend(call: Call, step: SendStep): boolean {
   }
   if (!request) noteSentFinalResponse(call, step, data);
   call.lastSent = data;
+  // The dialog (route set, remote target) for the requests the engine builds itself: abort CANCEL/BYE, trickle INFO.
+  if (method === "INVITE" || (call.trickle !== undefined && !request)) noteSentDialog(call, data);
   if (call.callMedia !== undefined) {
     if (method === "BYE") call.callMedia.hangUp();
-    if (call.trickle !== undefined && (!request || method === "INVITE")) noteSentDialog(call, data);
     if (!applyLocalSdp(call, data, step)) return false;
   }
   watchSendTimeout(call, step);
@@ -421,9 +422,9 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   }
   if (call.phase === "pausing") call.ctx.stats.pauseEnded(call.msgIndex);
   if (call.phase !== "running") call.transition("running");
+  if (trickle !== undefined || message.kind === "response") noteDialog(call, message, false);
   if (call.callMedia !== undefined) {
     if (message.kind === "request" && message.method === "BYE") call.callMedia.hangUp();
-    if (trickle !== undefined) noteDialog(call, message, false);
     if (!step.ignoresdp && !applyPeerSdp(call, message, step)) return;
   }
   if (!finishStep(call, step, message)) return;

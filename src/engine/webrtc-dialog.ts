@@ -1,6 +1,7 @@
 /**
- * The dialog of a WebRTC call as the INVITE transaction sets it up, for the requests the engine builds itself
- * (trickle INFO, RFC 8840): the tags, the remote target and the route set, and whether the peer supports trickle.
+ * The dialog of a call as the INVITE transaction sets it up, for the requests the engine builds itself (trickle
+ * INFO, RFC 8840; the CANCEL and BYE of an aborted call): the tags, the remote target and the route set, and whether
+ * the peer supports trickle. RFC 3261 9.1: a CANCEL carries the Route of the INVITE it cancels (`inviteRoute`).
  * - RFC 3261 12.1.1 (UAS): the route set is the INVITE's Record-Route in order, the remote target its Contact;
  * - RFC 3261 12.1.2 (UAC): the Record-Route of the response that creates the (early) dialog, reversed, and its
  *   Contact; 13.2.2.4: "the route set is recomputed based on the 2xx" when the early dialog is confirmed;
@@ -15,12 +16,14 @@ import { routeView } from "../scenario/dialog-keywords.js";
 import type { RouteSetInfo } from "../scenario/runtime.js";
 import type { Call } from "./call.js";
 
-/** What the INVITE transaction tells about the dialog (kept on the Call in WebRTC runs). */
+/** What the INVITE transaction tells about the dialog (kept on the Call). */
 export interface DialogInfo {
   readonly inviteUri: string;
   /** From and To header values of the INVITE, To without a tag. */
   readonly inviteFrom: string;
   readonly inviteTo: string;
+  /** The Route header values of the INVITE (ours, as a UAC): a CANCEL repeats them. */
+  readonly inviteRoute: readonly string[];
   remoteTarget: string | undefined;
   peerTag: string | undefined;
   localTag: string | undefined;
@@ -70,6 +73,7 @@ export function noteDialog(call: Call, message: SipMessage, sent: boolean): void
       inviteUri: message.requestUri,
       inviteFrom: from.trim(),
       inviteTo: to.replace(/;\s*tag=[^;>\s]*/i, "").trim(),
+      inviteRoute: message.headerAll("Route"),
       remoteTarget: sent ? undefined : contactUri(message),
       peerTag: undefined,
       localTag: undefined,
@@ -80,7 +84,7 @@ export function noteDialog(call: Call, message: SipMessage, sent: boolean): void
   }
   const dialog = call.dialog;
   if (dialog === undefined) return;
-  if (!sent && announcesTrickle(message)) dialog.peerTrickles = true;
+  if (!sent && call.trickle !== undefined && announcesTrickle(message)) dialog.peerTrickles = true;
   if (message.kind === "response" && message.cseq?.method === "INVITE") noteInviteResponse(dialog, message, sent);
   call.trickle?.flush();
 }
