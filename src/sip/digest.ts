@@ -119,13 +119,24 @@ export function parseChallenge(headerValue: string): DigestChallenge | undefined
 
 /** RFC 8760 2.4: with several challenges, use the strongest algorithm supported (SHA-512-256 > SHA-256 > MD5). */
 export function selectChallenge(headerValues: readonly string[]): DigestChallenge | undefined {
+  const value = selectChallengeValue(headerValues);
+  return value === undefined ? undefined : parseChallenge(value);
+}
+
+/**
+ * The header value {@link selectChallenge} picks (the first of the strongest). When none is a usable Digest
+ * challenge (e.g. only AKAv1-MD5), the first value, so that answering it fails with an error that shows it.
+ */
+export function selectChallengeValue(headerValues: readonly string[]): string | undefined {
   const rank = (c: DigestChallenge): number => DIGEST_ALGORITHMS.indexOf(c.algorithm) >> 1;
-  let best: DigestChallenge | undefined;
+  let best: { value: string; rank: number } | undefined;
   for (const value of headerValues) {
     const challenge = parseChallenge(value);
-    if (challenge !== undefined && (best === undefined || rank(challenge) > rank(best))) best = challenge;
+    if (challenge !== undefined && (best === undefined || rank(challenge) > best.rank)) {
+      best = { value, rank: rank(challenge) };
+    }
   }
-  return best;
+  return best?.value ?? headerValues[0];
 }
 
 function hasher(algorithm: DigestAlgorithm): (data: string | Buffer) => string {

@@ -5,6 +5,7 @@ import {
   parseChallenge,
   parseDigestParams,
   selectChallenge,
+  selectChallengeValue,
   verifyAuthorization,
   type DigestChallenge,
 } from "../../../src/sip/digest.js";
@@ -60,6 +61,17 @@ void describe("parseChallenge", () => {
       rfc7616Challenge("SHA-256"),
     ]);
     assert.equal(best?.algorithm, "SHA-512-256");
+  });
+
+  void it("selectChallengeValue returns the raw value picked, or the first one when none is usable", () => {
+    const md5 = rfc7616Challenge("MD5");
+    const sha256 = rfc7616Challenge("SHA-256");
+    const aka = 'Digest realm="x", nonce="n", algorithm=AKAv1-MD5';
+    assert.equal(selectChallengeValue([md5, sha256]), sha256);
+    assert.equal(selectChallengeValue([sha256, md5]), sha256);
+    assert.equal(selectChallengeValue([aka, md5]), md5);
+    assert.equal(selectChallengeValue([aka]), aka);
+    assert.equal(selectChallengeValue([]), undefined);
   });
 
   void it("never throws on truncated parameter lists", () => {
