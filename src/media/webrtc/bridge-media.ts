@@ -4,10 +4,13 @@
  * the next frame of the source or the due RFC 4733 events through the {@link BridgeRtpSender}. What werift
  * decrypts arrives as RTP packets and goes through the plain {@link RtpReceiver} (stats, DTMF detection, G.711
  * decoding), then to the {@link AudioTaps} (recording, analysis) and the echo source. Nothing is sent before the
- * connection is up: until {@link attach}, the player has no remote leg.
+ * connection is up: until {@link attach} the player is not clocked, so a source started early (rtp_stream,
+ * play_pcap_audio) begins with the connection instead of losing its start, and DTMF sent early (send_dtmf,
+ * play_dtmf right after the 200) is queued and sent then. The wait is bounded by the bridge's ICE/DTLS timeouts:
+ * if the connection never comes up the call fails as ice_failed / dtls_failed and close() rejects the digits.
  */
 import type { Clock } from "../../shared/clock.js";
-import { ClosedError, SipwrightError } from "../../shared/errors.js";
+import { ClosedError } from "../../shared/errors.js";
 import type {
   AudioCheckResult,
   AudioCheckSpec,
@@ -17,6 +20,7 @@ import type {
   StreamStats,
 } from "../media-pipeline.js";
 import { AudioTaps } from "../rtp/audio-taps.js";
+import { dtmfSequence } from "../rtp/dtmf.js";
 import type { MediaClock, MediaTick } from "../rtp/media-clock.js";
 import { MediaNegotiationError, type RemoteLeg } from "../rtp/remote-media.js";
 import { RtpReceiver, type ReceivedAudio } from "../rtp/rtp-receiver.js";
@@ -35,8 +39,16 @@ export interface BridgeMediaOptions {
   readonly random?: () => number;
 }
 
+interface EarlyDtmf {
+  readonly digits: string;
+  readonly durationMs: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
 export class BridgeMedia {
   readonly #wallClock: Clock;
+  readonly #telephoneEventPt: number;
   readonly #sender: BridgeRtpSender;
   readonly #receiver: RtpReceiver;
   readonly #player: SourcePlayer;
@@ -48,9 +60,12 @@ export class BridgeMedia {
   #slot = 0;
   #firstRtpMs: number | undefined;
   #closed = false;
+  /** DTMF asked for before the connection was up, sent in order on attach. */
+  readonly #earlyDtmf: EarlyDtmf[] = [];
 
   constructor(options: BridgeMediaOptions) {
     this.#wallClock = options.wallClock;
+    this.#telephoneEventPt = options.telephoneEventPt;
     this.#sender = new BridgeRtpSender(
       options.ssrc,
       () => this.#transport,
@@ -69,6 +84,13 @@ export class BridgeMedia {
     this.#remote = remote;
     this.#transport = transport;
     this.#player.newTalkspurt();
+    for (const early of this.#earlyDtmf.splice(0)) {
+      try {
+        this.#sendDtmfNow(remote, early.digits, early.durationMs).then(early.resolve, early.reject);
+      } catch (error) {
+        early.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
   }
 
   get remote(): RemoteLeg | undefined {
@@ -101,8 +123,16 @@ export class BridgeMedia {
     if (this.#closed) return Promise.reject(new ClosedError("WebRTC bridge"));
     const remote = this.#remote;
     if (remote === undefined) {
-      return Promise.reject(new SipwrightError("MEDIA", "DTMF before the WebRTC connection is up"));
+      // Validates now (RangeError for a bad digit), as when connected; the payload type is checked on attach.
+      dtmfSequence(digits, { payloadType: this.#telephoneEventPt, durationMs, startTimestamp: 0 });
+      return new Promise((resolve, reject) => {
+        this.#earlyDtmf.push({ digits, durationMs, resolve, reject });
+      });
     }
+    return this.#sendDtmfNow(remote, digits, durationMs);
+  }
+
+  #sendDtmfNow(remote: RemoteLeg, digits: string, durationMs: number): Promise<void> {
     if (remote.telephoneEventPt === undefined) {
       const error = new MediaNegotiationError(
         "the peer's SDP offers no telephone-event/8000: RFC 4733 DTMF cannot be sent",
@@ -152,6 +182,7 @@ export class BridgeMedia {
       this.#unregister();
       this.#player.stop();
       this.#transport = undefined;
+      for (const early of this.#earlyDtmf.splice(0)) early.reject(new ClosedError("WebRTC bridge"));
     }
     await this.#taps.close();
   }
@@ -160,7 +191,8 @@ export class BridgeMedia {
     if (this.#closed) return;
     this.#firstTickIndex ??= tick.index;
     this.#slot = tick.index - this.#firstTickIndex;
-    this.#player.onSlot(this.#slot);
+    // Not clocked before the connection is up: a source's audio and queued DTMF start with it.
+    if (this.#remote !== undefined) this.#player.onSlot(this.#slot);
   };
 
   readonly #onAudio = (audio: ReceivedAudio): void => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { systemClock } from "../../../src/shared/clock.js";
 import { MediaClock } from "../../../src/media/rtp/media-clock.js";
 import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
@@ -89,6 +90,67 @@ function declarePeerTests(): void {
       assert.equal(bridge.webrtcStats().dtls.role, "server");
       // RFC 6347 4.2.1: the ClientHello and the ClientHello with the cookie; a third is the peer's retransmission.
       assert.equal(clientHellos(p, "a"), 2, "the peer had to retransmit its ClientHello");
+    });
+  });
+
+  describe("media actions issued before the connection is up wait for it", () => {
+    it("sends DTMF and plays a whole capture asked for right after the answer, before DTLS completed", async () => {
+      const a = open();
+      const b = open();
+      let aConnected = false;
+      a.events.on("connected", () => {
+        aConnected = true;
+      });
+      const up = Promise.all([connected(a), connected(b)]);
+      await a.acceptAnswer(await b.createAnswer(await a.createOffer()));
+      assert.equal(aConnected, false, "asked before the connection is up");
+      const digits = a.sendDtmf("159", 100);
+      a.startSource({
+        kind: "pcap",
+        path: fileURLToPath(new URL("../../fixtures/pcap/pcma-440hz-1s.pcap", import.meta.url)),
+      });
+      await up;
+      await digits;
+      await bounded("the digits", 5000, () => b.stats().dtmfReceived === "159");
+      // The capture's 50 packets all arrive: none was spent before the connection could carry it.
+      await bounded("the capture's 50 packets after the digits", 5000, () => a.stats().sent.packets >= 50 + 3);
+      await bounded("every packet sent received", 5000, () => b.stats().received.packets >= a.stats().sent.packets);
+      assert.ok(a.stats().sent.packets - b.stats().dtmfReceived.length >= 50);
+    });
+
+    it("fails the call as ice_failed, not media_error, when the connection never comes up: the queued DTMF is rejected only at close", async () => {
+      const bridge = WebRtcBridge.create({
+        clock: media,
+        wallClock: systemClock,
+        codecs: ["PCMA", "PCMU"],
+        iceServers: [],
+        icePolicy: "all",
+        candidateAddresses: ["127.0.0.1"],
+        trickle: "full",
+        gatherTimeoutMs: 2000,
+        iceTimeoutMs: 1000,
+        dtlsTimeoutMs: 1000,
+        analyze: false,
+      });
+      closers.push(() => bridge.close());
+      const silent = peer({});
+      const answer = await silent.answer(await bridge.createOffer());
+      await silent.close();
+      const failed = new Promise<{ failure: string; reason: string }>((resolve) => {
+        bridge.events.on("failed", resolve);
+      });
+      await bridge.acceptAnswer(answer);
+      let settled: string | undefined;
+      const digits = bridge.sendDtmf("1", 100).then(
+        () => (settled = "sent"),
+        (error: unknown) => (settled = error instanceof Error ? error.name : String(error)),
+      );
+      const failure = await failed;
+      assert.equal(failure.failure, "ice_failed", failure.reason);
+      assert.equal(settled, undefined, "the DTMF waited for the connection, it did not fail the call itself");
+      await bridge.close();
+      await digits;
+      assert.equal(settled, "ClosedError");
     });
   });
 
