@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgs } from "../../../src/cli/parse-args.js";
-import { planWebRtcOptions } from "../../../src/engine/run-option-checks.js";
+import { checkSetVariables, planWebRtcOptions } from "../../../src/engine/run-option-checks.js";
 import { ConfigError } from "../../../src/shared/errors.js";
 
 const env = { isTTY: false, cwd: "/work/here", primaryIp: "192.0.2.10" };
@@ -91,5 +91,32 @@ describe("parseArgs: --record and --record-stereo", () => {
     assert.equal(record("--record", "--record-stereo"), "both");
     assert.equal(record("--record-stereo", "--record"), "both");
     assert.equal(record("--record-stereo", "--record", "--record"), "both");
+  });
+});
+
+describe("checkSetVariables (-set)", () => {
+  const scenario = (...globalVariables: string[]): { globalVariables: string[] } => ({ globalVariables });
+
+  it("accepts globals declared by the scenario or by the out-of-call scenario", () => {
+    checkSetVariables(new Map([["a", "1"]]), [scenario("a", "b")]);
+    checkSetVariables(new Map([["c", "1"]]), [scenario("a"), scenario("c")]);
+    checkSetVariables(new Map(), [scenario(), undefined]);
+  });
+
+  it("names every undeclared global", () => {
+    assert.throws(
+      () =>
+        checkSetVariables(
+          new Map([
+            ["a", "1"],
+            ["x", "2"],
+            ["y", "3"],
+          ]),
+          [scenario("a"), undefined],
+        ),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /^-set x, y: can not set the global variables x, y: .* <Global variables="x,y"\/>/.test(e.message),
+    );
   });
 });
