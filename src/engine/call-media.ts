@@ -11,7 +11,9 @@
 import type { FailureClass } from "../shared/failure.js";
 import type { Logger } from "../shared/logger.js";
 import { G711_CODECS, type AudioCheckResult, type AudioCheckSpec, type G711Codec } from "../media/media-pipeline.js";
-import type { MediaPipeline, MediaStats, RecordingSpec, SourceControl, SourceSpec } from "../media/media-pipeline.js";
+import type { IncompleteRecording, MediaPipeline, MediaStats, RecordingSpec } from "../media/media-pipeline.js";
+import type { SourceControl, SourceSpec } from "../media/media-pipeline.js";
+import { SipwrightError } from "../shared/errors.js";
 import type { LocalCandidate, WebRtcStats } from "../media/webrtc/webrtc-types.js";
 import { MediaNegotiationError } from "../media/rtp/remote-media.js";
 import { parseSdp } from "../media/sdp/parse-sdp.js";
@@ -286,15 +288,27 @@ export class CallMedia implements CallMediaControl {
     // The WebRTC states as the call left them (ICE connected, the selected pair), not as closing leaves them.
     const webrtc = opened.kind === "webrtc" ? opened.pipeline.webrtcStats() : undefined;
     const before = opened.pipeline.stats();
+    let closeError: unknown;
     try {
       await opened.pipeline.close();
     } catch (error) {
-      // The call is over; a recording that could not be finalised is reported, and the stats still recorded.
+      // The call is over: a recording that could not be finalised goes into the call record (below) and the
+      // summary's media totals, and the stats are still recorded.
+      closeError = error;
       this.#options.logger().warn(`closing the call's media: ${message(error)}`);
     }
     // Counters are final after close; the endpoints are those of the open connection.
     const after = opened.pipeline.stats();
-    return { stats: { ...after, local: after.local ?? before.local, remote: after.remote ?? before.remote }, webrtc };
+    const incompleteRecordings = incompleteAfterClose(after, closeError);
+    return {
+      stats: {
+        ...after,
+        local: after.local ?? before.local,
+        remote: after.remote ?? before.remote,
+        incompleteRecordings,
+      },
+      webrtc,
+    };
   }
 
   #open_(): MediaPipeline {
@@ -303,6 +317,17 @@ export class CallMedia implements CallMediaControl {
     if (state.kind === "failed") throw state.error;
     throw new CallMediaError("media_error", `the call's media is ${state.kind === "closed" ? "closed" : "not open"}`);
   }
+}
+
+/**
+ * The recordings a close left unfinished: those the pipeline names, or — when it names none but its close failed
+ * writing a file (FILE_ERROR) — all of them, with that error: a WAV whose finalisation failed is not complete.
+ */
+function incompleteAfterClose(stats: MediaStats, closeError: unknown): readonly IncompleteRecording[] {
+  const named = stats.incompleteRecordings ?? [];
+  if (named.length > 0 || closeError === undefined) return named;
+  if (!(closeError instanceof SipwrightError) || closeError.code !== "FILE_ERROR") return [];
+  return stats.recordings.map((path) => ({ path, reason: closeError.message }));
 }
 
 function message(error: unknown): string {

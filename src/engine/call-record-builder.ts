@@ -56,6 +56,7 @@ export function buildMediaRecord(stats: MediaStats): CallRecordMedia {
     dtmf_sent: stats.dtmfSent,
     dtmf_received: stats.dtmfReceived,
     recordings: [...stats.recordings],
+    recordings_incomplete: (stats.incompleteRecordings ?? []).map((r) => ({ path: r.path, reason: r.reason })),
     audio_checks: stats.audioChecks.map((c) => ({
       kind: c.kind,
       passed: c.passed,

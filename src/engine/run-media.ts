@@ -157,6 +157,7 @@ class MediaTotals {
   #dtmfSent = 0;
   #dtmfReceived = 0;
   #recordings = 0;
+  #recordingsIncomplete = 0;
   #checksPassed = 0;
   #checksFailed = 0;
 
@@ -175,6 +176,7 @@ class MediaTotals {
     this.#dtmfSent += stats.dtmfSent.length;
     this.#dtmfReceived += stats.dtmfReceived.length;
     this.#recordings += stats.recordings.length;
+    this.#recordingsIncomplete += stats.incompleteRecordings?.length ?? 0;
     for (const check of stats.audioChecks) {
       if (check.passed) this.#checksPassed++;
       else this.#checksFailed++;
@@ -195,6 +197,7 @@ class MediaTotals {
       dtmf_digits_sent: this.#dtmfSent,
       dtmf_digits_received: this.#dtmfReceived,
       recordings: this.#recordings,
+      recordings_incomplete: this.#recordingsIncomplete,
       audio_checks_passed: this.#checksPassed,
       audio_checks_failed: this.#checksFailed,
       pacing: {

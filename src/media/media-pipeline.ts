@@ -110,7 +110,15 @@ export interface MediaStats {
   readonly dtmfSent: string;
   readonly dtmfReceived: string;
   readonly recordings: readonly string[];
+  /** Files of `recordings` that could not be finalised (a write failed), once the pipeline has closed. */
+  readonly incompleteRecordings?: readonly IncompleteRecording[];
   readonly audioChecks: readonly AudioCheckResult[];
+}
+
+/** A WAV file that could not be finalised: its header may not cover what was written, or writing stopped early. */
+export interface IncompleteRecording {
+  readonly path: string;
+  readonly reason: string;
 }
 
 export interface MediaPipeline {

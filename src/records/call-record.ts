@@ -57,6 +57,8 @@ export interface CallRecordMedia {
   dtmf_sent: string;
   dtmf_received: string;
   recordings: string[];
+  /** Files of `recordings` that could not be finalised, each with the reason (empty when all were). */
+  recordings_incomplete: { path: string; reason: string }[];
   audio_checks: RecordAudioCheck[];
 }
 

@@ -103,6 +103,8 @@ export interface SummaryMedia {
   dtmf_digits_received: number;
   /** WAV files written. */
   recordings: number;
+  /** Of those, the files that could not be finalised (their call records say which, and why). */
+  recordings_incomplete: number;
   audio_checks_passed: number;
   audio_checks_failed: number;
   /** The shared 20 ms media clock: deviation of each tick from its due time. */

@@ -5,7 +5,7 @@
  * (see wav-recorder.ts).
  */
 import { join } from "node:path";
-import type { AudioDirection, RecordingSpec } from "../media-pipeline.js";
+import type { AudioDirection, IncompleteRecording, RecordingSpec } from "../media-pipeline.js";
 import { MonoWavRecorder, StereoWavRecorder } from "./wav-recorder.js";
 
 export interface CallRecorderOptions {
@@ -19,6 +19,7 @@ export class CallRecorder {
   readonly #mono: Readonly<Record<AudioDirection, MonoWavRecorder>> | undefined;
   readonly #stereo: StereoWavRecorder | undefined;
   #closing: Promise<readonly string[]> | undefined;
+  #incomplete: IncompleteRecording[] = [];
 
   /** Creates the file(s) at once; throws FILE_ERROR when it cannot (closing the files already created). */
   constructor(spec: RecordingSpec, opts: CallRecorderOptions = {}) {
@@ -53,6 +54,11 @@ export class CallRecorder {
     this.#stereo?.writeFrame(direction, slot, pcm);
   }
 
+  /** The files whose finalisation failed (known once close() has settled), each with the reason. */
+  get incomplete(): readonly IncompleteRecording[] {
+    return this.#incomplete;
+  }
+
   /** Finalises every file; idempotent; resolves to the paths. Rejects with FILE_ERROR if a write failed. */
   close(): Promise<readonly string[]> {
     this.#closing ??= this.#close();
@@ -60,10 +66,18 @@ export class CallRecorder {
   }
 
   async #close(): Promise<readonly string[]> {
-    const mono = this.#mono;
-    // Every file is finalised even if one fails; the first failure is reported.
-    const results = await Promise.allSettled([mono?.sent.close(), mono?.received.close(), this.#stereo?.close()]);
-    for (const r of results) if (r.status === "rejected") throw r.reason;
+    const recorders = [this.#mono?.sent, this.#mono?.received, this.#stereo].filter((r) => r !== undefined);
+    // Every file is finalised even if one fails; each failure is kept for the call record, the first is thrown.
+    const results = await Promise.allSettled(recorders.map((recorder) => recorder.close()));
+    this.#incomplete = results.flatMap((r, i) =>
+      r.status === "rejected" ? [{ path: recorders[i]?.path ?? "", reason: reasonOf(r.reason) }] : [],
+    );
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
     return this.paths;
   }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

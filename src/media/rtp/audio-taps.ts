@@ -4,6 +4,7 @@
  * made is kept for the call record.
  */
 import type { AudioCheckResult, AudioCheckSpec, AudioDirection, RecordingSpec } from "../media-pipeline.js";
+import type { IncompleteRecording } from "../media-pipeline.js";
 import { AudioAnalyzer } from "../audio/audio-analyzer.js";
 import { CallRecorder } from "../audio/call-recorder.js";
 import { evaluateCheck, type PacketCounts } from "../audio/evaluate-check.js";
@@ -31,6 +32,11 @@ export class AudioTaps {
   /** The files of the recording, empty when none was started. */
   get recordings(): readonly string[] {
     return this.#recorder?.paths ?? [];
+  }
+
+  /** The files of the recording that could not be finalised, once close() has settled. */
+  get incompleteRecordings(): readonly IncompleteRecording[] {
+    return this.#recorder?.incomplete ?? [];
   }
 
   get checks(): readonly AudioCheckResult[] {

@@ -252,6 +252,7 @@ export class RtpSession implements MediaPipeline {
       dtmfSent: this.#player.dtmf.sentDigits,
       dtmfReceived: this.#receiver.dtmfDigits,
       recordings: this.#taps.recordings,
+      incompleteRecordings: this.#taps.incompleteRecordings,
       audioChecks: [...this.#taps.checks],
     };
   }

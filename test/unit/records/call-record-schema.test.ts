@@ -147,5 +147,17 @@ describe("buildMediaRecord", () => {
     assert.deepEqual(media.audio_checks, [
       { kind: "tone", passed: true, measured: { frequency_hz: 440.2, share: 0.97 }, reason: "" },
     ]);
+    assert.deepEqual(media.recordings_incomplete, []);
+  });
+
+  it("marks a recording that could not be finalised as incomplete, with the reason, in a record the schema accepts", async () => {
+    const reason = "cannot write /tmp/recordings/1-call.wav: ENOSPC: no space left on device, write";
+    const media = buildMediaRecord({
+      ...MEDIA,
+      incompleteRecordings: [{ path: "/tmp/recordings/1-call.wav", reason }],
+    });
+    assert.deepEqual(media.recordings_incomplete, [{ path: "/tmp/recordings/1-call.wav", reason }]);
+    const validate = await callRecordValidator();
+    assert.equal(validate({ ...sampleRecord(), media }), undefined);
   });
 });
