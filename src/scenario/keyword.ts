@@ -46,6 +46,8 @@ export const SIMPLE_KEYWORDS = [
   "webrtc_trickle",
   "media_transport",
   "contact_transport",
+  // SIP over WebSocket (RFC 7118): the browser clients' ".invalid" Via / Contact host.
+  "ws_contact_host",
 ] as const;
 export type SimpleKeyword = (typeof SIMPLE_KEYWORDS)[number];
 const SIMPLE_SET: ReadonlySet<string> = new Set(SIMPLE_KEYWORDS);

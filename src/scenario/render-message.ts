@@ -11,6 +11,7 @@ import type { SimpleKeyword } from "./keyword.js";
 import type { KeywordNode, MessageTemplate, TemplatePart, TextTemplate } from "./template.js";
 import { lastHeader, lastRequestUri, peerTagParam, routeView } from "./dialog-keywords.js";
 import { variableToString } from "./variables.js";
+import { wsContactHost } from "./ws-contact-host.js";
 
 /** A template could not be rendered for a reason the scenario or run set-up must fix (fails the call). */
 export class RenderError extends SipwrightError {
@@ -265,6 +266,8 @@ function simpleValue(
       return state.webrtcSdp === undefined ? "RTP/AVP" : "UDP/TLS/RTP/SAVPF";
     case "contact_transport":
       return run.transport.toLowerCase();
+    case "ws_contact_host":
+      return wsContactHost(run);
   }
 }
 
