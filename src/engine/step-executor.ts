@@ -12,6 +12,7 @@ import { RenderError, renderMessage } from "../scenario/render-message.js";
 import { isVariableSet, variableToNumber } from "../scenario/variables.js";
 import { parseSipMessage } from "../sip/parse-sip-message.js";
 import type { SipMessage } from "../sip/message.js";
+import { selectChallengeValue } from "../sip/digest.js";
 import { isStreamTransport, type Peer, type SipConnection } from "../sip/transport.js";
 import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
@@ -417,7 +418,8 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   }
   if (step.auth && (message.status === 401 || message.status === 407)) {
     const header = message.status === 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
-    const value = message.header(header);
+    // RFC 8760 2.4: of several challenges, the strongest algorithm we support.
+    const value = selectChallengeValue(message.headerAll(header));
     if (value !== undefined) call.authChallenge = { header, value };
   }
   if (call.phase === "pausing") call.ctx.stats.pauseEnded(call.msgIndex);

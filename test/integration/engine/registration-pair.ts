@@ -24,6 +24,8 @@ export interface RegistrationRun {
 export interface RegistrationOptions {
   /** A scenario file for the UAC instead of the built-in register. */
   readonly uacScenarioFile?: string;
+  /** A scenario file for the UAS instead of the built-in registrar. */
+  readonly uasScenarioFile?: string;
   readonly uasSet?: Record<string, string>;
   readonly uacSet?: Record<string, string>;
   readonly uacPassword?: string;
@@ -43,11 +45,17 @@ export async function runRegistration(opts: RegistrationOptions = {}): Promise<R
   return withTempDir(async (dir) => {
     const messageFile = join(dir, "uac-messages.log");
     const uas = await prepareSide(dir, "uas", {
-      scenarioName: "registrar",
+      ...(opts.uasScenarioFile === undefined ? { scenarioName: "registrar" } : { scenarioFile: opts.uasScenarioFile }),
       maxCalls: calls,
       authUsername: "alice",
       authPassword: "secret",
-      setVariables: new Map(Object.entries({ max_expires: String(GRANTED_S), ...opts.uasSet })),
+      // The built-in registrar grants GRANTED_S; a fixture gets only what the test sets.
+      setVariables: new Map(
+        Object.entries({
+          ...(opts.uasScenarioFile === undefined ? { max_expires: String(GRANTED_S) } : {}),
+          ...opts.uasSet,
+        }),
+      ),
       // The server side listens on one socket whatever the client does ("tn" -> "t1").
       ...(opts.transport === undefined ? {} : { transport: serverMode(opts.transport) }),
     });

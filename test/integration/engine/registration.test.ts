@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { counter, describeRun } from "./run-pair.js";
+import { counter, describeRun, featureFixture } from "./run-pair.js";
 import type { LoggedMessage } from "./message-log.js";
 import { GRANTED_S, runRegistration as register } from "./registration-pair.js";
 
@@ -95,6 +95,17 @@ describe("built-in register against the built-in registrar", { concurrency: true
     assert.equal(p("qop"), "auth");
     assert.equal(p("response"), H(`${ha1}:${p("nonce")}:${p("nc")}:${p("cnonce")}:auth:${ha2}`));
     assert.equal(p("uri"), sent[1]?.startLine.split(" ")[1], "digest-uri is the Request-URI (RFC 3261 22.4)");
+  });
+
+  it("two challenges (MD5, then SHA-256): the strongest is answered (RFC 8760)", async () => {
+    const { uas, uac, wire } = await register({
+      uasScenarioFile: featureFixture("two-challenges-registrar.xml"),
+      uacSet: { refreshes: "0" },
+    });
+    assert.equal(uac.exitCode, 0, describeRun(uac));
+    assert.equal(counter(uas.snapshot, "sha256"), 1, describeRun(uas));
+    const sent = registers(wire);
+    assert.match(sent[1]?.header("Authorization") ?? "", /nonce="\d+s1", .*algorithm=SHA-256, /);
   });
 
   it("407: a proxy-style challenge is answered with Proxy-Authorization", async () => {
