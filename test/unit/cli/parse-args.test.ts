@@ -254,6 +254,7 @@ describe("parseArgs: subcommands", () => {
       kind: "validate",
       files: ["/work/here/a.xml", "/b.xml"],
       keys: new Map(),
+      webrtc: false,
     });
     configError(["validate"], /at least one/);
   });
@@ -263,9 +264,19 @@ describe("parseArgs: subcommands", () => {
       kind: "validate",
       files: ["/work/here/a.xml"],
       keys: new Map([["token", ""]]),
+      webrtc: false,
     });
     configError(["validate", "-key", "x"], /NAME and a VALUE/);
     configError(["validate", "-r", "1", "a.xml"], /unknown option -r/);
+  });
+
+  it("parses validate --webrtc: the files are checked as a --webrtc run would check them", () => {
+    assert.deepEqual(parseArgs(["validate", "--webrtc", "a.xml"], env), {
+      kind: "validate",
+      files: ["/work/here/a.xml"],
+      keys: new Map(),
+      webrtc: true,
+    });
   });
 
   it("parses demo with and without options", () => {
