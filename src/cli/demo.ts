@@ -1,7 +1,7 @@
 /**
  * `sipwright demo`: a self-contained run — the built-in `webrtc_uac` and `webrtc_uas` scenarios calling each other
  * in one process, SIP over UDP on 127.0.0.1 (free ports chosen at run time), media over a WebRTC bridge on each side
- * (ICE on loopback host candidates, trickled in SIP INFO; DTLS-SRTP; G.711): a tone each way, DTMF, audio checks on
+ * (ICE on loopback host candidates, all in the SDP as a browser sends them; DTLS-SRTP; G.711): a tone each way, DTMF, audio checks on
  * both sides, every call recorded to a stereo WAV. `--rtp` runs the same over plain RTP (`rtp_uac`, `rtp_uas`).
  * Prints what happened and where the outputs are.
  */
@@ -77,7 +77,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   process.stdout.write(
     `sipwright demo: ${opts.calls} calls, built-in ${kind}_uac (127.0.0.1:${uac.environment.values.localPort}) -> ` +
       `built-in ${kind}_uas (127.0.0.1:${uasPort}), SIP over UDP, ` +
-      `${kind === "webrtc" ? "WebRTC media (ICE, DTLS-SRTP, trickle ICE in SIP INFO)" : "plain RTP media"}: ` +
+      `${kind === "webrtc" ? "WebRTC media (ICE with every candidate in the SDP, DTLS-SRTP)" : "plain RTP media"}: ` +
       `a tone each way, DTMF, recorded and checked\n`,
   );
   const [uasResult, uacResult] = await Promise.all([uas.run(), uac.run()]);
