@@ -20,7 +20,7 @@ export interface OutgoingCallsHost {
   nextCallNumber(): number;
   connectionForNewCall(): Promise<SipConnection> | SipConnection;
   startOutgoing(number: number, userId: number | undefined, connection: SipConnection): void;
-  /** The per-call connection could not be made: the call fails with tcp_connect. */
+  /** The per-call connection could not be made: the call fails with tcp_connect (TCP) or transport_error. */
   connectFailed(number: number, reason: string): void;
   /** -rate_max reached without -no_rate_quit. */
   rateMaxReached(): void;

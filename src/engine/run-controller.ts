@@ -14,6 +14,7 @@ import type { VariableValue } from "../scenario/runtime.js";
 import type { InjectionFiles } from "../scenario/injection-files.js";
 import type { SipMessage } from "../sip/message.js";
 import { isStreamTransport, type Peer, type SipConnection } from "../sip/transport.js";
+import { describeConnectionError } from "../sip/tls-options.js";
 import { Call } from "./call.js";
 import { CallTable } from "./call-table.js";
 import { formatCallId } from "./call-id.js";
@@ -23,6 +24,7 @@ import { OutgoingCalls, type OutgoingCallsHost } from "./outgoing-calls.js";
 import { Statistics } from "./statistics.js";
 import { deliverMessage, startCall } from "./step-executor.js";
 import { sippExitCode } from "./exit-code.js";
+import { closedFailureClass, connectFailureClass } from "./transport-failure.js";
 import type { RunEnvironment } from "./run-environment.js";
 import type { RunMedia } from "./run-media.js";
 import type { ClosedMedia } from "./call-media.js";
@@ -321,11 +323,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       nextCallNumber: () => ++this.#created,
       connectionForNewCall: () => this.connectionForNewCall(),
       startOutgoing: (number, userId, connection) => this.#startOutgoing(number, userId, connection),
-      connectFailed: (number, reason) => {
-        this.stats.callCreated("outgoing");
-        this.stats.callFailed("tcp_connect", 0);
-        this.env.traceError(`call ${number}: cannot connect: ${reason}`);
-      },
+      connectFailed: (number, reason) => this.#connectFailed(number, reason),
       rateMaxReached: () => this.stop("graceful", "rate_max"),
       // SIPp behaviour: TargetRate is the current rate of the ramp (5/10/15/20 with -r 5 -rate_increase 5).
       rateChanged: (rate) => this.stats.setTarget(rate),
@@ -359,6 +357,34 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       peer: remote,
     });
     if (call !== undefined) this.#begin(call);
+  }
+
+  /**
+   * A call's own connection (-t tn / ln) could not be made: the call fails at once, with its record, as
+   * tcp_connect on TCP (SIPp's FailedTcpConnect) or transport_error, the reason naming why.
+   */
+  #connectFailed(number: number, reason: string): void {
+    const failure = connectFailureClass(this.env.transport);
+    this.env.traceError(`call ${number}: cannot connect: ${reason}`);
+    const remote = this.env.remote;
+    if (remote === undefined) throw new Error("client scenario without a remote host");
+    const callId = formatCallId(this.config.callIdFormat, number, this.values.pid, this.values.localIp);
+    const call = this.#newCall({
+      run: this,
+      scenario: this.scenario,
+      number,
+      callId,
+      userId: undefined,
+      direction: "outgoing",
+      // Nothing was sent: the run's placeholder stands for the connection that was never made.
+      connection: this.env.mainConnection,
+      peer: remote,
+    });
+    if (call === undefined) return;
+    this.#calls.add(call);
+    this.stats.callCreated(call.direction);
+    this.emit("callStarted", call);
+    call.fail(failure, reason, 0);
   }
 
   #begin(call: Call): void {
@@ -443,16 +469,26 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   }
 
   #onConnectionClosed(connection: SipConnection, error: Error | undefined): void {
+    const failure = closedFailureClass(connection.transport);
+    const reason = `connection lost: ${describeConnectionError(error)}`;
+    const calls = [...this.#calls.values()].filter((call) => call.connection === connection);
+    if (connection === this.env.mainConnection && this.scenario.isClient) {
+      // The shared connection (t1, l1, ...): SIPp's reset_connection (see shared-connection.ts).
+      const plan = this.env.mainConnectionLost?.(describeConnectionError(error)) ?? {
+        closeCalls: true,
+        reconnect: false,
+      };
+      if (plan.closeCalls) for (const call of calls) call.fail(failure, reason);
+      if (plan.reconnect) {
+        this.warning(`${connection.transport} ${reason}; reconnecting (-max_reconnect)`);
+      } else {
+        this.fatal(`the ${connection.transport} ${reason}; Max number of reconnections reached (-max_reconnect)`);
+      }
+      return;
+    }
     // A call waiting for a message on a closed connection can never get it; a call that is pausing (e.g. in its
     // final timewait) goes on and fails only if it tries to send on the closed connection.
-    for (const call of [...this.#calls.values()]) {
-      if (call.connection === connection && call.phase === "waiting") {
-        call.fail("tcp_closed", `connection closed${error ? `: ${error.message}` : ""}`);
-      }
-    }
-    if (connection === this.env.mainConnection && this.scenario.isClient) {
-      this.fatal(`the TCP connection to the remote host closed${error ? `: ${error.message}` : ""}`);
-    }
+    for (const call of calls) if (call.phase === "waiting") call.fail(failure, reason);
   }
 
   // End ----------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { StreamTransport } from "../sip/stream-transport.js";
 import { tlsClientOptions, tlsServerOptions } from "../sip/tls-options.js";
 import { WsTransport, type WsOptions } from "../sip/ws-transport.js";
 import { TRANSPORT_MODES, type RunConfig } from "./run-config.js";
+import { SharedConnection, type LossPlan } from "./shared-connection.js";
 
 export const SIPWRIGHT_VERSION = "sipwright 0.1.0";
 
@@ -44,6 +45,11 @@ export interface RunEnvironment {
   traceError(text: string): void;
   traceLog(text: string): void;
   traceRtd(name: string, ms: number): void;
+  /**
+   * A client's shared stream connection (t1, l1, ws1, wss1) was lost: whether its calls fail now and whether it
+   * reconnects (-max_reconnect, -reconnect_close; see shared-connection.ts). Absent: no reconnection.
+   */
+  mainConnectionLost?(reason: string): LossPlan;
   close(): Promise<void>;
 }
 
@@ -76,16 +82,21 @@ export interface OpenEnvironmentOptions {
   readonly traces: TraceSink;
 }
 
+/** Hands transport events to the run; the socket under the shared connection is reported as that connection. */
 class ForwardingHandlers implements TransportHandlers {
   target: TransportHandlers | undefined;
+  shared: SharedConnection | undefined;
   onMessage(message: SipMessage, from: Peer, connection: SipConnection): void {
-    this.target?.onMessage(message, from, connection);
+    this.target?.onMessage(message, from, this.#map(connection));
   }
   onParseError(error: string, raw: Buffer, from: Peer, connection: SipConnection): void {
-    this.target?.onParseError(error, raw, from, connection);
+    this.target?.onParseError(error, raw, from, this.#map(connection));
   }
   onConnectionClosed(connection: SipConnection, error: Error | undefined): void {
-    this.target?.onConnectionClosed?.(connection, error);
+    this.target?.onConnectionClosed?.(this.#map(connection), error);
+  }
+  #map(connection: SipConnection): SipConnection {
+    return this.shared?.owns(connection) === true ? this.shared : connection;
   }
 }
 
@@ -113,10 +124,20 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     if (mode.transport !== "UDP") {
       tcpTransport = await listenConnecting(mode.transport, bind, config, handlers);
       localPort = tcpTransport.local.port;
-      main =
-        !mode.perCall && remote !== undefined
-          ? await tcpTransport.connect(remote, connectOptions)
-          : placeholderConnection(tcpTransport.local, mode.transport);
+      const stream = tcpTransport;
+      if (!mode.perCall && remote !== undefined) {
+        const first = await stream.connect(remote, connectOptions);
+        const dial = (): Promise<SipConnection> => stream.connect(remote, connectOptions);
+        const shared = new SharedConnection(first, config.reconnect, dial, clock, {
+          // A failed reconnection is one more loss of the shared connection: the policy decides again.
+          reconnectFailed: (error) => handlers.target?.onConnectionClosed?.(shared, error),
+          reconnected: () => traces.log(`the ${mode.transport} connection to the remote host was reopened`),
+        });
+        handlers.shared = shared;
+        main = shared;
+      } else {
+        main = placeholderConnection(tcpTransport.local, mode.transport);
+      }
     } else {
       udp = await UdpTransport.bind(bind, handlers);
       main = udp.main;
@@ -174,7 +195,8 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
       if (mode.perCall && tcpTransport !== undefined && remote !== undefined) {
         return tcpTransport.connect(remote, connectOptions);
       }
-      return main;
+      // While the shared connection reconnects, new calls wait for it (they count against -l as pending).
+      return handlers.shared?.ready() ?? main;
     },
     releaseConnection(connection) {
       if (connection !== main) connection.close();
@@ -184,7 +206,9 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
     traceError: (text) => traces.error(text),
     traceLog: (text) => traces.log(text),
     traceRtd: (name, ms) => traces.rtd(name, ms),
+    mainConnectionLost: (reason) => handlers.shared?.lost(reason) ?? { closeCalls: true, reconnect: false },
     async close() {
+      handlers.shared?.close();
       await udp?.close();
       if (tcpTransport !== undefined) {
         // A client closing its TCP connections the instant its last call ends can make the peer see the close

@@ -20,7 +20,10 @@ export const FAILURE_CLASSES = [
   "test_shouldnt_match",
   "strcmp_doesnt_match",
   "strcmp_shouldnt_match",
-  // Not SIPp counters: the global -timeout with -timeout_error, a call aborted at shutdown, a scenario error at run time.
+  // Not SIPp counters: a TLS / WS / WSS connection that could not be opened or was lost (the reason says which:
+  // refused, certificate verification failed and why, closed by peer; TCP keeps SIPp's tcp_connect / tcp_closed);
+  // the global -timeout with -timeout_error, a call aborted at shutdown, a scenario error at run time.
+  "transport_error",
   "global_timeout",
   "aborted",
   "scenario_error",

@@ -115,7 +115,8 @@ const SOCKET_REASONS: Record<string, string> = {
 export function describeConnectionError(error: Error | undefined): string {
   if (error === undefined) return "connection closed by peer";
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === undefined) return error.message;
+  // Our own connect error already names the peer and the reason.
+  if (code === undefined || code === "CONNECT_FAILED") return error.message;
   const verify = VERIFY_REASONS[code];
   if (verify !== undefined) return `TLS certificate verification failed: ${verify} (${code})`;
   const reason = SOCKET_REASONS[code];
