@@ -93,7 +93,8 @@ function checkBridgeable(session: readonly string[], audio: readonly string[], c
   const missing: string[] = [];
   const [, port, proto = ""] = (audio[0] ?? "").split(" ");
   // RFC 8827 / RFC 5764 8: WebRTC media is DTLS-SRTP, m= proto UDP/TLS/RTP/SAVPF (or TCP/DTLS/RTP/SAVPF).
-  if (!/SAVPF?$/i.test(proto) || !/TLS/i.test(proto)) {
+  const dtlsSrtp = /SAVPF?$/i.test(proto) && /TLS/i.test(proto);
+  if (!dtlsSrtp) {
     const peer = /SAVP/i.test(proto) ? "SDES-SRTP, not DTLS-SRTP" : "a plain-RTP peer";
     missing.push(`a UDP/TLS/RTP/SAVPF audio m-line (it is ${proto || "empty"}: ${peer})`);
   }
@@ -105,6 +106,11 @@ function checkBridgeable(session: readonly string[], audio: readonly string[], c
   if (both("fingerprint") === undefined) missing.push("a=fingerprint (DTLS-SRTP, RFC 5763)");
   if (both("ice-ufrag") === undefined || both("ice-pwd") === undefined) {
     missing.push("a=ice-ufrag / a=ice-pwd (ICE, RFC 8839)");
+  }
+  // RFC 5761 5.1.1: an answer may carry a=rtcp-mux only when the offer did; werift sends RTCP on the RTP component
+  // only (no component-2 transport), so a peer that does not multiplex cannot be answered honestly, nor bridged.
+  if (dtlsSrtp && attribute(audio, "rtcp-mux") === undefined) {
+    missing.push("a=rtcp-mux (RTCP on the RTP port, RFC 5761: RTCP on its own component is not supported)");
   }
   const offered = offeredCodecs(audio);
   if (!offered.some((name) => (carried as readonly string[]).includes(name))) {

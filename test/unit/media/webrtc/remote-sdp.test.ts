@@ -102,6 +102,17 @@ describe("normalizeRemoteSdp: a peer's SDP made readable for werift", () => {
     assert.match(result.sdp, /m=video 9 UDP\/TLS\/RTP\/SAVPF 120\r\n/);
   });
 
+  it("refuses an SDP without a=rtcp-mux (RFC 5761 5.1.1: our answer could not carry it, werift has no RTCP component)", () => {
+    const separate = GATEWAY.replace("a=rtcp-mux\n", "");
+    assert.notEqual(separate, GATEWAY);
+    assert.throws(
+      () => normalizeRemoteSdp(separate, ["PCMA"]),
+      (error: unknown) =>
+        error instanceof SdpIncompatibleError && error.missing.length === 1 && error.message.includes("a=rtcp-mux"),
+    );
+    assert.doesNotThrow(() => normalizeRemoteSdp(GATEWAY, ["PCMA"]));
+  });
+
   it("rejects a plain RTP/AVP answer naming the profile, the fingerprint and the ICE credentials it lacks", () => {
     const plain = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n";
     assert.throws(
