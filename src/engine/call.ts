@@ -141,7 +141,7 @@ export class Call implements CallState, ActionHost {
   readonly callMedia: CallMedia | undefined;
   /** Messages that arrived in the `media` phase, in order. */
   deferred: DeferredMessage[] | undefined;
-  /** WebRTC runs: the dialog as the INVITE transaction set it up, and the trickle INFO exchange. */
+  /** The dialog as the INVITE transaction set it up (webrtc-dialog.ts), and in WebRTC runs the trickle INFO exchange. */
   dialog: DialogInfo | undefined;
   readonly trickle: TrickleInfo | undefined;
 

@@ -122,6 +122,13 @@ if (insidePrivateNetwork()) {
               "Request-URI: the UAS Contact",
             );
           }
+          // The UAS (RFC 3261 12.1.1: the INVITE's Record-Route in order) trickles along the same route, to our Contact.
+          const uasInfos = result.proxy.messages("uas", /^INFO /);
+          assert.ok(uasInfos.length >= 1, "the UAS trickled too");
+          for (const text of uasInfos) {
+            assert.match(text, new RegExp(`^Route: <sip:127\\.0\\.0\\.1:${result.proxy.port};lr>\\r$`, "m"));
+            assert.match(text, /^INFO sip:sipwright@127\.0\.0\.1:\d+;transport=udp SIP\/2\.0\r$/m);
+          }
           // Retransmissions keep their CSeq; every INFO sent before the first refusal is refused in turn.
           const cseqs = new Set(infos.map((text) => /^CSeq: (\d+) INFO/m.exec(text)?.[1]));
           assert.equal(uac.webrtc.trickle.infos_refused, cseqs.size);
