@@ -1,8 +1,7 @@
 /**
  * The built-in registrar and calls for the registered contact, over the connection the REGISTER came in on:
  * a registered user agent calling through the registrar, and the registrar (-set place_call 1) calling the
- * registered Contact. UDP and TCP; with "tn" every UAC call has its own connection, so the Via port of a call's
- * INVITE being its REGISTER's shows the call used the registration's connection.
+ * registered Contact. UDP, TCP and WebSocket; with "tn" / "wsn" every UAC call has its own connection.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -29,11 +28,11 @@ function assertOneConnectionPerRegistration(
   const uacPorts = uacRecords.map((r) => r.local.port).sort();
   const uasPeers = uasRecords.map((r) => r.remote.port).sort();
   assert.deepEqual(uasPeers, uacPorts);
-  if (transport === "tn") assert.equal(new Set(uacPorts).size, calls, "one connection per UAC call");
+  if (transport.endsWith("n")) assert.equal(new Set(uacPorts).size, calls, "one connection per UAC call");
 }
 
 describe("calls for the registered contact", { concurrency: true }, () => {
-  for (const transport of ["u1", "tn"] as const) {
+  for (const transport of ["u1", "tn", "wsn"] as const) {
     it(`a registered UA calls through the registrar over ${transport} (2 registrations)`, async () => {
       const calls = 2;
       const { uas, uac, wire, uasRecords, uacRecords } = await runRegistration({
@@ -81,7 +80,7 @@ describe("calls for the registered contact", { concurrency: true }, () => {
         const contact = /<([^>]+)>/.exec(register.header("Contact") ?? "")?.[1] ?? "?";
         assert.match(contact, /@\d+\.registered\.invalid;/);
         assert.equal(invite.startLine, `INVITE ${contact} SIP/2.0`);
-        assert.equal(invite.transport, transport === "u1" ? "UDP" : "TCP");
+        assert.equal(invite.transport, { u1: "UDP", tn: "TCP", wsn: "WS" }[transport]);
       }
       assertOneConnectionPerRegistration(uasRecords, uacRecords, calls, transport);
     });

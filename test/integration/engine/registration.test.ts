@@ -39,7 +39,7 @@ function assertRegisterSequence(sent: readonly LoggedMessage[]): void {
     assert.doesNotMatch(m.header("To") ?? "", /;tag=/i, `REGISTER ${i + 1}: To has no tag`);
     assert.equal(cseqNumber(m), cseqNumber(first) + i, `REGISTER ${i + 1}: CSeq`);
     assert.match(m.header("CSeq") ?? "", /^\d+ REGISTER$/);
-    assert.match(m.header("Contact") ?? "", /^<sip:alice@127\.0\.0\.1:\d+;transport=(UDP|TCP)>$/);
+    assert.match(m.header("Contact") ?? "", /^<sip:alice@127\.0\.0\.1:\d+;transport=(UDP|TCP|WS)>$/);
   });
   assert.equal(new Set(sent.map((m) => m.header("Via"))).size, sent.length, "every REGISTER has its own branch");
 }
@@ -135,14 +135,20 @@ describe("built-in register against the built-in registrar", { concurrency: true
     }
   });
 
-  it("over TCP: three registrations, two refreshes, all on one connection", async () => {
-    const { uas, uac, wire } = await register({ transport: "t1", uacSet: { refreshes: "2" } });
-    assert.equal(uac.exitCode, 0, describeRun(uac));
-    assert.equal(counter(uas.snapshot, "registered"), 3);
-    assert.equal(counter(uas.snapshot, "unregistered"), 1);
-    const sent = registers(wire);
-    assert.equal(sent.length, 8);
-    assertRegisterSequence(sent);
-    assert.ok(sent.every((m) => m.transport === "TCP"));
-  });
+  for (const [mode, transport] of [
+    ["t1", "TCP"],
+    ["ws1", "WS"],
+  ] as const) {
+    it(`over ${transport}: three registrations, two refreshes, all on one connection`, async () => {
+      const { uas, uac, wire } = await register({ transport: mode, uacSet: { refreshes: "2" } });
+      assert.equal(uac.exitCode, 0, describeRun(uac));
+      assert.equal(counter(uas.snapshot, "registered"), 3);
+      assert.equal(counter(uas.snapshot, "unregistered"), 1);
+      const sent = registers(wire);
+      assert.equal(sent.length, 8);
+      assertRegisterSequence(sent);
+      assert.ok(sent.every((m) => m.transport === transport));
+      assert.ok(sent.every((m) => m.header("Via")?.startsWith(`SIP/2.0/${transport} `)));
+    });
+  }
 });
