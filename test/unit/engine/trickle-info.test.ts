@@ -194,6 +194,22 @@ describe("trickle INFO from the engine (RFC 8840)", () => {
     assert.equal(t.infos().length, 1, "the queued candidates went out once the peer showed support");
   });
 
+  it("auto: a=ice-options:trickle in the peer's SDP is support enough (RFC 8840 4.1)", async () => {
+    const t = await startTrickleRun("auto");
+    t.bridge.gather(1);
+    const invite = t.run.env.sent[0];
+    assert.ok(invite !== undefined);
+    const body =
+      "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=ice-options:trickle\r\nm=audio 9 UDP/TLS/RTP/SAVPF 8\r\n";
+    const ringing = responseTo(invite, "180 Ringing", ["Content-Type: application/sdp"]).replace(
+      "Content-Length: 0\r\n\r\n",
+      `Content-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    t.run.env.inject(ringing);
+    await settle();
+    assert.equal(t.infos().length, 1);
+  });
+
   it("follows the route set (Record-Route reversed, Request-URI the Contact) and -T1/-T2; Timer F stops trickling", async () => {
     const t = await startTrickleRun("auto");
     t.bridge.gather(1);
