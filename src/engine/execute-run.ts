@@ -25,7 +25,7 @@ import { buildCallRecord, mediaBlocks } from "./call-record-builder.js";
 import { RunMedia, runHasMedia, scenarioChecksAudio } from "./run-media.js";
 import { bridgeFactory } from "./webrtc-options.js";
 import { runProblems } from "../scenario/scenario-checks.js";
-import { checkRunOptions, checkSetVariables, type WebRtcPlan } from "./run-option-checks.js";
+import { checkMediaIpBindable, checkRunOptions, checkSetVariables, type WebRtcPlan } from "./run-option-checks.js";
 
 export interface RunResult {
   readonly runId: string;
@@ -113,6 +113,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
     config.injectionFiles.length > 0
       ? await InjectionFiles.load(config.injectionFiles, { random: Math.random })
       : undefined;
+  if (config.mediaIp !== undefined && runHasMedia(scenario, ooc, config)) await checkMediaIpBindable(config.mediaIp);
 
   const runId = makeRunId(clock.wallNow(), process.pid);
   const outDir = resolve(config.outDir ?? join("recordings", runId));

@@ -4,7 +4,9 @@
  * arguments are read, so every configuration error exits 255 whether or not the run uses the option (item 2);
  * prepareRun runs them again for configs built elsewhere (the demo, tests, an API).
  */
-import { ConfigError } from "../shared/errors.js";
+import { createSocket } from "node:dgram";
+import { isIPv6 } from "node:net";
+import { BindError, ConfigError } from "../shared/errors.js";
 import { parseIceServers, type ParsedIceServer } from "../media/webrtc/ice-servers.js";
 import { planTurnAuth, type TurnAuthPlan } from "../media/webrtc/turn-credentials.js";
 import type { Scenario } from "../scenario/model.js";
@@ -60,5 +62,26 @@ export function checkSetVariables(
       `-set ${list}: can not set the global variable${unknown.length > 1 ? "s" : ""} ${list}: ` +
         `the scenario declares no such global (add <Global variables="${unknown.join(",")}"/>)`,
     );
+  }
+}
+
+/**
+ * A media IP given with -mi must be an address of this host: checked by binding a UDP socket on it (port 0) before
+ * the SIP transport opens, so that a run with media does not start calls that cannot bind RTP (or a WebRTC stack
+ * whose sockets fail later). Throws BindError (exit code 254, as a SIP bind failure).
+ */
+export async function checkMediaIpBindable(mediaIp: string): Promise<void> {
+  const socket = createSocket(isIPv6(mediaIp) ? "udp6" : "udp4");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.bind(0, mediaIp, () => resolve());
+    });
+  } catch (error) {
+    throw new BindError(
+      `-mi ${mediaIp}: cannot bind RTP on it: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    socket.close();
   }
 }
