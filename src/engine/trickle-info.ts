@@ -111,13 +111,12 @@ export class TrickleInfo {
     );
     ctx.transmit(call, data, call.connection, call.peer);
     this.infosSent++;
-    if (!ctx.reliable) {
-      const t1 = ctx.config.t1Ms;
-      // RFC 3261 17.1.2.2: timer F = 64 × T1.
-      const pending: PendingInfo = { cseq, data, timer: undefined, interval: t1, deadline: ctx.clock.now() + 64 * t1 };
-      this.#pending.set(cseq, pending);
-      this.#armRetransmission(pending);
-    }
+    // RFC 3261 17.1.2.2: timer F = 64 × T1 on any transport; timer E (retransmission from T1) only over UDP.
+    const timerF = 64 * ctx.config.t1Ms;
+    const interval = ctx.reliable ? timerF : ctx.config.t1Ms;
+    const pending: PendingInfo = { cseq, data, timer: undefined, interval, deadline: ctx.clock.now() + timerF };
+    this.#pending.set(cseq, pending);
+    this.#armRetransmission(pending);
   }
 
   /** RFC 3261 17.1.2.2: timer E doubles up to T2 until a response, timer F gives up. */

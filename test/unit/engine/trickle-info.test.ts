@@ -121,6 +121,7 @@ async function startTrickleRun(
   trickle: RunConfig["webrtcOptions"]["trickle"],
   t1Ms = 250,
   t2Ms = 1000,
+  transport: "UDP" | "TCP" = "UDP",
 ): Promise<TrickleRun> {
   const bridge = new FakeBridge();
   const base = defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" });
@@ -141,6 +142,7 @@ async function startTrickleRun(
   const run = startFakeRun(UAC, {
     config: { webrtc: true, t1Ms, t2Ms, webrtcOptions: { ...base.webrtcOptions, trickle } },
     media,
+    transport,
   });
   let ended: Call | undefined;
   run.controller.on("callEnded", (call) => (ended = call));
@@ -255,5 +257,25 @@ describe("trickle INFO from the engine (RFC 8840)", () => {
     const trickle = call.trickle;
     assert.ok(trickle !== undefined);
     assert.deepEqual([trickle.infosRefused, trickle.lastRefusal], [1, "405 Method Not Allowed"]);
+  });
+
+  it("over TCP: no retransmission, but a 405 or Timer F (64 × T1) still stops trickling", async () => {
+    const t = await startTrickleRun("trickle", 250, 1000, "TCP");
+    t.bridge.gather(1);
+    ringing(t, []);
+    await settle();
+    const [info] = t.infos();
+    assert.ok(info !== undefined);
+    t.run.clock.advance(15_999);
+    await settle();
+    assert.equal(t.infos().length, 1, "no retransmission over a reliable transport");
+    t.run.clock.advance(1);
+    await settle();
+    t.bridge.gather(2);
+    assert.equal(t.infos().length, 1, "Timer F stopped trickling");
+    const call = await finishCall(t);
+    const trickle = call.trickle;
+    assert.ok(trickle !== undefined);
+    assert.deepEqual([trickle.infosRefused, trickle.lastRefusal], [1, "timeout"]);
   });
 });
