@@ -13,7 +13,8 @@ import { isVariableSet, variableToNumber } from "../scenario/variables.js";
 import { parseSipMessage } from "../sip/parse-sip-message.js";
 import type { SipMessage } from "../sip/message.js";
 import { selectChallengeValue } from "../sip/digest.js";
-import { isStreamTransport, type Peer, type SipConnection } from "../sip/transport.js";
+import type { Peer, SipConnection } from "../sip/transport.js";
+import { closedFailureClass } from "./transport-failure.js";
 import type { Call } from "./call.js";
 import { findMatchingStep } from "./message-matcher.js";
 import { handlePeerRetransmission, retransmissionOnMatch, startRetransmission } from "./step-retransmission.js";
@@ -208,8 +209,10 @@ function executeSend(call: Call, step: SendStep): boolean {
   call.messagesSent++;
   if (!sent) {
     call.fail(
-      isStreamTransport(call.connection.transport) ? "tcp_closed" : "cannot_send_message",
-      "could not send message",
+      closedFailureClass(call.connection.transport),
+      call.connection.closed
+        ? `could not send message: the ${call.connection.transport} connection is closed`
+        : "could not send message",
       step.index,
     );
     return false;
