@@ -29,7 +29,11 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
 
    remote_host[:port]  The peer (default port 5060). IPv6 in brackets: [::1]:5070.
    -t MODE           Transport: u1 (UDP, one socket, default), un (UDP, socket per call),
-                     t1 (TCP, one socket), tn (TCP, socket per call).
+                     t1 (TCP, one socket), tn (TCP, socket per call),
+                     ws1 / wsn (WebSocket, RFC 7118), wss1 / wssn (secure WebSocket).
+   --ws-path PATH    WebSocket request path, client and server. Default: /.
+   --ws-origin URL   Origin header of WebSocket client connections. Default: none.
+   --ws-ping TIME    WebSocket ping interval; a missing pong loses the connection. Default: 30s, 0 off, unit ms.
    -i IP             Local IP for Via/Contact/From. Default: primary host address.
    -p PORT           Local port. Default: 0, a free port chosen by the system.
    -rsa HOST:PORT    Send every message to this address instead of remote_host.
