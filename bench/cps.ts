@@ -2,7 +2,10 @@
  * Call-rate benchmark: sipp UAC vs sipwright UAC against the same sipp UAS, on loopback UDP, in one invocation.
  *
  *   node --import tsx bench/cps.ts [--rates 500,1000,2000,5000,10000] [--seconds 10] [--engines sipp,sipwright]
- *                                  [--skip-build] [--json FILE]
+ *                                  [--stream t1,tn,l1,ln] [--skip-build] [--json FILE]
+ *
+ * `--stream MODES` adds, per rate, sipwright ↔ sipwright runs over TCP / TLS (bench/cps-stream.ts; sipp has no
+ * TLS); `--engines none` leaves out the UDP runs.
  *
  * Per rate R: N = R x seconds calls of SIPp's built-in uac/uas scenarios (INVITE/180/200/ACK/BYE/200), both
  * sides with -buff_size 4194304 (see docs/performance.md). Each process runs under GNU time and a hard
@@ -27,6 +30,7 @@ import {
   type TimedProcess,
 } from "../test/helpers/timed-process.js";
 import { positive } from "./bench-args.js";
+import { measureStreamPair, printStreamTable, STREAM_MODES, type StreamMode, type StreamResult } from "./cps-stream.js";
 
 type Engine = "sipp" | "sipwright";
 
@@ -34,6 +38,7 @@ interface Options {
   rates: number[];
   seconds: number;
   engines: Engine[];
+  stream: StreamMode[];
   skipBuild: boolean;
   jsonPath: string | undefined;
 }
@@ -66,6 +71,8 @@ interface RateResult {
   sipwright?: PairResult;
   /** sipwright UAC CPU per call / sipp UAC CPU per call. */
   cpu_per_call_ratio?: number;
+  /** --stream: sipwright ↔ sipwright over TCP / TLS. */
+  stream?: StreamResult[];
 }
 
 const BUFF_SIZE = "4194304";
@@ -77,6 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
     rates: [500, 1000, 2000, 5000, 10000],
     seconds: 10,
     engines: ["sipp", "sipwright"],
+    stream: [],
     skipBuild: false,
     jsonPath: undefined,
   };
@@ -87,11 +95,18 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === "--rates") opts.rates = value.split(",").map((r) => positive("--rates", r));
     else if (arg === "--seconds") opts.seconds = positive("--seconds", value);
     else if (arg === "--json") opts.jsonPath = value;
-    else if (arg === "--engines") opts.engines = value.split(",").map(engine);
+    else if (arg === "--engines") opts.engines = value === "none" ? [] : value.split(",").map(engine);
+    else if (arg === "--stream") opts.stream = value.split(",").map(streamMode);
     else throw new Error(`unknown option ${arg ?? ""} (see the header of bench/cps.ts)`);
     if (arg !== "--skip-build") i++;
   }
   return opts;
+}
+
+function streamMode(text: string): StreamMode {
+  const mode = STREAM_MODES.find((m) => m === text);
+  if (mode === undefined) throw new Error(`--stream: "${text}" is not one of ${STREAM_MODES.join(", ")}`);
+  return mode;
 }
 
 function engine(text: string): Engine {
@@ -241,7 +256,7 @@ async function main(): Promise<number> {
   await requireGnuTime();
   const sipp = await sippVersion();
   if (sipp === undefined) throw new Error(`${SIPP} not found: install Debian package sip-tester`);
-  if (opts.engines.includes("sipwright") && !opts.skipBuild) ensureCompiledBuild();
+  if ((opts.engines.includes("sipwright") || opts.stream.length > 0) && !opts.skipBuild) ensureCompiledBuild();
   const [load = 0] = loadavg();
   if (load > cpus().length / 2) {
     console.error(
@@ -258,7 +273,12 @@ async function main(): Promise<number> {
       result.cpu_per_call_ratio =
         Math.round((result.sipwright.uac.cpu_us_per_call / result.sipp.uac.cpu_us_per_call) * 100) / 100;
     }
-    printTable(result, opts.seconds);
+    if (opts.engines.length > 0) printTable(result, opts.seconds);
+    if (opts.stream.length > 0) {
+      result.stream = [];
+      for (const mode of opts.stream) result.stream.push(await measureStreamPair(mode, rate, calls, opts.seconds));
+      printStreamTable(result.stream, opts.seconds);
+    }
     results.push(result);
   }
 
