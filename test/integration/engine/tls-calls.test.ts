@@ -13,7 +13,7 @@ import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { makeTestCerts, type TestCerts } from "../../helpers/test-certs.js";
 import { freeTcpPort, waitUntilBound } from "../../helpers/free-port.js";
 import { startSipwright } from "../../helpers/sipwright.js";
-import { stopStartedProcesses, waitExit } from "../../helpers/processes.js";
+import { stopStartedProcesses, waitExit, type StartedProcess } from "../../helpers/processes.js";
 import { describeRun, failureCounts, prepareSide, runPair, withTempDir } from "./run-pair.js";
 
 const OPTIONS_UAC = `<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -240,6 +240,54 @@ void describe("SIP over TLS", () => {
           /connection lost: connection reset by peer|shared connection is lost \(cannot connect/,
         );
       }
+    });
+  });
+
+  void it("reconnects to a server restarted on the same port and goes on with new calls (-max_reconnect -1)", async () => {
+    await withTempDir(async (dir) => {
+      const port = await freeTcpPort();
+      const serverArgs = (name: string): string[] => [
+        ...["-sn", "uas", "-t", "l1", "-i", "127.0.0.1", "-p", String(port), "--status", "none"],
+        ...["--out", join(dir, name), "-tls_cert", certs.server.cert, "-tls_key", certs.server.key, "-timeout", "60s"],
+      ];
+      const first = await startSipwright(serverArgs("uas-1"));
+      await waitUntilBound(port, "tcp", 20_000, () => !first.isAlive());
+      const calls = 40;
+      const uacSide = await prepareSide(dir, "uac", {
+        scenarioName: "uac",
+        maxCalls: calls,
+        rate: 20,
+        defaultPauseMs: 500,
+        transport: "l1",
+        tls: clientTls(),
+        remoteHost: "127.0.0.1",
+        remotePort: port,
+        reconnect: { max: -1, sleepMs: 200, closeCalls: true },
+      });
+      let started = 0;
+      let restarted: Promise<StartedProcess> | undefined;
+      uacSide.controller.on("callStarted", () => {
+        started++;
+        if (started !== 10) return;
+        first.kill("SIGKILL");
+        // The same port, once the first server is gone: the client's attempts are refused until it listens.
+        restarted = waitExit(first, 10_000).then(() => startSipwright(serverArgs("uas-2")));
+      });
+      const uac = await uacSide.run();
+      const second = await restarted;
+      const s = uac.snapshot;
+      assert.equal(uac.fatalMessage, undefined, describeRun(uac));
+      assert.equal(s.created.cumulative, calls, describeRun(uac));
+      // The calls in flight at the kill fail (about rate x call length, ~10); the later ones all go through.
+      assert.ok(s.succeeded.cumulative >= calls / 2, describeRun(uac));
+      assert.equal(s.succeeded.cumulative + s.failed.cumulative, calls, describeRun(uac));
+      assert.ok(s.failed.cumulative >= 1, describeRun(uac));
+      assert.deepEqual(failureCounts(s), { transport_error: s.failed.cumulative }, describeRun(uac));
+      assert.ok(s.warnings.cumulative >= 1, describeRun(uac));
+      const records = await readCallRecords(uac.callRecordsPath ?? "");
+      assert.equal(records.length, calls);
+      // The second server has no -m: it is stopped here, by its pid.
+      assert.ok(second?.kill("SIGKILL"));
     });
   });
 });
