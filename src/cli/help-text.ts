@@ -30,7 +30,17 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    remote_host[:port]  The peer (default port 5060). IPv6 in brackets: [::1]:5070.
    -t MODE           Transport: u1 (UDP, one socket, default), un (UDP, socket per call),
                      t1 (TCP, one socket), tn (TCP, socket per call),
+                     l1 (TLS, one connection), ln (TLS, connection per call),
                      ws1 / wsn (WebSocket, RFC 7118), wss1 / wssn (secure WebSocket).
+   -tls_cert FILE    PEM certificate (TLS / WSS server; client certificate when asked).
+   -tls_key FILE     PEM private key of -tls_cert.
+   -tls_ca FILE      CAs a TLS / WSS client trusts. Default: Node's bundle.
+   -tls_version V    Lowest TLS version, 1.2 or 1.3. Default: 1.2.
+   --tls-servername NAME  SNI and name checked. Default: the remote host when it is a name.
+   --tls-insecure    Lab switch: accept any server certificate (verification is on by default).
+   -max_reconnect N  Reopen a lost shared t1/l1/ws1/wss1 connection N times (-1: always). Default: 0.
+   -reconnect_sleep MS   Wait before reconnecting. Default: 1000.
+   -reconnect_close B    true: calls on a lost connection fail (default); false: they go on.
    --ws-path PATH    WebSocket request path, client and server. Default: /.
    --ws-origin URL   Origin header of WebSocket client connections. Default: none.
    --ws-ping TIME    WebSocket ping interval; a missing pong loses the connection. Default: 30s, 0 off, unit ms.
