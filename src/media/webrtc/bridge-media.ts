@@ -14,6 +14,7 @@ import { ClosedError } from "../../shared/errors.js";
 import type {
   AudioCheckResult,
   AudioCheckSpec,
+  IncompleteRecording,
   RecordingSpec,
   SourceControl,
   SourceSpec,
@@ -169,6 +170,11 @@ export class BridgeMedia {
 
   get recordings(): readonly string[] {
     return this.#taps.recordings;
+  }
+
+  /** The files of the recording that could not be finalised, each with its reason, once close() has settled. */
+  get incompleteRecordings(): readonly IncompleteRecording[] {
+    return this.#taps.incompleteRecordings;
   }
 
   get audioChecks(): readonly AudioCheckResult[] {

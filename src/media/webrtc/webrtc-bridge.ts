@@ -205,6 +205,7 @@ export class WebRtcBridge implements MediaPipeline {
       dtmfSent: this.#media.dtmfSent,
       dtmfReceived: this.#media.dtmfReceived,
       recordings: this.#media.recordings,
+      incompleteRecordings: this.#media.incompleteRecordings,
       audioChecks: this.#media.audioChecks,
     };
   }
