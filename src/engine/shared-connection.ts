@@ -39,6 +39,8 @@ export class SharedConnection implements SipConnection {
   #closedLocally = false;
   /** New calls waiting for the reconnection (SIPp opens none while it reconnects). */
   #waiters: { resolve: (c: SipConnection) => void; reject: (e: Error) => void }[] = [];
+  /** Set once nothing more will be tried: new calls fail at once with it. */
+  #gaveUp: Error | undefined;
   readonly #policy: ReconnectPolicy;
   /** Reconnections made so far. */
   reconnections = 0;
@@ -88,6 +90,7 @@ export class SharedConnection implements SipConnection {
 
   /** This connection for a new call: now, or once reconnected (rejects if the connection is given up). */
   ready(): SipConnection | Promise<SipConnection> {
+    if (this.#gaveUp !== undefined) return Promise.reject(this.#gaveUp);
     if (!this.#down || this.#closedLocally) return this;
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
@@ -141,6 +144,7 @@ export class SharedConnection implements SipConnection {
   }
 
   #giveUp(error: Error): void {
+    this.#gaveUp ??= error;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w.reject(error);
