@@ -37,6 +37,7 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    -tls_ca FILE      CAs a TLS / WSS client trusts. Default: Node's bundle.
    -tls_version V    Lowest TLS version, 1.2 or 1.3. Default: 1.2.
    --tls-servername NAME  SNI and name checked. Default: the remote host when it is a name.
+   --tls-client-cert Server: require a client certificate signed by -tls_ca.
    --tls-insecure    Lab switch: accept any server certificate (verification is on by default).
    -max_reconnect N  Reopen a lost shared t1/l1/ws1/wss1 connection N times (-1: always). Default: 0.
    -reconnect_sleep MS   Wait before reconnecting. Default: 1000.

@@ -77,7 +77,18 @@ const int = (o: string, v: string, min = 0, max?: number): number =>
   parseNumber(o, v, max === undefined ? { integer: true, min } : { integer: true, min, max });
 
 /** The -t modes this build implements, in the order the help lists them (TRANSPORT_MODES names them all). */
-const SUPPORTED_TRANSPORTS: readonly TransportMode[] = ["u1", "un", "t1", "tn", "l1", "ln", "ws1", "wsn", "wss1", "wssn"];
+const SUPPORTED_TRANSPORTS: readonly TransportMode[] = [
+  "u1",
+  "un",
+  "t1",
+  "tn",
+  "l1",
+  "ln",
+  "ws1",
+  "wsn",
+  "wss1",
+  "wssn",
+];
 
 function parseTransport(value: string): TransportMode {
   const mode = SUPPORTED_TRANSPORTS.find((m) => m === value);
@@ -365,6 +376,7 @@ const FLAGS: Record<string, (c: RunConfig) => void> = {
   nr: (c) => (c.noRetrans = true),
   aa: (c) => (c.autoAnswer = true),
   "tls-insecure": (c) => (c.tls = { ...c.tls, insecure: true }),
+  "tls-client-cert": (c) => (c.tls = { ...c.tls, requestClientCert: true }),
   nd: (c) => (c.defaultBehaviors = new Set()),
   trace_msg: (c) => (c.trace.msg = true),
   trace_shortmsg: (c) => (c.trace.shortmsg = true),

@@ -24,7 +24,7 @@ export interface TlsSettings {
   readonly servername?: string | undefined;
   /** --tls-insecure: a client accepts any server certificate (lab use only). */
   readonly insecure?: boolean | undefined;
-  /** Server: ask the client for a certificate and require it to be signed by caFile. */
+  /** --tls-client-cert: a server asks the client for a certificate and requires one signed by caFile. */
   readonly requestClientCert?: boolean | undefined;
 }
 

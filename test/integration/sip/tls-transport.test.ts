@@ -144,6 +144,40 @@ void describe("StreamTransport over TLS", () => {
     assert.equal(closed.connection.transport, "TLS");
   });
 
+  void it("--tls-client-cert: the server accepts a client certificate from its CA and drops a client without", async () => {
+    const serverEvents = new HandlerRecorder();
+    const server = await listen(serverEvents, {
+      certFile: certs.server.cert,
+      keyFile: certs.server.key,
+      caFile: certs.ca.cert,
+      requestClientCert: true,
+    });
+    // The CA-signed certificate doubles as the client's (its extendedKeyUsage has clientAuth).
+    const withCert = await listen(
+      new HandlerRecorder(),
+      { caFile: certs.ca.cert, certFile: certs.server.cert, keyFile: certs.server.key },
+      true,
+    );
+    const conn = await withCert.connect(server.local, { localAddress: "127.0.0.1" });
+    conn.send(message("mutual"), server.local);
+    const [received] = await serverEvents.waitFor(1);
+    assert.equal(received?.kind === "message" && received.message.callId, "mutual");
+
+    // TLS 1.3: the client finishes its handshake first; the server's alert then ends the connection.
+    const withoutEvents = new HandlerRecorder();
+    const without = await listen(withoutEvents, { caFile: certs.ca.cert }, true);
+    const outcome = await without.connect(server.local, { localAddress: "127.0.0.1" }).then(
+      async () => {
+        const [closed] = await withoutEvents.waitFor(1);
+        assert.equal(closed?.kind, "closed");
+        return closed.error;
+      },
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
+    assert.match(String(outcome?.message), /certificate required|client certificate|alert/i);
+    assert.equal(serverEvents.events.length, 1);
+  });
+
   void it("refuses to listen as a TLS server without a certificate", async () => {
     await assert.rejects(
       StreamTransport.listen({ address: "127.0.0.1", port: 0, transport: "TLS", tls: {} }, new HandlerRecorder()),

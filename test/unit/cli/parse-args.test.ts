@@ -234,6 +234,7 @@ describe("parseArgs: errors", () => {
       insecure: true,
     });
     assert.deepEqual(c.reconnect, { max: -1, sleepMs: 250, closeCalls: false });
+    assert.equal(run("-t", "l1", "--tls-client-cert").tls.requestClientCert, true);
     configError(["-tls_version", "1.0"], /-tls_version: '1.0' is not one of 1.2, 1.3/);
     configError(["-reconnect_close", "yes"], /-reconnect_close: 'yes' is not one of true, false/);
     configError(["-max_reconnect", "-2"], /out of range/);
