@@ -1,7 +1,8 @@
 /**
  * `--record --record-stereo` writes both layouts (issue 9 item 9; the last option used to win silently): each call
  * gets `<call>-<Call-ID>-sent.wav`, `-received.wav` (mono) and `<call>-<Call-ID>.wav` (stereo), from the same frames,
- * and its call record lists the three. Two sipwright processes on 127.0.0.1: rtp_uas and rtp_uac, two calls.
+ * and its call record lists the three. Two sipwright processes on 127.0.0.1: a UAS echoing RTP, a UAC sending a
+ * tone for 1 s (no audio checks: the files are what is under test), two calls.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +14,7 @@ import { stopStartedProcesses, waitExit } from "../../helpers/processes.js";
 import { runSipwright, startSipwright } from "../../helpers/sipwright.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { rtpPortRange } from "../../helpers/rtp-ports.js";
+import { uacScenario, uasScenario, writeScenario } from "../../helpers/media-scenarios.js";
 import { readWavFile } from "../../helpers/wav-audio.js";
 
 after(stopStartedProcesses);
@@ -33,16 +35,22 @@ describe("--record with --record-stereo", () => {
     const uasPort = await freeUdpPort();
     const uasRange = rtpPortRange(CALLS + 4);
     const uas = await startSipwright(
-      ["-sn", "rtp_uas", "-i", LOOPBACK, "-p", String(uasPort), "-m", String(CALLS), "-timeout", "50s"]
+      ["-sf", writeScenario(dir, "uas.xml", uasScenario()), "-i", LOOPBACK, "-p", String(uasPort), "-rtp_echo"]
+        .concat(["-m", String(CALLS), "-timeout", "50s"])
         .concat(["-mp", String(uasRange.min), "-max_rtp_port", String(uasRange.max)])
         .concat(["--out", join(dir, "uas"), "--status", "none"]),
       { cwd: dir },
     );
     await waitUntilBound(uasPort, "udp", 15_000, () => !uas.isAlive());
     const uacRange = rtpPortRange(CALLS + 4);
+    const uacFile = writeScenario(
+      dir,
+      "uac.xml",
+      uacScenario({ start: ['<exec rtp_stream="tone,440"/>'], talkMs: 1000 }),
+    );
     const uacOut = join(dir, "uac");
     const uac = await runSipwright(
-      ["-sn", "rtp_uac", `${LOOPBACK}:${uasPort}`, "-i", LOOPBACK, "-p", "0", "-m", String(CALLS), "-l", "1"]
+      ["-sf", uacFile, `${LOOPBACK}:${uasPort}`, "-i", LOOPBACK, "-p", "0", "-m", String(CALLS), "-l", "1"]
         .concat(["-mp", String(uacRange.min), "-max_rtp_port", String(uacRange.max), "-timeout", "50s"])
         .concat(["--record", "--record-stereo", "--out", uacOut, "--status", "none"]),
       { cwd: dir, timeoutMs: RUN_BOUND_MS },
