@@ -184,6 +184,21 @@ window.softphone = {
     const codec = inbound.codecId === undefined ? undefined : report.get(inbound.codecId);
     return { packetsReceived: inbound.packetsReceived, packetsLost: inbound.packetsLost, codec: codec ? codec.mimeType : "" };
   },
+  // Resolves once the outbound-rtp audio stream has sent \`packets\` RTP packets (the tone went out that long).
+  sent(packets, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      let last = 0;
+      const poll = async () => {
+        const report = await session.sessionDescriptionHandler.peerConnection.getStats();
+        report.forEach((entry) => { if (entry.type === "outbound-rtp" && entry.kind === "audio") last = entry.packetsSent; });
+        if (last >= packets) resolve(last);
+        else if (Date.now() - started > timeoutMs) reject(new Error("only " + last + " of " + packets + " RTP packets sent within " + timeoutMs + " ms (" + stateOf(session) + ")"));
+        else setTimeout(() => poll().catch(reject), 50);
+      };
+      poll().catch(reject);
+    });
+  },
   // Sends BYE and resolves once the session has terminated.
   async hangup(timeoutMs) {
     const s = session;

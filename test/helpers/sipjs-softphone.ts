@@ -22,6 +22,7 @@ interface PageSoftphone {
   answer(timeoutMs: number): Promise<void>;
   measureRemoteTone(minRms: number, holdMs: number, timeoutMs: number): Promise<RemoteTone>;
   inboundAudio(): Promise<InboundAudio | undefined>;
+  sent(packets: number, timeoutMs: number): Promise<number>;
   hangup(timeoutMs: number): Promise<void>;
   ended(timeoutMs: number): Promise<void>;
   trace(): Promise<string>;
@@ -97,6 +98,11 @@ export class SipJsSoftphone {
 
   inboundAudio(): Promise<InboundAudio | undefined> {
     return this.#call("inboundAudio");
+  }
+
+  /** Resolves (with the count) once the page has sent `packets` RTP packets of its tone. */
+  sent(packets: number, timeoutMs: number): Promise<number> {
+    return this.#call("sent", packets, timeoutMs);
   }
 
   /** BYE from the browser; resolves once the session has ended. */

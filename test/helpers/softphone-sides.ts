@@ -19,12 +19,12 @@ export function softphoneScenario(name: string): string {
   return fileURLToPath(new URL(`../fixtures/scenarios/softphone/${name}`, import.meta.url));
 }
 
-/** Prepares one sipwright side in `dir/name`: one call, a stereo recording, every candidate in the SDP. */
+/** Prepares one sipwright side in `dir/name`: one call, mono and stereo recordings, every candidate in the SDP. */
 export function prepareWebRtcSide(dir: string, name: string, overrides: Partial<RunConfig>): Promise<PreparedRun> {
   const defaults = defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" }).webrtcOptions;
   return prepareSide(dir, name, {
     maxCalls: 1,
-    record: "stereo",
+    record: "both",
     webrtcOptions: {
       ...defaults,
       trickle: "full",
@@ -46,7 +46,10 @@ export async function onlyRecord(dir: string, name: string): Promise<CallRecord>
   return record;
 }
 
-/** The call succeeded, its WebRTC bridge connected (ICE and DTLS), and `receivedHz` is in its recording's received channel. */
+/**
+ * The call succeeded, its WebRTC bridge connected (ICE and DTLS), and `receivedHz` is in its received-direction
+ * recording (`<base>-received.wav`) for at least 1 s.
+ */
 export function assertHeard(record: CallRecord, receivedHz: number): void {
   const label = `${record.role} call`;
   assert.equal(record.result, "success", `${label}: ${record.failure?.class ?? ""} ${record.failure?.reason ?? ""}`);
@@ -55,11 +58,15 @@ export function assertHeard(record: CallRecord, receivedHz: number): void {
   assert.ok(webrtc !== null, `${label}: a webrtc block`);
   assert.ok(webrtc.timings_ms.ice_connected !== null, `${label}: ICE connected`);
   assert.ok(webrtc.timings_ms.dtls_connected !== null, `${label}: DTLS connected`);
-  const [wav] = record.media?.recordings ?? [];
-  assert.ok(wav !== undefined, `${label}: a recording`);
-  const [, received] = readWavFile(wav).channels;
-  assert.ok(received !== undefined, `${label}: a stereo recording`);
+  const recordings = record.media?.recordings ?? [];
+  const wav = recordings.find((path) => path.endsWith("-received.wav"));
+  assert.ok(wav !== undefined, `${label}: a received-direction recording among ${recordings.join(", ")}`);
+  const [received] = readWavFile(wav).channels;
+  assert.ok(received !== undefined, `${label}: a mono recording`);
   const tone = analyzeTone(received, receivedHz);
-  assert.ok(tone.toneSeconds >= 1, `${label}: ${receivedHz} Hz for ${tone.toneSeconds} s`);
+  assert.ok(
+    tone.toneSeconds >= 1,
+    `${label}: ${receivedHz} Hz for ${tone.toneSeconds} s of ${wav} (${JSON.stringify(tone)}; media ${JSON.stringify(record.media)})`,
+  );
   assert.ok(Math.abs(tone.medianHz - receivedHz) <= receivedHz * 0.02, `${label}: median ${tone.medianHz} Hz`);
 }

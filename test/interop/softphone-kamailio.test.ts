@@ -11,6 +11,7 @@
  * (test/fixtures/scenarios/softphone/*_proxied.xml).
  */
 import { after, describe, it } from "node:test";
+import type { PreparedRun } from "../../src/engine/execute-run.js";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,7 +22,7 @@ import { declarePrivateNetworkRun, insidePrivateNetwork } from "../helpers/netns
 import { stopStartedProcesses } from "../helpers/processes.js";
 import { SipJsSoftphone } from "../helpers/sipjs-softphone.js";
 import { assertHeard, onlyRecord, prepareWebRtcSide, softphoneScenario } from "../helpers/softphone-sides.js";
-import { makeTestCerts } from "../helpers/test-certs.js";
+import { makeTestCerts, type TestCerts } from "../helpers/test-certs.js";
 import { describeRun } from "../integration/engine/run-pair.js";
 
 /** Bound on every single wait (launch, registration, call set-up, tone). */
@@ -40,51 +41,65 @@ if (insidePrivateNetwork()) {
   });
 }
 
-interface Lab {
+interface Proxy {
   readonly dir: string;
   readonly kamailio: Kamailio;
+  readonly certs: TestCerts;
+}
+
+interface Lab extends Proxy {
   readonly phone: SipJsSoftphone;
 }
 
 /**
- * Kamailio (with `staticRoutes`) and a softphone registered as alice over WSS; everything stopped and removed
- * afterwards, whatever the test did. `before` runs first (e.g. to bind a sipwright UAS Kamailio routes to).
+ * Kamailio with `staticRoutes` (returned by `prepare`, which runs first: e.g. to bind the sipwright UAS Kamailio
+ * routes to); stopped by pid and its folder removed afterwards, whatever the test did. Its log is added to a failure.
  */
-async function withLab(
+async function withKamailio(
   prepare: (dir: string) => Promise<Readonly<Record<string, string>>>,
-  body: (lab: Lab) => Promise<void>,
+  body: (proxy: Proxy) => Promise<void>,
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "sipwright-softphone-kamailio-"));
   const certs = makeTestCerts();
   let kamailio: Kamailio | undefined;
-  let phone: SipJsSoftphone | undefined;
   try {
     const staticRoutes = await prepare(dir);
     kamailio = await startKamailio({ dir, tls: certs.server, staticRoutes });
-    phone = await SipJsSoftphone.launch(WAIT_MS);
     try {
-      await body({ dir, kamailio, phone });
+      await body({ dir, kamailio, certs });
     } catch (error) {
-      const trace = await phone.trace().catch((traceError: unknown) => `(no trace: ${String(traceError)})`);
-      throw new Error(
-        `${String(error)}\n--- page SIP trace ---\n${trace}\n--- kamailio ---\n${kamailio.proc.stderr()}`,
-        {
-          cause: error,
-        },
-      );
+      throw new Error(`${String(error)}\n--- kamailio ---\n${kamailio.proc.stderr()}`, { cause: error });
     }
   } finally {
     try {
-      await phone?.close();
-    } finally {
       await kamailio?.stop();
+    } finally {
       certs.cleanup();
       await rm(dir, { recursive: true, force: true });
     }
   }
 }
 
+/** withKamailio plus a sip.js softphone in Chromium (closed afterwards; its SIP trace added to a failure). */
+function withLab(
+  prepare: (dir: string) => Promise<Readonly<Record<string, string>>>,
+  body: (lab: Lab) => Promise<void>,
+): Promise<void> {
+  return withKamailio(prepare, async (proxy) => {
+    const phone = await SipJsSoftphone.launch(WAIT_MS);
+    try {
+      await body({ ...proxy, phone });
+    } catch (error) {
+      const trace = await phone.trace().catch((traceError: unknown) => `(no trace: ${String(traceError)})`);
+      throw new Error(`${String(error)}\n--- page SIP trace ---\n${trace}`, { cause: error });
+    } finally {
+      await phone.close();
+    }
+  });
+}
+
 function declareTests(): void {
+  let uasForProxy: PreparedRun | undefined;
   describe("a sip.js softphone in Chromium and sipwright through Kamailio (websocket + tls modules)", () => {
     it("the page registers over WSS and calls a sipwright UAS behind Kamailio (UDP): audio both ways", async () => {
       let uas: Awaited<ReturnType<typeof prepareWebRtcSide>> | undefined;
@@ -103,6 +118,8 @@ function declareTests(): void {
           assert.ok(Math.abs(tone.peakHz - 880) <= 880 * 0.02, `AnalyserNode peak ${tone.peakHz} Hz`);
           const inbound = await phone.inboundAudio();
           assert.ok(inbound !== undefined && inbound.packetsReceived >= 50, `inbound ${JSON.stringify(inbound)}`);
+          // 2.5 s of the page's tone sent (50 packets/s) before the BYE, however slowly the machine started it.
+          await phone.sent(125, WAIT_MS);
           await phone.hangup(WAIT_MS);
           const result = await uasRun;
           assert.equal(result.exitCode, 0, describeRun(result));
@@ -132,6 +149,34 @@ function declareTests(): void {
           const result = await uacRun;
           assert.equal(result.exitCode, 0, describeRun(result));
           assertHeard(await onlyRecord(dir, "uac"), 880);
+        },
+      ));
+
+    it("sipwright webrtc_uac over WSS -> Kamailio -> sipwright webrtc_uas over UDP: the call succeeds with audio both ways", () =>
+      withKamailio(
+        async (dir) => {
+          uasForProxy = await prepareWebRtcSide(dir, "uas", {
+            scenarioFile: softphoneScenario("webrtc_uas_proxied.xml"),
+          });
+          return { uas: `sip:127.0.0.1:${uasForProxy.environment.values.localPort};transport=udp` };
+        },
+        async ({ dir, kamailio, certs }) => {
+          assert.ok(uasForProxy !== undefined);
+          const uasRun = uasForProxy.run();
+          // -t wss1 to Kamailio's WSS port, verifying its certificate against the test CA (-tls_ca).
+          const uac = await prepareWebRtcSide(dir, "uac", {
+            scenarioFile: softphoneScenario("webrtc_uac_proxied.xml"),
+            service: "uas",
+            transport: "wss1",
+            tls: { caFile: certs.ca.cert },
+            remoteHost: "127.0.0.1",
+            remotePort: kamailio.wssPort,
+          });
+          const [uasResult, uacResult] = await Promise.all([uasRun, uac.run()]);
+          assert.equal(uacResult.exitCode, 0, describeRun(uacResult));
+          assert.equal(uasResult.exitCode, 0, describeRun(uasResult));
+          assertHeard(await onlyRecord(dir, "uac"), 880);
+          assertHeard(await onlyRecord(dir, "uas"), 440);
         },
       ));
   });
