@@ -1,7 +1,7 @@
 /**
  * The sipwright side of the browser-softphone tests (test/interop/softphone-*.test.ts): an in-process run with a
- * WebRTC bridge that puts every candidate in its SDP (a sip.js page does not trickle and answers INFO with 469),
- * and the checks on what it recorded.
+ * WebRTC bridge in the default ICE mode (auto: a sip.js page shows no trickle support, so every candidate goes in
+ * the SDP and no INFO is sent — sip.js would answer it 469), and the checks on what it recorded.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -27,7 +27,6 @@ export function prepareWebRtcSide(dir: string, name: string, overrides: Partial<
     record: "both",
     webrtcOptions: {
       ...defaults,
-      trickle: "full",
       candidateAddresses: ["127.0.0.1"],
       gatherTimeoutMs: 2000,
       iceTimeoutMs: 8000,
