@@ -7,8 +7,8 @@
  *    tone is in sipwright's WAV, sipwright's 880 Hz is measured by the page's AnalyserNode.
  * 2. sipwright calls the registered page through Kamailio (UDP in, the page's own WSS connection out): the page
  *    answers with its WebRTC answer, sipwright's 440 Hz is measured in the page, the page's 880 Hz is in the WAV.
- * The sipwright side uses the built-in webrtc scenarios' flows with the route set handled
- * (test/fixtures/scenarios/softphone/*_proxied.xml).
+ * The sipwright UAS is the built-in webrtc_uas (it echoes Record-Route); the UAC is the built-in webrtc_uac's flow
+ * with the route set followed (test/fixtures/scenarios/softphone/webrtc_uac_proxied.xml).
  */
 import { after, describe, it } from "node:test";
 import type { PreparedRun } from "../../src/engine/execute-run.js";
@@ -105,7 +105,7 @@ function declareTests(): void {
       let uas: Awaited<ReturnType<typeof prepareWebRtcSide>> | undefined;
       await withLab(
         async (dir) => {
-          uas = await prepareWebRtcSide(dir, "uas", { scenarioFile: softphoneScenario("webrtc_uas_proxied.xml") });
+          uas = await prepareWebRtcSide(dir, "uas", { scenarioName: "webrtc_uas" });
           return { uas: `sip:127.0.0.1:${uas.environment.values.localPort};transport=udp` };
         },
         async ({ dir, kamailio, phone }) => {
@@ -156,7 +156,7 @@ function declareTests(): void {
       withKamailio(
         async (dir) => {
           uasForProxy = await prepareWebRtcSide(dir, "uas", {
-            scenarioFile: softphoneScenario("webrtc_uas_proxied.xml"),
+            scenarioName: "webrtc_uas",
           });
           return { uas: `sip:127.0.0.1:${uasForProxy.environment.values.localPort};transport=udp` };
         },
