@@ -1,7 +1,10 @@
 /**
  * Media at scale and under interruption, two sipwright processes over 127.0.0.1:
  * - 200 concurrent calls, each with a tone one way and its echo back, both sides recording stereo: every call
- *   succeeds, no RTP packet is lost, and every WAV reads back with wavefile and with `sox --i`;
+ *   succeeds, every RTP packet one side sent arrived on the other (none lost), each UAC WAV covers its 4 s of
+ *   stream time and holds a slot for every packet it sent, and every WAV reads back with wavefile and with `sox --i`.
+ *   Nothing here compares a packet count with wall-clock time: on a busy machine the media clock may skip 20 ms
+ *   slots (counted in summary.json's media.pacing.skipped_ticks), so a 4 s call sends 200 packets minus those;
  * - SIGTERM in the middle of a 50-call run: call_records.jsonl holds only complete, valid lines and every WAV
  *   written so far opens and decodes to its end.
  */
@@ -25,6 +28,15 @@ after(stopStartedProcesses);
 
 const run = promisify(execFile);
 const RUN_BOUND_MS = 90_000;
+/** 20 ms slots (160 samples at 8 kHz) in the UAC's 4 s talk. */
+const TALK_SLOTS = 200;
+/**
+ * Slots of the talk the stream may not cover, whatever the load: the stream starts at the first media-clock tick
+ * after the ACK, the pause may end up to 1 ms early (Node timers), and the last tick accounted for before the BYE
+ * can be up to one slot before the pause ends. A skipped slot is still a slot: it is counted and recorded as silence.
+ */
+const TALK_SLOTS_UNCOVERED = 5;
+const FRAME_SAMPLES = 160;
 
 interface Side {
   readonly proc: StartedProcess;
@@ -66,10 +78,14 @@ async function startPair(
   return { uas: { proc: uasProc, out: uasOut }, uac: { proc: uacProc, out: uacOut } };
 }
 
-/** Every WAV of a run: wavefile reads it, sox agrees on format and length, and sox decodes it to the end. */
-async function checkRecordings(out: string): Promise<number> {
+/**
+ * Every WAV of a run: wavefile reads it, sox agrees on format and length, and sox decodes it to the end. Resolves to
+ * each file's length in samples per channel, by path.
+ */
+async function checkRecordings(out: string): Promise<Map<string, number>> {
   const dir = join(out, "recordings");
   const files = (await readdir(dir)).filter((name) => name.endsWith(".wav"));
+  const samples = new Map<string, number>();
   for (const name of files) {
     const path = join(dir, name);
     const wav = readWavFile(path);
@@ -79,8 +95,19 @@ async function checkRecordings(out: string): Promise<number> {
     // Finalised: the header accounts for every byte of audio in the file (44-byte header, 4 bytes per frame).
     assert.equal((await stat(path)).size, 44 + 4 * info.samples, `${name}: header and file size agree`);
     await run("sox", [path, "-n"], { timeout: 10_000 });
+    samples.set(path, info.samples);
   }
-  return files.length;
+  return samples;
+}
+
+/** The one stereo WAV of a call record, in 20 ms slots (from `samples`, checkRecordings's lengths). */
+function recordedSlots(media: CallRecord["media"], samples: ReadonlyMap<string, number>, who: string): number {
+  assert.equal(media?.recordings.length, 1, `${who}: one stereo WAV`);
+  const path = media.recordings[0] ?? "";
+  const length = samples.get(path);
+  assert.ok(length !== undefined, `${who}: ${path} is among the run's WAVs`);
+  assert.equal(length % FRAME_SAMPLES, 0, `${who}: whole 20 ms slots`);
+  return length / FRAME_SAMPLES;
 }
 
 describe("media at scale and under interruption", () => {
@@ -107,25 +134,45 @@ describe("media at scale and under interruption", () => {
     assert.equal(summary.calls.peak_active, calls, "all calls were up at the same time");
     assert.equal(summary.media?.packets_lost, 0);
 
+    // Every 20 ms slot of the UAC's media clock either fired (one packet per call with a stream) or was skipped
+    // because the event loop was too late (counted): a call's stream misses at most the run's skipped slots.
+    const skipped = summary.media.pacing.skipped_ticks;
+
     const uacRecords = await readCallRecords(join(uac.out, "call_records.jsonl"));
     const uasRecords = await readCallRecords(join(uas.out, "call_records.jsonl"));
     assert.equal(uacRecords.length, calls);
     assert.equal(uasRecords.length, calls);
+    const uacWavs = await checkRecordings(uac.out);
+    const uasWavs = await checkRecordings(uas.out);
+    assert.equal(uacWavs.size, calls);
+    assert.equal(uasWavs.size, calls);
     const uasByCallId = new Map<string, CallRecord>(uasRecords.map((r) => [r.call_id, r]));
+    const talk = TALK_SLOTS - TALK_SLOTS_UNCOVERED;
     for (const record of uacRecords) {
+      const call = `call ${record.call_id}`;
       const media = record.media;
       const peer = uasByCallId.get(record.call_id)?.media;
-      assert.ok(media && peer, `call ${record.call_id} has media on both sides`);
-      assert.equal(media.received.lost, 0);
-      assert.equal(peer.received.lost, 0);
-      assert.ok(media.sent.packets >= 190, `call ${record.call_id}: ${media.sent.packets} packets sent in 4 s`);
-      assert.equal(peer.received.packets, media.sent.packets, `call ${record.call_id}: every packet arrived`);
+      assert.ok(media && peer, `${call} has media on both sides`);
+      assert.equal(media.received.lost, 0, call);
+      assert.equal(peer.received.lost, 0, call);
+      assert.ok(media.sent.packets > 0, `${call}: the tone was sent`);
+      assert.equal(peer.received.packets, media.sent.packets, `${call}: every packet sent arrived`);
       // The echo of the last packets may still be in flight when the UAC's call ends and its session closes.
       const echoesMissing = peer.sent.packets - media.received.packets;
-      assert.ok(echoesMissing >= 0 && echoesMissing <= 3, `call ${record.call_id}: ${echoesMissing} echoes missing`);
+      assert.ok(echoesMissing >= 0 && echoesMissing <= 3, `${call}: ${echoesMissing} echoes missing`);
+      // Stream time, not wall time: the tone covers the 4 s talk, less the slots the clock skipped.
+      assert.ok(
+        media.sent.packets >= talk - skipped,
+        `${call}: ${media.sent.packets} packets sent, ${skipped} slots skipped in the run, ${talk} slots of talk`,
+      );
+      // The UAC's WAV holds a slot for every packet it sent (a skipped slot is silence) and covers the talk
+      // whatever the load. (The UAS's is not bounded here: it places received frames by RTP timestamp from an
+      // anchor taken on arrival, which a late event loop can move; see receive-slots.ts.)
+      const slots = recordedSlots(media, uacWavs, `uac ${call}`);
+      assert.ok(slots >= talk, `uac ${call}: ${slots} slots recorded, ${talk} slots of talk`);
+      assert.ok(slots >= media.sent.packets, `uac ${call}: ${slots} slots recorded, ${media.sent.packets} sent`);
+      assert.ok(recordedSlots(peer, uasWavs, `uas ${call}`) > 0, `uas ${call}: audio recorded`);
     }
-    assert.equal(await checkRecordings(uac.out), calls);
-    assert.equal(await checkRecordings(uas.out), calls);
   });
 
   it("SIGTERM in the middle of a 50-call run leaves complete JSONL lines and playable WAVs", async () => {
@@ -151,7 +198,7 @@ describe("media at scale and under interruption", () => {
         `${side.out}: the calls cut short are recorded as aborted`,
       );
       const wavs = await checkRecordings(side.out);
-      assert.equal(wavs, records.filter((r) => r.media !== null && r.media.recordings.length > 0).length);
+      assert.equal(wavs.size, records.filter((r) => r.media !== null && r.media.recordings.length > 0).length);
     }
   });
 });
