@@ -1,10 +1,13 @@
 /**
  * A WSS server that dies mid-run (a sipwright child process, killed by its pid): the client's in-flight calls end
- * as transport_error naming the loss, the run ends by itself, and every created call has its JSONL record.
+ * as transport_error naming the loss, the run ends by itself, and every created call has its JSONL record. And a
+ * server that stops answering WebSocket pings: the connection is lost after --ws-ping, the same way.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { join } from "node:path";
+import { WebSocketServer } from "ws";
 import type { TransportMode } from "../../../src/engine/run-config.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { makeTestCerts, type TestCerts } from "../../helpers/test-certs.js";
@@ -13,7 +16,7 @@ import { startSipwright } from "../../helpers/sipwright.js";
 import { stopStartedProcesses, waitExit } from "../../helpers/processes.js";
 import { describeRun, failureCounts, prepareSide, withTempDir } from "./run-pair.js";
 
-describe("WSS server lost mid-run", () => {
+describe("WebSocket server lost mid-run", () => {
   let certs: TestCerts;
   before(() => {
     certs = makeTestCerts();
@@ -21,6 +24,34 @@ describe("WSS server lost mid-run", () => {
   after(async () => {
     await stopStartedProcesses();
     certs.cleanup();
+  });
+
+  it("-t ws1 --ws-ping: a server whose pong never comes back loses the connection; the call fails, the run ends", async () => {
+    // A WebSocket server that accepts sip but never answers a ping nor the INVITE (ws's autoPong off).
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "sip", autoPong: false });
+    await once(server, "listening");
+    try {
+      const address = server.address();
+      assert.ok(address !== null && typeof address === "object");
+      await withTempDir(async (dir) => {
+        const uacSide = await prepareSide(dir, "uac", {
+          scenarioName: "uac",
+          maxCalls: 1,
+          transport: "ws1",
+          ws: { path: "/", origin: undefined, pingIntervalMs: 200 },
+          remoteHost: "127.0.0.1",
+          remotePort: address.port,
+        });
+        const uac = await uacSide.run();
+        assert.notEqual(uac.reason, "global_timeout", describeRun(uac));
+        assert.deepEqual(failureCounts(uac.snapshot), { transport_error: 1 }, describeRun(uac));
+        const [record] = await readCallRecords(uac.callRecordsPath ?? "");
+        assert.equal(record?.failure?.class, "transport_error");
+        assert.match(record.failure.reason, /no WebSocket pong within 200 ms/);
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   for (const mode of ["wss1", "wssn"] as const satisfies readonly TransportMode[]) {
