@@ -28,6 +28,7 @@ import { BridgeMedia } from "./bridge-media.js";
 import { isAllowedLocalCandidate, parseCandidate } from "./candidate-line.js";
 import { ConnectionWatch } from "./connection-watch.js";
 import { EarlyDtlsBuffer } from "./early-dtls-buffer.js";
+import { tolerateRepeatedHelloVerify } from "./dtls-hello-verify.js";
 import { guardRtpRouter } from "./rtp-router-guard.js";
 import { fixLocalSdp, offersTrickle } from "./local-sdp.js";
 import { disableHiddenStun, peerConfig } from "./peer-config.js";
@@ -120,6 +121,7 @@ export class WebRtcBridge implements MediaPipeline {
       },
     });
     this.#earlyDtls = new EarlyDtlsBuffer(this.#transceiver.dtlsTransport);
+    tolerateRepeatedHelloVerify(this.#transceiver.dtlsTransport);
     this.#subscribe();
   }
 

@@ -195,6 +195,56 @@ function declarePeerTests(): void {
     }
   });
 
+  describe("DTLS with a peer that retransmits whole flights completes in both roles (RFC 6347 4.2.4)", () => {
+    const types = (d: ProxiedDatagram): number[] => (d.kind === "dtls" ? dtlsHandshakeTypes(d.data) : []);
+    /** Our final flight: as client flight 5 (certificate .. Finished), as server flight 6 (ChangeCipherSpec, Finished). */
+    const ourFinalFlight = (d: ProxiedDatagram, we: "client" | "server"): boolean => {
+      const t = types(d);
+      if (we === "server") return t.includes(-20) || t.includes(-1);
+      return [11, 16, 15, -20, -1].some((type) => t.includes(type));
+    };
+    const call = async (we: "client" | "server", verdict: (d: ProxiedDatagram) => ProxyVerdict): Promise<void> => {
+      const p = await proxy(verdict);
+      const bridge = open();
+      const remote = peer({ dtlsRole: we === "client" ? "server" : "client" });
+      const up = connected(bridge);
+      const offer = p.rewrite(await bridge.createOffer(), "a");
+      await bridge.acceptAnswer(p.rewrite(await remote.answer(offer), "b"));
+      await up;
+      await remote.connected(10_000);
+      assert.equal(bridge.webrtcStats().dtls.role, we);
+    };
+    for (const we of ["client", "server"] as const) {
+      it(`completes as DTLS ${we} when our final flight is lost once and the peer retransmits its own`, async () => {
+        let dropped = 0;
+        let retransmitted = false;
+        await call(we, (d) => {
+          if (d.to === "b" && !retransmitted && ourFinalFlight(d, we)) {
+            dropped++;
+            return "drop";
+          }
+          // The peer's next flight after the drop is its retransmission: from then on everything passes.
+          if (d.to === "a" && dropped > 0 && d.kind === "dtls") retransmitted = true;
+          return "pass";
+        });
+        assert.ok(dropped > 0 && retransmitted, "the flight was dropped and the peer retransmitted");
+      });
+    }
+    it("completes as DTLS client when the server answers our retransmitted ClientHello with a second HelloVerifyRequest", async () => {
+      // The server's first flights are held 1.3 s: we retransmit the ClientHello, the server verifies it again, and
+      // the held HelloVerifyRequest reaches us after we answered the second one (werift's client threw on it).
+      let held = 0;
+      await call("client", (d) => {
+        const serverFlight = d.to === "a" && types(d).some((type) => type >= 2 && type <= 14);
+        if (serverFlight && held < 5) {
+          held++;
+          return { delayMs: 1300 };
+        }
+        return "pass";
+      });
+    });
+  });
+
   describe("received RTP is heard whatever its SSRC", () => {
     it("hears an echo that keeps our own SSRC: every echoed packet counted, 440 Hz in the recording", async () => {
       const bridge = open();
