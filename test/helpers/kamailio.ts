@@ -15,7 +15,12 @@ import { fileURLToPath } from "node:url";
 import { freeTcpPort, freeUdpPort, LOOPBACK, waitUntilBound } from "./free-port.js";
 import { describeProcess, startProcess, waitExit, type StartedProcess } from "./processes.js";
 
-const TEMPLATE = fileURLToPath(new URL("../fixtures/kamailio/websocket-proxy.cfg.template", import.meta.url));
+/** The configuration templates of test/fixtures/kamailio/: the WebSocket proxy, or it plus rtpengine as media relay. */
+export type KamailioTemplate = "websocket-proxy" | "webrtc-gateway";
+
+function templatePath(name: KamailioTemplate): string {
+  return fileURLToPath(new URL(`../fixtures/kamailio/${name}.cfg.template`, import.meta.url));
+}
 
 /** Why Kamailio cannot be used here (missing binary or modules), or undefined when it can. */
 export function kamailioUnavailable(): string | undefined {
@@ -39,6 +44,10 @@ export interface KamailioOptions {
   readonly debug?: number;
   /** Bound on the start-up (every listener bound); default 15 s. */
   readonly startTimeoutMs?: number;
+  /** The configuration template (default "websocket-proxy"). */
+  readonly template?: KamailioTemplate;
+  /** "webrtc-gateway" only: the rtpengine control (ng protocol) port on 127.0.0.1. */
+  readonly rtpengineNgPort?: number;
 }
 
 export interface Kamailio {
@@ -95,13 +104,14 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
       "",
     ].join("\n"),
   );
-  const config = kamailioConfig(await readFile(TEMPLATE, "utf8"), {
+  const config = kamailioConfig(await readFile(templatePath(options.template ?? "websocket-proxy"), "utf8"), {
     DEBUG: String(options.debug ?? 1),
     UDP_PORT: String(udpPort),
     WS_PORT: String(wsPort),
     WSS_PORT: String(wssPort),
     TLS_CONFIG: tlsConfig,
     STATIC_ROUTES: staticRoutesScript(options.staticRoutes ?? {}),
+    ...(options.rtpengineNgPort === undefined ? {} : { RTPENGINE_NG_PORT: String(options.rtpengineNgPort) }),
   });
   const configFile = join(options.dir, "kamailio.cfg");
   await writeFile(configFile, config);
