@@ -46,6 +46,16 @@ export function printSetup(title: string, results: readonly SetupResult[]): void
       p(r.uas.first_rtp),
     ]);
   table(rows);
+  for (const r of results) {
+    for (const [side, t] of [
+      ["UAC", r.uac],
+      ["UAS", r.uas],
+    ] as const) {
+      console.log(
+        `  ${r.rate}/s ${side} (DTLS ${t.dtls_role}): ICE connected -> DTLS connected ${p(t.ice_to_dtls)} ms, -> first RTP ${p(t.ice_to_rtp)} ms`,
+      );
+    }
+  }
   for (const r of results) if (r.problems.length > 0) console.log(`  ${r.rate}/s PROBLEMS: ${r.problems.join("; ")}`);
 }
 

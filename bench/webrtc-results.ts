@@ -43,8 +43,24 @@ export interface SideTimings {
   ice: Percentiles | null;
   dtls: Percentiles | null;
   first_rtp: Percentiles | null;
+  /** ms from ICE connected to DTLS connected, and to the first RTP received (issue 8: tens of ms on loopback). */
+  ice_to_dtls: Percentiles | null;
+  ice_to_rtp: Percentiles | null;
+  /** The DTLS role this side took (RFC 8842), as the records say. */
+  dtls_role: string;
   /** Calls that never received RTP. */
   no_rtp: number;
+}
+
+function sinceIce(records: readonly CallRecord[], name: "dtls_connected" | "first_rtp"): Percentiles | null {
+  return percentiles(
+    records.flatMap((r) => {
+      const t = r.webrtc?.timings_ms;
+      const ice = t?.ice_connected ?? null;
+      const at = t?.[name] ?? null;
+      return ice === null || at === null ? [] : [at - ice];
+    }),
+  );
 }
 
 function sideTimings(records: readonly CallRecord[]): SideTimings {
@@ -53,6 +69,9 @@ function sideTimings(records: readonly CallRecord[]): SideTimings {
     ice: timing(records, "ice_connected"),
     dtls: timing(records, "dtls_connected"),
     first_rtp: timing(records, "first_rtp"),
+    ice_to_dtls: sinceIce(records, "dtls_connected"),
+    ice_to_rtp: sinceIce(records, "first_rtp"),
+    dtls_role: [...new Set(records.map((r) => r.webrtc?.dtls.role ?? "none"))].join("/") || "none",
     no_rtp: records.filter((r) => (r.webrtc?.timings_ms.first_rtp ?? null) === null).length,
   };
 }
