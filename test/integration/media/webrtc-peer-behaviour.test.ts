@@ -17,7 +17,7 @@ import { analyzeTone, readWavFile } from "../../helpers/wav-audio.js";
 import { WeriftPeer } from "../../helpers/werift-peer.js";
 
 if (!insidePrivateNetwork()) {
-  declarePrivateNetworkRun("WebRtcBridge against gateway-like peers", import.meta.url, { timeoutMs: 120_000 });
+  declarePrivateNetworkRun("WebRtcBridge against gateway-like peers", import.meta.url, { timeoutMs: 240_000 });
 } else {
   declarePeerTests();
 }
