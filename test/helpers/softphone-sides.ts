@@ -57,6 +57,11 @@ export function assertHeard(record: CallRecord, receivedHz: number): void {
   assert.ok(webrtc !== null, `${label}: a webrtc block`);
   assert.ok(webrtc.timings_ms.ice_connected !== null, `${label}: ICE connected`);
   assert.ok(webrtc.timings_ms.dtls_connected !== null, `${label}: DTLS connected`);
+  // Auto mode: every candidate in the SDP and no INFO — sip.js shows no trickle support (it would answer 469), and
+  // between two sipwright sides on loopback every host candidate is already in the SDP.
+  assert.equal(webrtc.trickle_mode, "auto", label);
+  assert.equal(webrtc.trickle.infos_sent, 0, `${label}: no trickle INFO sent`);
+  assert.ok(webrtc.ice.local_candidates >= 1, `${label}: our candidates in the SDP`);
   const recordings = record.media?.recordings ?? [];
   const wav = recordings.find((path) => path.endsWith("-received.wav"));
   assert.ok(wav !== undefined, `${label}: a received-direction recording among ${recordings.join(", ")}`);
