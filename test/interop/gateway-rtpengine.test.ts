@@ -1,7 +1,8 @@
 /**
  * Issue 8's gateway case with real Debian programs, inside a private network namespace (`unshare -n`, lo only):
- * sipwright's webrtc_uac over WebSocket (-t ws1, and -t wss1 with the test's CA) -> Kamailio 5.6 (websocket + rtpengine modules, Record-Routing,
- * test/fixtures/kamailio/webrtc-gateway.cfg.template) -> `sipp -sn uas -rtp_echo` over UDP, with rtpengine 10.5
+ * sipwright's webrtc_uac over WebSocket (-t ws1, and -t wss1 with the test's CA) -> Kamailio 5.6 (websocket +
+ * rtpengine modules, Record-Routing, test/fixtures/kamailio/webrtc-gateway.cfg.template) -> `sipp -sn uas
+ * -rtp_echo` over UDP, with rtpengine 10.5
  * (userspace) relaying the media: WebRTC (ICE, DTLS-SRTP, AVPF, rtcp-mux) on the WebSocket leg, plain RTP/AVP on
  * the sipp leg; rtpengine is sipwright's ICE and DTLS peer.
  * Checks: every call succeeds; sipp never saw an INFO (its -trace_msg); each record shows ICE and DTLS connected,
