@@ -11,7 +11,7 @@
  * with the route set followed (test/fixtures/scenarios/softphone/webrtc_uac_proxied.xml).
  */
 import { after, describe, it } from "node:test";
-import type { PreparedRun } from "../../src/engine/execute-run.js";
+import type { RunResult } from "../../src/engine/execute-run.js";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -99,18 +99,25 @@ function withLab(
 }
 
 function declareTests(): void {
-  let uasForProxy: PreparedRun | undefined;
+  /**
+   * A sipwright webrtc_uas for Kamailio's static route "uas", its run started at once (it ends by itself: one call,
+   * or its global timeout), so that its socket is closed whatever happens later in the test.
+   */
+  async function startUas(dir: string): Promise<{ run: Promise<RunResult>; route: string }> {
+    const uas = await prepareWebRtcSide(dir, "uas", { scenarioName: "webrtc_uas" });
+    return { run: uas.run(), route: `sip:127.0.0.1:${uas.environment.values.localPort};transport=udp` };
+  }
+  let uasRun: Promise<RunResult> | undefined;
   describe("a sip.js softphone in Chromium and sipwright through Kamailio (websocket + tls modules)", () => {
     it("the page registers over WSS and calls a sipwright UAS behind Kamailio (UDP): audio both ways", async () => {
-      let uas: Awaited<ReturnType<typeof prepareWebRtcSide>> | undefined;
       await withLab(
         async (dir) => {
-          uas = await prepareWebRtcSide(dir, "uas", { scenarioName: "webrtc_uas" });
-          return { uas: `sip:127.0.0.1:${uas.environment.values.localPort};transport=udp` };
+          const uas = await startUas(dir);
+          uasRun = uas.run;
+          return { uas: uas.route };
         },
         async ({ dir, kamailio, phone }) => {
-          assert.ok(uas !== undefined);
-          const uasRun = uas.run();
+          assert.ok(uasRun !== undefined);
           await phone.start(kamailio.wssUrl, "sip:alice@127.0.0.1", 440, WAIT_MS);
           await phone.register(WAIT_MS);
           await phone.call(`sip:uas@127.0.0.1:${kamailio.wssPort}`, WAIT_MS);
@@ -155,14 +162,12 @@ function declareTests(): void {
     it("sipwright webrtc_uac over WSS -> Kamailio -> sipwright webrtc_uas over UDP: the call succeeds with audio both ways", () =>
       withKamailio(
         async (dir) => {
-          uasForProxy = await prepareWebRtcSide(dir, "uas", {
-            scenarioName: "webrtc_uas",
-          });
-          return { uas: `sip:127.0.0.1:${uasForProxy.environment.values.localPort};transport=udp` };
+          const uas = await startUas(dir);
+          uasRun = uas.run;
+          return { uas: uas.route };
         },
         async ({ dir, kamailio, certs }) => {
-          assert.ok(uasForProxy !== undefined);
-          const uasRun = uasForProxy.run();
+          assert.ok(uasRun !== undefined);
           // -t wss1 to Kamailio's WSS port, verifying its certificate against the test CA (-tls_ca).
           const uac = await prepareWebRtcSide(dir, "uac", {
             scenarioFile: softphoneScenario("webrtc_uac_proxied.xml"),
