@@ -9,6 +9,7 @@
 import type { PauseDuration, PauseStep, RecvStep, SendStep, Step, TimewaitStep } from "../scenario/model.js";
 import { sampleDistribution } from "../scenario/distribution.js";
 import { RenderError, renderMessage } from "../scenario/render-message.js";
+import { routeSetFrom } from "../scenario/dialog-keywords.js";
 import { isVariableSet, variableToNumber } from "../scenario/variables.js";
 import { parseSipMessage } from "../sip/parse-sip-message.js";
 import type { SipMessage } from "../sip/message.js";
@@ -411,14 +412,7 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
   ctx.stats.messageReceived(step.index);
   call.messagesReceived++;
   noteDialogProgress(call, message);
-  if (step.rrs) {
-    const contact = message.header("Contact");
-    call.routeSet = {
-      recordRoute: message.headerAll("Record-Route"),
-      contact: contact === undefined ? undefined : (/<([^>]*)>/.exec(contact)?.[1] ?? contact.trim()),
-      fromRequest: message.kind === "request",
-    };
-  }
+  if (step.rrs) call.routeSet = routeSetFrom(message);
   if (step.auth && (message.status === 401 || message.status === 407)) {
     const header = message.status === 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
     // RFC 8760 2.4: of several challenges, the strongest algorithm we support.

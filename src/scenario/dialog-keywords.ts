@@ -58,6 +58,31 @@ export function peerTagParam(peerTag: string | undefined): string {
   return peerTag === undefined || peerTag === "" ? "" : `;tag=${peerTag}`;
 }
 
+/**
+ * What `rrs="true"` stores from the matched message (SIPp behaviour: its Record-Route values and the URI of its
+ * Contact; a request keeps the order, a response has it reversed when rendered). RFC 3261 13.3.1.4 / 12.1.2: the
+ * Contact of a 2xx is the remote target. A peer that omits the Contact (a malformed 2xx) leaves SIPp rendering an
+ * empty [next_url] (`ACK  SIP/2.0`); sipwright falls back to what [last_Request_URI] gives for that message (its To
+ * URI: for a UAC, the URI it called), so scenarios written `ACK [next_url]` still reach such a peer.
+ */
+export function routeSetFrom(msg: SipMessage): RouteSetInfo {
+  const contact = lastHeader(msg, "Contact");
+  const value = contact === undefined ? "" : contact.slice(contact.indexOf(":") + 1).trim();
+  const target = value === "" ? lastRequestUri(msg) : contactUri(splitTopLevelCommas(value)[0] ?? value);
+  return {
+    recordRoute: msg.headerAll("Record-Route"),
+    contact: target === "" ? undefined : target,
+    fromRequest: msg.kind === "request",
+  };
+}
+
+/** RFC 3261 20.10: without `<...>` the parameters after `;` belong to the header, not to the URI. */
+function contactUri(value: string): string {
+  if (value.includes("<")) return uriOf(value);
+  const semi = value.indexOf(";");
+  return (semi < 0 ? value : value.slice(0, semi)).trim();
+}
+
 export interface RouteView {
   /** The Route header value (`<a>, <b>`), undefined when there is no route set. */
   readonly route: string | undefined;
