@@ -1,7 +1,7 @@
 /**
  * One measured WebRTC call pair for bench/webrtc.ts: a sipwright UAS and a sipwright UAC, each a process of the
- * compiled CLI under GNU time and `timeout -s KILL`, SIP over UDP on 127.0.0.1, every call a WebRTC bridge (trickle
- * ICE over SIP INFO). While the UAC runs, CPU and RSS of both are sampled from /proc every 250 ms; afterwards the
+ * compiled CLI under GNU time and `timeout -s KILL`, SIP on 127.0.0.1 over the pair's `-t` mode (UDP by default; TLS and
+ * WSS with the certificates given), every call a WebRTC bridge (trickle ICE over SIP INFO). While the UAC runs, CPU and RSS of both are sampled from /proc every 250 ms; afterwards the
  * call records (`webrtc.timings_ms`), both summary.json files and the UAS's -trace_shortmsg file are read. The
  * caller runs this inside a private network namespace, where loopback is the only address werift can gather.
  */
@@ -10,10 +10,12 @@ import { join } from "node:path";
 import type { CallRecord } from "../src/records/call-record.js";
 import type { Summary } from "../src/records/summary.js";
 import { SIPWRIGHT_BIN } from "../test/helpers/compiled-build.js";
-import { freeUdpPort, LOOPBACK, waitUntilBound } from "../test/helpers/free-port.js";
+import type { TransportMode } from "../src/engine/run-config.js";
+import { freeTcpPort, freeUdpPort, LOOPBACK, waitUntilBound } from "../test/helpers/free-port.js";
 import { readSummary } from "../test/helpers/sipwright.js";
 import * as timed from "../test/helpers/timed-process.js";
 import { cpuSeconds, programPid, rssKiB } from "./proc-sampling.js";
+import { listenProtocol, transportArgs, type BenchCerts } from "./webrtc-transport.js";
 
 export interface PairSpec {
   readonly dir: string;
@@ -28,6 +30,9 @@ export interface PairSpec {
   readonly softS: number;
   /** `--cpu-prof` into this folder (profiles are written when each process exits normally). */
   readonly profileDir?: string | undefined;
+  /** -t of both sides (default u1); TLS / WSS modes need `certs`. */
+  readonly transport?: TransportMode | undefined;
+  readonly certs?: BenchCerts | undefined;
 }
 
 export interface PairSample {
@@ -145,7 +150,17 @@ const UAS_XML = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 `;
 
 function commonArgs(spec: PairSpec, side: "uac" | "uas"): string[] {
-  return ["-i", LOOPBACK, "-m", String(spec.calls), "--ice-address", LOOPBACK, "-buff_size", BUFF_SIZE]
+  return [
+    ...transportArgs(spec.transport ?? "u1", side, spec.certs),
+    "-i",
+    LOOPBACK,
+    "-m",
+    String(spec.calls),
+    "--ice-address",
+    LOOPBACK,
+    "-buff_size",
+    BUFF_SIZE,
+  ]
     .concat(["-timeout", `${spec.softS}s`, "--status", "none", "--out", join(spec.dir, `${side}-out`)])
     .concat(["--summary-json", join(spec.dir, `${side}.json`)])
     .concat(spec.record ? ["--record-stereo"] : []);
@@ -246,12 +261,13 @@ export async function runPair(spec: PairSpec): Promise<PairRun> {
   const notes: string[] = [];
   const started: timed.TimedProcess[] = [];
   try {
-    const port = await freeUdpPort();
+    const protocol = listenProtocol(spec.transport ?? "u1");
+    const port = protocol === "udp" ? await freeUdpPort() : await freeTcpPort();
     const uasArgs = [...(await scenarioArgs(spec, "uas")), "-p", String(port), "-trace_shortmsg"];
     const uas = await start(spec, "uas", [...uasArgs, ...commonArgs(spec, "uas")]);
     started.push(uas);
     const uasDone = timed.waitTimedExit(uas);
-    await waitUntilBound(port, "udp", 15_000, () => !uas.wrapper.isAlive());
+    await waitUntilBound(port, protocol, 15_000, () => !uas.wrapper.isAlive());
     const uasPid = await programPid(uas);
     const idleRssKiB = uasPid === undefined ? undefined : await rssKiB(uasPid);
 

@@ -21,6 +21,7 @@ export function printSetup(title: string, results: readonly SetupResult[]): void
   const rows = [
     [
       "calls/s",
+      "SIP",
       "calls",
       "ok uac/uas",
       "answer",
@@ -35,6 +36,7 @@ export function printSetup(title: string, results: readonly SetupResult[]): void
   for (const r of results)
     rows.push([
       String(r.rate),
+      r.transport,
       String(r.calls),
       `${r.successful.uac}/${r.successful.uas}`,
       p(r.answer_ms),
@@ -52,11 +54,12 @@ export function printSetup(title: string, results: readonly SetupResult[]): void
       ["UAS", r.uas],
     ] as const) {
       console.log(
-        `  ${r.rate}/s ${side} (DTLS ${t.dtls_role}): ICE connected -> DTLS connected ${p(t.ice_to_dtls)} ms, -> first RTP ${p(t.ice_to_rtp)} ms`,
+        `  ${r.rate}/s ${r.transport} ${side} (DTLS ${t.dtls_role}): ICE connected -> DTLS connected ${p(t.ice_to_dtls)} ms, -> first RTP ${p(t.ice_to_rtp)} ms`,
       );
     }
   }
-  for (const r of results) if (r.problems.length > 0) console.log(`  ${r.rate}/s PROBLEMS: ${r.problems.join("; ")}`);
+  for (const r of results)
+    if (r.problems.length > 0) console.log(`  ${r.rate}/s ${r.transport} PROBLEMS: ${r.problems.join("; ")}`);
 }
 
 export function printConcurrency(results: readonly ConcurrencyResult[], windowS: number): void {
@@ -127,12 +130,13 @@ export function verdict(
         `media flowing p95 ${media ?? "-"} ms after the UAC's offer (goal < ${MEDIA_GOAL_MS}: ${media !== undefined && media < MEDIA_GOAL_MS ? "met" : "not met"})`,
     );
   }
-  const clean = rate.filter((r) => r.clean);
-  if (rate.length > 0) {
+  for (const transport of new Set(rate.map((r) => r.transport))) {
+    const mine = rate.filter((r) => r.transport === transport);
+    const clean = mine.filter((r) => r.clean);
     const best = clean[clean.length - 1];
-    const first = rate.find((r) => !r.clean);
+    const first = mine.find((r) => !r.clean);
     lines.push(
-      `highest clean set-up rate: ${best === undefined ? "none" : `${best.rate} calls/s`}` +
+      `highest clean set-up rate, SIP over ${transport}: ${best === undefined ? "none" : `${best.rate} calls/s`}` +
         (first === undefined ? " (the highest tried)" : `; ${first.rate} calls/s: ${first.problems.join("; ")}`),
     );
   }

@@ -3,6 +3,7 @@
  * concurrency steps, CPU and RSS per call over the all-calls-up window, loss and pacing. Everything that makes a
  * step's figures not a clean measurement is listed in `problems`, in words.
  */
+import type { TransportMode } from "../src/engine/run-config.js";
 import type { CallRecord } from "../src/records/call-record.js";
 import type { SummaryMedia } from "../src/records/summary.js";
 import type { PairRun, PairSample } from "./webrtc-pair.js";
@@ -84,6 +85,8 @@ function failureCounts(records: readonly CallRecord[]): Record<string, number> {
 
 export interface SetupResult {
   phase: "latency" | "rate";
+  /** The -t mode SIP ran over (`--sip-transport`). */
+  transport: TransportMode;
   rate: number;
   calls: number;
   exits: { uac: string; uas: string };
@@ -114,7 +117,13 @@ function commonProblems(calls: number, run: PairRun): string[] {
   return out;
 }
 
-export function setupResult(phase: "latency" | "rate", rate: number, calls: number, run: PairRun): SetupResult {
+export function setupResult(
+  phase: "latency" | "rate",
+  transport: TransportMode,
+  rate: number,
+  calls: number,
+  run: PairRun,
+): SetupResult {
   const problems = commonProblems(calls, run);
   const answer = percentiles(run.answerMs);
   const uac = sideTimings(run.uac);
@@ -124,6 +133,7 @@ export function setupResult(phase: "latency" | "rate", rate: number, calls: numb
     slow.push(`UAC first RTP p95 ${uac.first_rtp.p95} ms`);
   return {
     phase,
+    transport,
     rate,
     calls,
     exits: { uac: run.uacExit, uas: run.uasExit },

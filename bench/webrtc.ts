@@ -1,19 +1,24 @@
 /**
- * WebRTC calls between two sipwright processes (UAC and UAS), SIP over UDP on 127.0.0.1, trickle ICE over SIP INFO,
+ * WebRTC calls between two sipwright processes (UAC and UAS), SIP on 127.0.0.1 (UDP by default; `--sip-transport
+ * u1,wss1` runs the latency and rate phases once per -t mode, side by side), trickle ICE over SIP INFO,
  * ICE + DTLS-SRTP + G.711 through werift, inside a private network namespace (`unshare -n`, only `lo` up: werift
  * gathers every interface address, and there loopback is the only one). The bench re-executes itself in there.
  *
  *   node --import tsx bench/webrtc.ts [--phases latency,rate,concurrency] [--latency-rates 5,20] [--latency-seconds 10]
  *                                     [--rates 10,20,40,60,80,120,160] [--rate-seconds 5]
  *                                     [--calls 50,100,200,300,500] [--ramp-rate 20] [--window 15]
- *                                     [--deadline 1500] [--profile DIR] [--skip-build] [--json FILE]
+ *                                     [--sip-transport u1,wss1] [--deadline 1500] [--profile DIR] [--skip-build]
+ *                                     [--json FILE]
  *
  * 1. latency: the built-in webrtc_uac -> webrtc_uas (tone both ways, DTMF, audio checks) at each rate for
  *    `--latency-seconds`: INVITE received -> 200 OK with [webrtc_answer] sent at the UAS (its -trace_shortmsg),
  *    and ICE connected / DTLS connected / first RTP from each side's call records (`webrtc.timings_ms`).
  *    Goals (issue 4): answer ready < 20 ms p95, media flowing within 300 ms.
  * 2. rate: calls with a 2 s hold at rising rates; a rate is clean when every call succeeds on both sides, every
- *    call got RTP, the answer p95 stays under 200 ms and first RTP p95 under 1 s. Stops at the first unclean rate.
+ *    call got RTP, the answer p95 stays under 200 ms and first RTP p95 under 1 s. Stops at the first unclean rate
+ *    (per SIP transport: with `--sip-transport u1,wss1` each rate runs over UDP, then over WSS, the same calls; a
+ *    transport drops out after its first unclean rate). TLS / WSS: certificates are made with openssl into a
+ *    temporary folder (test/helpers/test-certs.ts), the UAC verifies the UAS's against the test CA (-tls_ca).
  * 3. concurrency: N calls brought up at `--ramp-rate`, held until all are up plus `--window` seconds, both sides
  *    `--record-stereo`. CPU (% of a core) and RSS per call over the all-calls-up window (from the records: the
  *    last call's first RTP to the first call's end), loss and pacing from summary.json. Goal: 300 on one core.
@@ -27,11 +32,14 @@ import { fileURLToPath } from "node:url";
 import { ensureCompiledBuild } from "../test/helpers/compiled-build.js";
 import { privateNetworkUnavailable } from "../test/helpers/netns.js";
 import { REPO_ROOT } from "../test/helpers/sipwright.js";
+import { makeTestCerts } from "../test/helpers/test-certs.js";
+import type { TransportMode } from "../src/engine/run-config.js";
 import * as timed from "../test/helpers/timed-process.js";
 import { positive } from "./bench-args.js";
 import { runPair, type PairRun } from "./webrtc-pair.js";
 import { concurrencyResult, setupResult, type ConcurrencyResult, type SetupResult } from "./webrtc-results.js";
 import { printConcurrency, printSetup, verdict } from "./webrtc-report.js";
+import { needsCerts, sipTransports, type BenchCerts } from "./webrtc-transport.js";
 
 type Phase = "latency" | "rate" | "concurrency";
 
@@ -44,6 +52,8 @@ interface Options {
   calls: number[];
   rampRate: number;
   windowS: number;
+  /** -t modes of the latency and rate phases (the concurrency phase runs over the first). */
+  sipTransports: TransportMode[];
   deadlineS: number;
   profileDir: string | undefined;
   skipBuild: boolean;
@@ -64,6 +74,7 @@ function parseOptions(argv: readonly string[]): Options {
     calls: [50, 100, 200, 300, 500],
     rampRate: 20,
     windowS: 15,
+    sipTransports: ["u1"],
     deadlineS: 1500,
     profileDir: undefined,
     skipBuild: false,
@@ -85,6 +96,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === "--calls") opts.calls = list(arg, value);
     else if (arg === "--ramp-rate") opts.rampRate = positive(arg, value);
     else if (arg === "--window") opts.windowS = positive(arg, value);
+    else if (arg === "--sip-transport") opts.sipTransports = sipTransports(value);
     else if (arg === "--deadline") opts.deadlineS = positive(arg, value);
     else if (arg === "--profile") opts.profileDir = value;
     else if (arg === "--json") opts.jsonPath = value;
@@ -114,38 +126,52 @@ interface Budget {
   allows(what: string, seconds: number): boolean;
 }
 
-async function latencyPhase(opts: Options, budget: Budget): Promise<SetupResult[]> {
+async function latencyPhase(opts: Options, budget: Budget, certs: BenchCerts | undefined): Promise<SetupResult[]> {
   const out: SetupResult[] = [];
   for (const rate of opts.latencyRates) {
-    const calls = rate * opts.latencySeconds;
-    if (!budget.allows(`latency at ${rate} calls/s`, opts.latencySeconds + 25)) break;
-    const run = await inTempDir(`latency-${rate}`, (dir) =>
-      runPair({ dir, calls, rate, holdMs: undefined, record: false, softS: opts.latencySeconds + 40 }),
-    );
-    const result = setupResult("latency", rate, calls, run);
-    out.push(result);
-    console.log(`latency ${rate}/s: ${result.clean ? "clean" : result.problems.join("; ")}`);
+    for (const transport of opts.sipTransports) {
+      const calls = rate * opts.latencySeconds;
+      if (!budget.allows(`latency at ${rate} calls/s over ${transport}`, opts.latencySeconds + 25)) return out;
+      const softS = opts.latencySeconds + 40;
+      const run = await inTempDir(`latency-${transport}-${rate}`, (dir) =>
+        runPair({ dir, calls, rate, holdMs: undefined, record: false, softS, transport, certs }),
+      );
+      const result = setupResult("latency", transport, rate, calls, run);
+      out.push(result);
+      console.log(`latency ${rate}/s ${transport}: ${result.clean ? "clean" : result.problems.join("; ")}`);
+    }
   }
   return out;
 }
 
-async function ratePhase(opts: Options, budget: Budget): Promise<SetupResult[]> {
+/** Each rate over every transport still clean, one after the other; a transport drops out at its first unclean rate. */
+async function ratePhase(opts: Options, budget: Budget, certs: BenchCerts | undefined): Promise<SetupResult[]> {
   const out: SetupResult[] = [];
+  let active = [...opts.sipTransports];
   for (const rate of opts.rates) {
-    const calls = rate * opts.rateSeconds;
-    if (!budget.allows(`rate ${rate} calls/s`, opts.rateSeconds + 20)) break;
-    const run = await inTempDir(`rate-${rate}`, (dir) =>
-      runPair({ dir, calls, rate, holdMs: RATE_HOLD_MS, record: false, softS: opts.rateSeconds + 40 }),
-    );
-    const result = setupResult("rate", rate, calls, run);
-    out.push(result);
-    console.log(`rate ${rate}/s: ${result.clean ? "clean" : result.problems.join("; ")}`);
-    if (!result.clean) break;
+    if (active.length === 0) break;
+    for (const transport of active) {
+      const calls = rate * opts.rateSeconds;
+      if (!budget.allows(`rate ${rate} calls/s over ${transport}`, opts.rateSeconds + 20)) return out;
+      const softS = opts.rateSeconds + 40;
+      const run = await inTempDir(`rate-${transport}-${rate}`, (dir) =>
+        runPair({ dir, calls, rate, holdMs: RATE_HOLD_MS, record: false, softS, transport, certs }),
+      );
+      const result = setupResult("rate", transport, rate, calls, run);
+      out.push(result);
+      console.log(`rate ${rate}/s ${transport}: ${result.clean ? "clean" : result.problems.join("; ")}`);
+      if (!result.clean) active = active.filter((t) => t !== transport);
+    }
   }
   return out;
 }
 
-async function concurrencyPhase(opts: Options, budget: Budget): Promise<ConcurrencyResult[]> {
+async function concurrencyPhase(
+  opts: Options,
+  budget: Budget,
+  certs: BenchCerts | undefined,
+): Promise<ConcurrencyResult[]> {
+  const transport = opts.sipTransports[0] ?? "u1";
   const out: ConcurrencyResult[] = [];
   for (const calls of opts.calls) {
     const rampS = Math.ceil(calls / opts.rampRate);
@@ -155,7 +181,7 @@ async function concurrencyPhase(opts: Options, budget: Budget): Promise<Concurre
     if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
     const softS = rampS + holdMs / 1000 + 60;
     const run: PairRun = await inTempDir(`calls-${calls}`, (dir) =>
-      runPair({ dir, calls, rate: opts.rampRate, holdMs, record: true, softS, profileDir }),
+      runPair({ dir, calls, rate: opts.rampRate, holdMs, record: true, softS, profileDir, transport, certs }),
     );
     const result = concurrencyResult(calls, opts.rampRate, run);
     out.push(result);
@@ -178,9 +204,20 @@ async function inside(opts: Options): Promise<number> {
   if (load > cpus().length / 2)
     console.error(`warning: load average ${load.toFixed(2)} on ${cpus().length} CPUs: other work skews the figures`);
   console.log(`WebRTC calls on 127.0.0.1 (private network namespace); ${cpus().length} CPUs, node ${process.version}`);
-  const latency = opts.phases.includes("latency") ? await latencyPhase(opts, budget) : [];
-  const rate = opts.phases.includes("rate") ? await ratePhase(opts, budget) : [];
-  const concurrency = opts.phases.includes("concurrency") ? await concurrencyPhase(opts, budget) : [];
+  console.log(`SIP over ${opts.sipTransports.join(", ")}`);
+  // TLS / WSS: a test CA and a server certificate for 127.0.0.1, made now, deleted at the end.
+  const made = opts.sipTransports.some(needsCerts) ? makeTestCerts() : undefined;
+  const certs = made === undefined ? undefined : { ca: made.ca.cert, cert: made.server.cert, key: made.server.key };
+  let latency: SetupResult[] = [];
+  let rate: SetupResult[] = [];
+  let concurrency: ConcurrencyResult[] = [];
+  try {
+    if (opts.phases.includes("latency")) latency = await latencyPhase(opts, budget, certs);
+    if (opts.phases.includes("rate")) rate = await ratePhase(opts, budget, certs);
+    if (opts.phases.includes("concurrency")) concurrency = await concurrencyPhase(opts, budget, certs);
+  } finally {
+    made?.cleanup();
+  }
 
   printSetup("Set-up latency: built-in webrtc_uac -> webrtc_uas", latency);
   printSetup(`Calls set up per second (${RATE_HOLD_MS / 1000} s hold)`, rate);
