@@ -8,8 +8,10 @@
  * - {@link MonoWavRecorder}: one direction, one mono file. Slots must not go backwards: a frame for a slot
  *   already written is dropped (counted in `lateFrames`).
  * - {@link StereoWavRecorder}: one stereo file, left = sent, right = received. A slot is written once both
- *   directions have delivered it, or once a frame arrives `reorderWindowSlots` (default 10 = 200 ms) or more
- *   beyond it; the missing side is written as silence. Frames for slots already written are dropped (`lateFrames`).
+ *   directions have delivered it, or once a frame arrives `reorderWindowSlots` (default 50 = 1 s) or more
+ *   beyond it (the window covers a stalled event loop: after a 300 ms stall the sent side's catch-up ticks may be
+ *   written before the burst of received packets queued meanwhile, which belong up to 300 ms back); the missing
+ *   side is written as silence. Frames for slots already written are dropped (`lateFrames`).
  *   Each channel of a slot holds 160 samples: a shorter frame is padded with silence, a longer one cut. A frame is
  *   kept (not copied) until its slot is written: do not modify it after passing it (frames from the sources and
  *   from `decodeFrame` are fresh arrays).
@@ -71,13 +73,14 @@ export class MonoWavRecorder {
 
 export interface StereoWavRecorderOptions {
   readonly path: string;
-  /** How far (in 20 ms slots) one direction may run ahead of a slot the other has not delivered (default 10). */
+  /** How far (in 20 ms slots) one direction may run ahead of a slot the other has not delivered (default 50). */
   readonly reorderWindowSlots?: number;
   /** Audio buffered per write and header patch (default 1000 ms). */
   readonly chunkMs?: number;
 }
 
-const DEFAULT_REORDER_WINDOW_SLOTS = 10;
+/** 1 s: two directions × 50 frame references (at most 32 KB of audio pending per call). */
+const DEFAULT_REORDER_WINDOW_SLOTS = 50;
 
 export class StereoWavRecorder {
   readonly path: string;

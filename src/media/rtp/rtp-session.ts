@@ -34,6 +34,7 @@ import {
 } from "./remote-media.js";
 import { isRtcpPacket } from "./rtcp.js";
 import { RtcpReporter, type RtcpCounters } from "./rtcp-reporter.js";
+import { ArrivalSlotClock } from "./receive-slots.js";
 import { RtpReceiver, type ReceivedAudio } from "./rtp-receiver.js";
 import { RtpSender } from "./rtp-sender.js";
 import { SourcePlayer } from "./source-player.js";
@@ -95,6 +96,8 @@ export class RtpSession implements MediaPipeline {
   #firstTickIndex: number | undefined;
   /** The current media-clock slot, 0 = the first tick this session saw. */
   #slot = 0;
+  /** The slot of a packet's wall-clock arrival (the last tick may be overdue after a stall: receive-slots.ts). */
+  readonly #arrival: ArrivalSlotClock;
   #socketErrors = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -129,6 +132,7 @@ export class RtpSession implements MediaPipeline {
     this.#player = new SourcePlayer(this.#sender, this.#taps, () => this.#remote);
     this.#listen(options.ports.rtp, this.#onRtp);
     this.#listen(options.ports.rtcp, this.#onRtcp);
+    this.#arrival = new ArrivalSlotClock(options.clock.intervalMs);
     this.#unregister = options.clock.register(this.#onTick);
   }
 
@@ -329,6 +333,7 @@ export class RtpSession implements MediaPipeline {
     this.#firstTickIndex ??= tick.index;
     const slot = tick.index - this.#firstTickIndex;
     this.#slot = slot;
+    this.#arrival.onTick(slot, this.#wallClock.now(), tick.now - tick.idealTime);
     this.#player.onSlot(slot);
   };
 
@@ -336,7 +341,10 @@ export class RtpSession implements MediaPipeline {
     if (this.#closed) return;
     // RFC 5761 4: RTCP arriving on the RTP port is told apart by its packet type.
     if (isRtcpPacket(datagram)) this.#rtcp.onMessage(datagram);
-    else this.#receiver.onDatagram(datagram, this.#remote, this.#wallClock.now(), this.#slot);
+    else {
+      const now = this.#wallClock.now();
+      this.#receiver.onDatagram(datagram, this.#remote, now, this.#arrival.slotAt(now));
+    }
   };
 
   readonly #onAudio = (audio: ReceivedAudio): void => {

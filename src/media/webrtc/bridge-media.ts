@@ -24,6 +24,7 @@ import { AudioTaps } from "../rtp/audio-taps.js";
 import { dtmfSequence } from "../rtp/dtmf.js";
 import type { MediaClock, MediaTick } from "../rtp/media-clock.js";
 import { MediaNegotiationError, type RemoteLeg } from "../rtp/remote-media.js";
+import { ArrivalSlotClock } from "../rtp/receive-slots.js";
 import { RtpReceiver, type ReceivedAudio } from "../rtp/rtp-receiver.js";
 import { SourcePlayer } from "../rtp/source-player.js";
 import type { RTCDtlsTransport, RtpPacket } from "werift";
@@ -59,6 +60,7 @@ export class BridgeMedia {
   #transport: RTCDtlsTransport | undefined;
   #firstTickIndex: number | undefined;
   #slot = 0;
+  readonly #arrival: ArrivalSlotClock;
   #firstRtpMs: number | undefined;
   #closed = false;
   /** DTMF asked for before the connection was up, sent in order on attach. */
@@ -67,6 +69,7 @@ export class BridgeMedia {
   constructor(options: BridgeMediaOptions) {
     this.#wallClock = options.wallClock;
     this.#telephoneEventPt = options.telephoneEventPt;
+    this.#arrival = new ArrivalSlotClock(options.clock.intervalMs);
     this.#sender = new BridgeRtpSender(
       options.ssrc,
       () => this.#transport,
@@ -108,7 +111,7 @@ export class BridgeMedia {
     if (this.#closed) return;
     const now = this.#wallClock.now();
     this.#firstRtpMs ??= now;
-    this.#receiver.onDatagram(packet.serialize(), this.#remote, now, this.#slot);
+    this.#receiver.onDatagram(packet.serialize(), this.#remote, now, this.#arrival.slotAt(now));
   }
 
   startSource(spec: SourceSpec): void {
@@ -197,6 +200,7 @@ export class BridgeMedia {
     if (this.#closed) return;
     this.#firstTickIndex ??= tick.index;
     this.#slot = tick.index - this.#firstTickIndex;
+    this.#arrival.onTick(this.#slot, this.#wallClock.now(), tick.now - tick.idealTime);
     // Not clocked before the connection is up: a source's audio and queued DTMF start with it.
     if (this.#remote !== undefined) this.#player.onSlot(this.#slot);
   };
