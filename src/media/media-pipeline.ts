@@ -85,6 +85,11 @@ export interface AudioCheckResult {
   /** What was measured (frequency found, share of frames, longest gap, packets...), for the call record. */
   readonly measured: Readonly<Record<string, number>>;
   readonly reason: string;
+  /**
+   * Set when the check failed because the WebRTC connection was not up when it ran: the call fails as the
+   * connection's failure (ice_failed / dtls_failed), not as audio_check_failed.
+   */
+  readonly connectionFailure?: { readonly failure: "ice_failed" | "dtls_failed"; readonly reason: string };
 }
 
 /** One direction of an RTP stream. */

@@ -190,7 +190,14 @@ export class WebRtcBridge implements MediaPipeline {
   }
 
   checkAudio(spec: AudioCheckSpec): AudioCheckResult {
-    return this.#media.checkAudio(spec);
+    const result = this.#media.checkAudio(spec);
+    const phase = this.#watch.phase;
+    if (result.passed || (phase !== "ice" && phase !== "dtls")) return result;
+    // Media actions wait for the connection: a check that finds no audio before ICE/DTLS came up is the
+    // connection's failure, named as such.
+    const failure = phase === "ice" ? "ice_failed" : "dtls_failed";
+    const what = phase === "ice" ? "ICE had not connected" : "DTLS had not connected";
+    return { ...result, connectionFailure: { failure, reason: `${what} when check_audio ran (${result.reason})` } };
   }
 
   stats(): MediaStats {

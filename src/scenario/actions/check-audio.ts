@@ -61,6 +61,8 @@ export function buildCheckAudio(a: ActionAttributes): Action | undefined {
         const results = specs.map((spec) => ({ spec, result: media.checkAudio(spec) }));
         const failed = results.find((r) => !r.result.passed);
         if (failed === undefined) return ACTION_OK;
+        const connection = failed.result.connectionFailure;
+        if (connection !== undefined) return { ok: false, failure: connection.failure, reason: connection.reason };
         return {
           ok: false,
           failure: "audio_check_failed",
