@@ -3,9 +3,9 @@
  * transport, run the calls, and write the outputs (traces, stat CSV, call_records.jsonl, summary.json). Used by the
  * CLI's default command and by the demo.
  */
-import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ConfigError, ScenarioError } from "../shared/errors.js";
+import { makeDirs, makeParentDirs } from "../shared/make-dirs.js";
 import { systemClock, type Clock } from "../shared/clock.js";
 import type { Scenario } from "../scenario/model.js";
 import { loadScenarioFile } from "../scenario/load-scenario.js";
@@ -117,7 +117,10 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
 
   const runId = makeRunId(clock.wallNow(), process.pid);
   const outDir = resolve(config.outDir ?? join("recordings", runId));
-  await mkdir(outDir, { recursive: true });
+  // Every output folder is made before the transport opens: one that cannot be made ends the run here (exit 255).
+  makeDirs(outDir);
+  if (config.summaryJson !== undefined) makeParentDirs(resolve(config.summaryJson));
+  if (config.callRecords && config.callRecordsFile !== undefined) makeParentDirs(resolve(config.callRecordsFile));
 
   const stats = Statistics.forScenario(scenario, clock);
   stats.setTarget(config.users ?? config.rate);

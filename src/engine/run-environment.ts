@@ -16,6 +16,7 @@ import { tlsClientOptions, tlsServerOptions } from "../sip/tls-options.js";
 import { WsTransport, type WsOptions } from "../sip/ws-transport.js";
 import { TRANSPORT_MODES, type RunConfig } from "./run-config.js";
 import { SharedConnection, type LossPlan } from "./shared-connection.js";
+import { checkAddressFamilies } from "./run-option-checks.js";
 
 export const SIPWRIGHT_VERSION = "sipwright 0.1.0";
 
@@ -67,12 +68,14 @@ async function routeLocalAddress(remote: string): Promise<string> {
   }
 }
 
-async function resolveHost(host: string): Promise<string> {
+/** A host name resolves to an address of the local address's family (4 or 6; 0 when -i is not given). */
+async function resolveHost(host: string, family: number): Promise<string> {
   if (isIP(host) !== 0) return host;
   try {
-    return (await lookup(host)).address;
+    return (await lookup(host, { family })).address;
   } catch (error) {
-    throw new ConfigError(`cannot resolve remote host "${host}": ${error instanceof Error ? error.message : ""}`);
+    const of = family === 0 ? "" : ` to an IPv${family} address (as -i)`;
+    throw new ConfigError(`cannot resolve remote host "${host}"${of}: ${error instanceof Error ? error.message : ""}`);
   }
 }
 
@@ -105,11 +108,15 @@ export async function openNetworkEnvironment(opts: OpenEnvironmentOptions): Prom
   const remoteSend =
     config.remoteSendAddress ??
     (config.remoteHost !== undefined ? { host: config.remoteHost, port: config.remotePort } : undefined);
-  const remoteIp = config.remoteHost !== undefined ? await resolveHost(config.remoteHost) : "";
+  const family = isIP(config.localIp);
+  const remoteIp = config.remoteHost !== undefined ? await resolveHost(config.remoteHost, family) : "";
   const remote =
-    remoteSend !== undefined ? { host: await resolveHost(remoteSend.host), port: remoteSend.port } : undefined;
+    remoteSend !== undefined ? { host: await resolveHost(remoteSend.host, family), port: remoteSend.port } : undefined;
   const localIp =
     config.localIp !== "" ? config.localIp : remote !== undefined ? await routeLocalAddress(remote.host) : "127.0.0.1";
+  if (remote !== undefined && remoteSend !== undefined) {
+    checkAddressFamilies(localIp, { host: remote.host, given: remoteSend.host });
+  }
   const handlers = new ForwardingHandlers();
   const bind = { address: localIp, port: config.localPort, bufferSize: config.bufferSize };
   const mode = TRANSPORT_MODES[config.transport];

@@ -4,9 +4,8 @@
  * It opens each call's RtpSession on demand and, at the end of the run, waits until every pipeline has closed (so
  * the last recordings are finalised before the run reports).
  */
-import { mkdirSync } from "node:fs";
 import type { Clock } from "../shared/clock.js";
-import { SipwrightError } from "../shared/errors.js";
+import { makeDirs } from "../shared/make-dirs.js";
 import type { G711Codec, MediaStats, RecordingSpec } from "../media/media-pipeline.js";
 import { MediaClock, type PacingStats } from "../media/rtp/media-clock.js";
 import { PortAllocator } from "../media/rtp/port-allocator.js";
@@ -98,11 +97,7 @@ export class RunMedia {
   /** The recording of call `callNumber`: files named by call number and Call-ID in the run's recordings folder. */
   recordingSpec(layout: RecordingSpec["layout"], callNumber: number, callId: string): RecordingSpec {
     if (!this.#recordingsDirMade) {
-      try {
-        mkdirSync(this.options.recordingsDir, { recursive: true });
-      } catch (error) {
-        throw new SipwrightError("FILE_ERROR", `cannot create ${this.options.recordingsDir}`, { cause: error });
-      }
+      makeDirs(this.options.recordingsDir);
       this.#recordingsDirMade = true;
     }
     return { layout, directory: this.options.recordingsDir, baseName: recordingBaseName(callNumber, callId) };

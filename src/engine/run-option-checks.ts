@@ -5,7 +5,7 @@
  * prepareRun runs them again for configs built elsewhere (the demo, tests, an API).
  */
 import { createSocket } from "node:dgram";
-import { isIPv6 } from "node:net";
+import { isIP, isIPv6 } from "node:net";
 import { BindError, ConfigError } from "../shared/errors.js";
 import { parseIceServers, type ParsedIceServer } from "../media/webrtc/ice-servers.js";
 import { planTurnAuth, type TurnAuthPlan } from "../media/webrtc/turn-credentials.js";
@@ -39,8 +39,43 @@ export function checkRtpPortRange(minPort: number, maxPort: number): void {
   }
 }
 
+/**
+ * -i and -mi name an address of this host, as an IPv4 or IPv6 literal (no brackets, no host name): checked when the
+ * arguments are read, so `-i notanip` is a configuration error (255), not a bind failure (254). An empty -i (an API
+ * config) means the address that routes to the remote host.
+ */
+export function checkLocalAddresses(config: Pick<RunConfig, "localIp" | "mediaIp">): void {
+  const given: [string, string | undefined][] = [
+    ["-i", config.localIp === "" ? undefined : config.localIp],
+    ["-mi", config.mediaIp],
+  ];
+  for (const [option, value] of given) {
+    if (value === undefined || isIP(value) !== 0) continue;
+    const hint = /^\[.*\]$/.test(value)
+      ? "write the IPv6 address without brackets"
+      : "give an IPv4 or IPv6 address of this host";
+    throw new ConfigError(`${option} ${value}: not an IP address (${hint})`);
+  }
+}
+
+/**
+ * The local address and the remote one (resolved) must be of one family: a UDP or TCP socket bound to an IPv4
+ * address cannot reach an IPv6 peer, and every message would fail. Refused before the transport opens.
+ */
+export function checkAddressFamilies(localIp: string, remote: { readonly host: string; readonly given: string }): void {
+  const local = isIP(localIp);
+  const peer = isIP(remote.host);
+  if (local === 0 || peer === 0 || local === peer) return;
+  const shown = remote.given === remote.host ? remote.host : `${remote.given} (${remote.host})`;
+  throw new ConfigError(
+    `address family mismatch: the remote address ${shown} is IPv${peer} but the local address -i ${localIp} is ` +
+      `IPv${local} (give -i an IPv${peer} address of this host)`,
+  );
+}
+
 /** Every check above, in the order the options are documented; returns the parsed WebRTC options. */
 export function checkRunOptions(config: RunConfig): WebRtcPlan {
+  checkLocalAddresses(config);
   const plan = planWebRtcOptions(config.webrtcOptions);
   checkRtpPortRange(config.mediaPort, config.mediaMaxPort);
   return plan;

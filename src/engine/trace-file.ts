@@ -3,9 +3,9 @@
  * flushes everything, a write after close is ignored. A write error stops further writes and is reported by
  * `close()` as a FILE_ERROR, so a full disk never crashes a run but is never hidden either.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
-import { dirname } from "node:path";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { SipwrightError } from "../shared/errors.js";
+import { makeParentDirs } from "../shared/make-dirs.js";
 
 export class TraceFile {
   readonly path: string;
@@ -18,7 +18,7 @@ export class TraceFile {
   constructor(path: string) {
     this.path = path;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeParentDirs(path);
     } catch (error) {
       throw new SipwrightError("FILE_ERROR", `cannot create the folder of ${path}`, { cause: error });
     }

@@ -10,10 +10,10 @@
  * A write error stops further writes and is reported by `flush()`/`close()` as a FILE_ERROR, so a full disk never
  * crashes a run but is never hidden either.
  */
-import { close as closeFd, mkdirSync, openSync, write as writeFd } from "node:fs";
-import { dirname } from "node:path";
+import { close as closeFd, openSync, write as writeFd } from "node:fs";
 import { systemClock, type Clock, type TimerHandle } from "../shared/clock.js";
 import { ClosedError, SipwrightError } from "../shared/errors.js";
+import { makeParentDirs } from "../shared/make-dirs.js";
 
 export interface JsonlWriterOptions {
   readonly path: string;
@@ -55,7 +55,7 @@ export class JsonlWriter<T = unknown> {
     this.#intervalMs = opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.#flushBytes = opts.flushBytes ?? DEFAULT_FLUSH_BYTES;
     try {
-      mkdirSync(dirname(opts.path), { recursive: true });
+      makeParentDirs(opts.path);
       this.#fd = openSync(opts.path, "a");
     } catch (error) {
       throw new SipwrightError("FILE_ERROR", `cannot open ${opts.path}: ${messageOf(error)}`, { cause: error });

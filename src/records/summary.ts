@@ -2,10 +2,10 @@
  * summary.json: one JSON document per run with totals, rates, failure classes, RTD and call-length statistics
  * with their repartition buckets. snake_case keys, versioned by `schema`. Field reference: docs/summary.md.
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { rename, rm, writeFile } from "node:fs/promises";
 import type { FailureClass } from "../shared/failure.js";
 import { SipwrightError } from "../shared/errors.js";
+import { makeParentDirs } from "../shared/make-dirs.js";
 
 export const SUMMARY_SCHEMA = "sipwright.summary/1";
 
@@ -121,7 +121,7 @@ export interface SummaryMedia {
 export async function writeSummary(path: string, summary: Summary): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    makeParentDirs(path);
     await writeFile(tmp, JSON.stringify(summary, null, 2) + "\n", "utf8");
     await rename(tmp, path);
   } catch (error) {

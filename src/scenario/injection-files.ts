@@ -3,9 +3,9 @@
  * The first line picks the order in which calls get lines: SEQUENTIAL, RANDOM or USER, optionally with
  * `PRINTF=n,PRINTFMULTIPLE=m,PRINTFOFFSET=o` (n virtual lines; `%d` in a field becomes offset + line * multiple).
  */
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { ConfigError } from "../shared/errors.js";
+import { INPUT_FILES, readInputFile } from "../shared/input-files.js";
 import type { InjectionAccess } from "./runtime.js";
 
 export type InjectionOrder = "SEQUENTIAL" | "RANDOM" | "USER";
@@ -81,6 +81,16 @@ export class InjectionFile {
   }
 }
 
+function readInjectionFile(spec: { path: string; indexField: number | undefined }): InjectionFile {
+  let text: string;
+  try {
+    text = readInputFile(spec.path, INPUT_FILES.injection).toString("utf8");
+  } catch (err) {
+    throw new ConfigError(`${spec.path}: cannot read injection file: ${(err as Error).message}`);
+  }
+  return parseInjectionFile(spec.path, text, spec.indexField);
+}
+
 /** Every -inf file of a run; the first one is the default for [fieldN] without `file=`. */
 export class InjectionFiles {
   readonly files: readonly InjectionFile[];
@@ -91,21 +101,16 @@ export class InjectionFiles {
     this.#random = random;
   }
 
-  static async load(
+  /** Reads every file (regular files within the injection file size limit: input-files.ts); rejects with ConfigError. */
+  static load(
     specs: { path: string; indexField: number | undefined }[],
     opts: { random: () => number },
   ): Promise<InjectionFiles> {
-    const files: InjectionFile[] = [];
-    for (const spec of specs) {
-      let text: string;
-      try {
-        text = await readFile(spec.path, "utf8");
-      } catch (err) {
-        throw new ConfigError(`${spec.path}: cannot read injection file: ${(err as Error).message}`);
-      }
-      files.push(parseInjectionFile(spec.path, text, spec.indexField));
+    try {
+      return Promise.resolve(new InjectionFiles(specs.map(readInjectionFile), opts.random));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return new InjectionFiles(files, opts.random);
   }
 
   /** The file named `name` (as given to -inf, or its base name); the first file when undefined. */

@@ -2,9 +2,9 @@
  * SIPp XML scenario -> typed Scenario. Follows SIPp's parser (scenario.cpp) but collects every problem, each with
  * file:line:column, instead of stopping at the first.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ScenarioError, SipwrightError } from "../shared/errors.js";
+import { INPUT_FILES, readInputFile } from "../shared/input-files.js";
 import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
 import { AttributeReader, parseCLong } from "./load-attributes.js";
 import { loadMessageTemplate, loadStep, STEP_TAGS } from "./load-step.js";
@@ -30,12 +30,18 @@ const TOP_LEVEL = [
 /** SIPp behaviour (set_default_message): the messages a scenario may override. */
 const DEFAULT_MESSAGE_IDS = ["3pcc_abort", "ack", "ack2", "bye", "cancel", "200"];
 
-/** Read a scenario file as text (latin1 unless it declares UTF-8). */
-export async function readScenarioFile(path: string): Promise<string> {
+/**
+ * Read a scenario file as text (latin1 unless it declares UTF-8): a regular file within the scenario size limit
+ * (input-files.ts), for a run and for `sipwright validate` alike.
+ */
+export function readScenarioFile(path: string): Promise<string> {
   try {
-    return decodeXmlBytes(await readFile(path));
+    return Promise.resolve(decodeXmlBytes(readInputFile(path, INPUT_FILES.scenario)));
   } catch (error) {
-    throw new SipwrightError("FILE_ERROR", `cannot read scenario file ${path}`, { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    return Promise.reject(
+      new SipwrightError("FILE_ERROR", `cannot read scenario file ${path}: ${reason}`, { cause: error }),
+    );
   }
 }
 

@@ -3,8 +3,8 @@
  * are collected in order, then `[len]` is patched once the body size is known and `[authentication]` is filled in
  * from the rendered request. No regular expressions on this path.
  */
-import { readFileSync } from "node:fs";
 import { SipwrightError } from "../shared/errors.js";
+import { INPUT_FILES, readInputFile } from "../shared/input-files.js";
 import { buildAuthorization, parseChallenge } from "../sip/digest.js";
 import type { CallState } from "./runtime.js";
 import type { SimpleKeyword } from "./keyword.js";
@@ -308,7 +308,7 @@ function readKeywordFile(path: string): Buffer {
   let data = fileCache.get(path);
   if (data === undefined) {
     try {
-      data = readFileSync(path);
+      data = readInputFile(path, INPUT_FILES.keyword);
     } catch (err) {
       throw new RenderError(`[file name=${path}]: cannot read the file: ${(err as Error).message}`);
     }

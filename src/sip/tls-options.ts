@@ -4,10 +4,10 @@
  * verification off. Also the one place that turns Node's TLS / socket error codes into the reason a
  * `transport_error` names.
  */
-import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import type { ConnectionOptions, SecureVersion, TlsOptions } from "node:tls";
 import { ConfigError } from "../shared/errors.js";
+import { INPUT_FILES, readInputFile } from "../shared/input-files.js";
 
 export type TlsMinVersion = "1.2" | "1.3";
 
@@ -33,7 +33,7 @@ const NODE_VERSION: Record<TlsMinVersion, SecureVersion> = { "1.2": "TLSv1.2", "
 function readPem(option: string, path: string | undefined): Buffer | undefined {
   if (path === undefined) return undefined;
   try {
-    return readFileSync(path);
+    return readInputFile(path, INPUT_FILES.tls);
   } catch (error) {
     throw new ConfigError(`${option}: cannot read '${path}': ${error instanceof Error ? error.message : ""}`);
   }

@@ -3,8 +3,8 @@
  * mono, 16-bit PCM, A-law or µ-law: read-wav-pcm.ts); anything else is raw G.711 in `rawCodec` (read-raw-g711.ts),
  * as SIPp streams raw files.
  */
-import { readFileSync } from "node:fs";
 import { SipwrightError } from "../../shared/errors.js";
+import { INPUT_FILES, readInputFile } from "../../shared/input-files.js";
 import type { G711Codec } from "../media-pipeline.js";
 import { decodeRawG711 } from "./read-raw-g711.js";
 import { decodeWavPcm } from "./read-wav-pcm.js";
@@ -21,7 +21,7 @@ const RIFF = Buffer.from("RIFF", "latin1");
 export function readAudioFile(path: string, rawCodec: G711Codec): AudioFile {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFile(path, INPUT_FILES.media);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new SipwrightError("FILE_ERROR", `${path}: cannot read: ${message}`, { cause: error });

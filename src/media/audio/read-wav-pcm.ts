@@ -6,9 +6,10 @@
  * Decoded files are cached (bounded, keyed by path, size and modification time), so a thousand calls streaming the
  * same prompt read and decode it once.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import * as wavefileNs from "wavefile";
 import { SipwrightError } from "../../shared/errors.js";
+import { INPUT_FILES, readInputFile } from "../../shared/input-files.js";
 import { SAMPLE_RATE } from "./audio-format.js";
 import { cjsNamespace } from "./cjs-namespace.js";
 import { decodeFrame } from "./g711.js";
@@ -55,7 +56,7 @@ export function readWavPcm(path: string): Int16Array {
 function decodeWav(path: string): Int16Array {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFile(path, INPUT_FILES.media);
   } catch (error) {
     throw fileError(path, `cannot read: ${messageOf(error)}`, error);
   }

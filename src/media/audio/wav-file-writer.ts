@@ -14,10 +14,10 @@
  *
  * A write error stops further writes and is reported by `close()` as a FILE_ERROR naming the file.
  */
-import { close as closeFd, mkdirSync, openSync, write as writeFd, writeSync } from "node:fs";
+import { close as closeFd, openSync, write as writeFd, writeSync } from "node:fs";
 import { endianness } from "node:os";
-import { dirname } from "node:path";
 import { ClosedError, SipwrightError } from "../../shared/errors.js";
+import { makeParentDirs } from "../../shared/make-dirs.js";
 import { BYTES_PER_SAMPLE, SAMPLE_RATE } from "./audio-format.js";
 import { MAX_WAV_DATA_BYTES, WAV_HEADER_BYTES, wavHeader } from "./wav-header.js";
 
@@ -55,7 +55,7 @@ export class WavFileWriter {
     this.#chunkSamples = Math.max(1, Math.round((SAMPLE_RATE * chunkMs) / 1000)) * opts.channels;
     this.#chunk = new Int16Array(this.#chunkSamples);
     try {
-      mkdirSync(dirname(opts.path), { recursive: true });
+      makeParentDirs(opts.path);
       this.#fd = openSync(opts.path, "w");
       writeSync(this.#fd, wavHeader(this.channels, 0), 0, WAV_HEADER_BYTES, 0);
     } catch (error) {

@@ -13,8 +13,8 @@
  * Bad files never crash: pcapng, an unknown magic number, an unsupported link type, a truncated file (with the byte
  * offset), a cut RTP packet or a capture without RTP all reject with a FILE_ERROR naming the file.
  */
-import { readFile } from "node:fs/promises";
 import { SipwrightError } from "../../shared/errors.js";
+import { INPUT_FILES, readInputFile } from "../../shared/input-files.js";
 import { parseRtp } from "../rtp/rtp-packet.js";
 import type { RtpPacket } from "../rtp/rtp-packet.js";
 import { decodeUdp, isSupportedLinkType } from "./decode-udp.js";
@@ -45,15 +45,28 @@ export interface PcapRtpStream {
   readonly skippedPackets: number;
 }
 
-/** Reads and parses a capture file. Rejects with FILE_ERROR when it cannot be read or holds no replayable RTP. */
-export async function readPcapRtp(path: string): Promise<PcapRtpStream> {
+/**
+ * Reads and parses a capture file (a regular file within the media file size limit: input-files.ts). Throws
+ * FILE_ERROR when it cannot be read or holds no replayable RTP.
+ */
+export function readPcapFile(path: string): PcapRtpStream {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = readInputFile(path, INPUT_FILES.media);
   } catch (err) {
-    throw new SipwrightError("FILE_ERROR", `${path}: cannot read pcap file`, { cause: err });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SipwrightError("FILE_ERROR", `${path}: cannot read pcap file: ${reason}`, { cause: err });
   }
   return parsePcapRtp(bytes, path);
+}
+
+/** readPcapFile as a promise (rejects with the same FILE_ERROR). */
+export function readPcapRtp(path: string): Promise<PcapRtpStream> {
+  try {
+    return Promise.resolve(readPcapFile(path));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 interface Candidate {

@@ -3,9 +3,9 @@
  * Ethernet + IPv4 by default. Options produce the other shapes the reader accepts (either byte order, nanosecond
  * timestamps, 802.1Q, Linux SLL/SLL2, raw IP, IPv6) and packets cut by a snap length.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { writeFile } from "node:fs/promises";
 import { SipwrightError } from "../../shared/errors.js";
+import { makeParentDirs } from "../../shared/make-dirs.js";
 import { encodeFrame, LINK_TYPE_OF } from "./encode-frame.js";
 import type { PcapLink } from "./encode-frame.js";
 import { FILE_HEADER_SIZE, MAGIC_MICROS, MAGIC_NANOS, RECORD_HEADER_SIZE } from "./pcap-format.js";
@@ -100,7 +100,7 @@ export async function writePcap(
 ): Promise<void> {
   const bytes = encodePcap(packets, options);
   try {
-    await mkdir(dirname(path), { recursive: true });
+    makeParentDirs(path);
     await writeFile(path, bytes);
   } catch (err) {
     throw new SipwrightError("FILE_ERROR", `${path}: cannot write pcap file`, { cause: err });

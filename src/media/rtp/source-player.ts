@@ -7,15 +7,13 @@
  * numbers, SSRC and a timestamp offset onto our clock. RFC 3551 4.1: the first packet of each
  * talkspurt — after a start, a resume, a DTMF string or a new remote — carries the marker bit.
  */
-import { readFileSync } from "node:fs";
-import { SipwrightError } from "../../shared/errors.js";
 import { G711_PAYLOAD_TYPE, type G711Codec, type SourceControl, type SourceSpec } from "../media-pipeline.js";
 import type { AudioSource } from "../audio/audio-source.js";
 import { createSource } from "../audio/create-source.js";
 import { FRAME_MS } from "../audio/audio-format.js";
 import { decodeFrame, encodeFrame } from "../audio/g711.js";
 import { PcapReplay } from "../pcap/pcap-source.js";
-import { parsePcapRtp, type PcapRtpPacket } from "../pcap/read-pcap.js";
+import { readPcapFile, type PcapRtpPacket } from "../pcap/read-pcap.js";
 import type { AudioTaps } from "./audio-taps.js";
 import type { DtmfPacket } from "./dtmf.js";
 import { DtmfSender } from "./dtmf-sender.js";
@@ -67,7 +65,7 @@ export class SourcePlayer {
         // A packet is due on the tick nearest its capture time (half a tick early at most).
         this.#source = {
           kind: "pcap",
-          replay: new PcapReplay(spec.stream ?? loadPcap(spec.path), { lookaheadMs: FRAME_MS / 2 }),
+          replay: new PcapReplay(spec.stream ?? readPcapFile(spec.path), { lookaheadMs: FRAME_MS / 2 }),
           playedSlots: 0,
           timestampOffset: undefined,
         };
@@ -168,15 +166,4 @@ export class SourcePlayer {
     const remote = this.#remote();
     if (remote?.rtp !== undefined && remote.send) this.#sender.send(remote.rtp, packet, packet.payload);
   };
-}
-
-/** Reads a capture synchronously, as a WAV source is (startSource is synchronous); FILE_ERROR names the file. */
-function loadPcap(path: string): ReturnType<typeof parsePcapRtp> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new SipwrightError("FILE_ERROR", `${path}: cannot read pcap file`, { cause: error });
-  }
-  return parsePcapRtp(bytes, path);
 }

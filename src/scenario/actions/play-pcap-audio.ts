@@ -5,10 +5,9 @@
  * a pcap or that holds no RTP is a load error, and every call replays the parsed packets.
  * The video, image (T.38 fax) and text forms are load errors: sipwright replays audio only.
  */
-import { readFileSync } from "node:fs";
 import { SipwrightError } from "../../shared/errors.js";
 import type { SourceSpec } from "../../media/media-pipeline.js";
-import { parsePcapRtp } from "../../media/pcap/read-pcap.js";
+import { readPcapFile } from "../../media/pcap/read-pcap.js";
 import type { Action } from "./action.js";
 import type { ActionAttributes } from "./action-attributes.js";
 import { runMedia } from "./media-result.js";
@@ -48,15 +47,10 @@ function loadCapture(file: string, a: ActionAttributes, problem: (message: strin
   }
   const path = a.mediaFile("play_pcap_audio", file);
   try {
-    return { kind: "pcap", path, stream: parsePcapRtp(readFileSync(path), path) };
+    return { kind: "pcap", path, stream: readPcapFile(path) };
   } catch (error) {
-    if (error instanceof SipwrightError) problem(error.message);
-    else if (isNodeError(error)) problem(`${path}: cannot read pcap file: ${error.message}`);
-    else throw error;
+    if (!(error instanceof SipwrightError)) throw error;
+    problem(error.message);
     return undefined;
   }
-}
-
-function isNodeError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && "code" in error;
 }
