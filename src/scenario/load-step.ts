@@ -12,6 +12,8 @@ import { compileMessageTemplate, describeSends } from "./template.js";
 import type { MessageTemplate } from "./template.js";
 import { cdataLocation } from "./xml-document.js";
 import { findSdpUses } from "./find-sdp-uses.js";
+import { compilePosixRegexp } from "./actions/posix-regexp.js";
+import type { PosixRegexp } from "./actions/posix-regexp.js";
 import type { XmlElement } from "./xml-document.js";
 
 export const STEP_TAGS = ["send", "recv", "pause", "nop", "timewait"] as const;
@@ -184,16 +186,14 @@ function readRecv(r: AttributeReader, state: StepLoadState): Omit<RecvStep, keyo
       r.problem("response", `response="${response}" is not a SIP status code (100-699)`);
     }
   }
-  let pattern: RegExp | undefined;
+  let pattern: PosixRegexp | undefined;
   const source = request ?? response;
   if (regexpMatch && source !== undefined) {
-    try {
-      // SIPp uses POSIX extended regular expressions, unanchored; JavaScript RegExp is close enough.
-      pattern = new RegExp(source);
-    } catch (error) {
-      const attr = request !== undefined ? "request" : "response";
-      r.problem(attr, `invalid regular expression /${source}/: ${error instanceof Error ? error.message : ""}`);
-    }
+    // SIPp behaviour: regcomp(REG_EXTENDED|REG_NOSUB), unanchored; matched in linear time (a peer picks the method).
+    const compiled = compilePosixRegexp(source);
+    const attr = request !== undefined ? "request" : "response";
+    if (compiled.ok) pattern = compiled.regexp;
+    else r.problem(attr, `invalid regular expression /${source}/: ${compiled.error}`);
   }
   const optional = readOptional(r);
   const advanceState = r.bool("advance_state", true);

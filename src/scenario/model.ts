@@ -5,6 +5,7 @@
 import type { SourceLocation } from "../shared/errors.js";
 import type { MessageTemplate } from "./template.js";
 import type { Action } from "./actions/action.js";
+import type { PosixRegexp } from "./actions/posix-regexp.js";
 
 export type { SourceLocation };
 
@@ -72,7 +73,7 @@ export interface RecvStep extends StepCommon {
   readonly response: string | undefined;
   readonly regexpMatch: boolean;
   /** Compiled when regexpMatch is true. */
-  readonly pattern: RegExp | undefined;
+  readonly pattern: PosixRegexp | undefined;
   readonly optional: false | "true" | "global";
   readonly timeout: number | undefined;
   readonly rrs: boolean;

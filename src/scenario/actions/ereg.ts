@@ -6,6 +6,7 @@ import type { Action } from "./action.js";
 import type { ActionAttributes } from "./action-attributes.js";
 import type { ActionHost, ActionResult } from "../runtime.js";
 import { ACTION_OK } from "../runtime.js";
+import type { PosixRegexp } from "./posix-regexp.js";
 import { compilePosixRegexp } from "./posix-regexp.js";
 import { extractHeaderValue } from "./extract-header-value.js";
 import { sippString } from "./sipp-values.js";
@@ -51,7 +52,7 @@ export function buildEreg(a: ActionAttributes): Action | undefined {
   if (targets !== undefined && targets.length > MAX_GROUPS + 1) {
     a.problem(`assign_to names ${targets.length} variables; SIPp allows the whole match plus ${MAX_GROUPS} groups`);
   }
-  let regexp: RegExp | undefined;
+  let regexp: PosixRegexp | undefined;
   if (pattern !== undefined) {
     const compiled = compilePosixRegexp(pattern);
     if (compiled.ok) regexp = compiled.regexp;
@@ -117,7 +118,7 @@ function fail(
 }
 
 interface CompiledEreg {
-  readonly regexp: RegExp;
+  readonly regexp: PosixRegexp;
   /** As written in the scenario, for failure reasons. */
   readonly pattern: string;
   readonly place: Place;
@@ -159,7 +160,7 @@ function executeEreg(host: ActionHost, { regexp, pattern, place, targets, mode }
 
 /** SIPp behaviour: the first variable gets the whole match, the next ones the groups; a group that did not take
  *  part in the match leaves its variable unchanged. */
-function assignCaptures(host: ActionHost, match: RegExpExecArray, targets: readonly string[]): void {
+function assignCaptures(host: ActionHost, match: readonly (string | undefined)[], targets: readonly string[]): void {
   targets.forEach((name, i) => {
     const value = match[i];
     if (value !== undefined) host.state.variables.set(name, { type: "regexp", value });

@@ -189,6 +189,25 @@ void describe("scenario problems", () => {
     assert.equal(found.length, 5);
   });
 
+  void it("refuses regexps that are not linear-time POSIX ERE at load, at the ereg action or the recv attribute", () => {
+    const s = scenario(
+      "<scenario>",
+      '  <recv request="INVITE">',
+      "    <action>",
+      '      <ereg regexp="(a)\\1" search_in="msg" assign_to="v"/>',
+      '      <ereg regexp="tag=(.*?);" search_in="msg" assign_to="w"/>',
+      "    </action>",
+      "  </recv>",
+      '  <recv request="(?!BYE)[A-Z]+" regexp_match="true"/>',
+      "</scenario>",
+    );
+    const found = problems(s.text);
+    assert.equal(found.length, 3, found.join("\n"));
+    assert.match(found[0] ?? "", new RegExp(`^${s.at(4, "<ereg")} .*backreference`));
+    assert.match(found[1] ?? "", new RegExp(`^${s.at(5, "<ereg")} .*lazy quantifier`));
+    assert.match(found[2] ?? "", new RegExp(`^${s.at(8, "request=")} invalid regular expression .*lookaround`));
+  });
+
   void it("reports bad common attributes: chance out of range, bad number, bad boolean, bad optional, lost", () => {
     const s = scenario(
       "<scenario>",
