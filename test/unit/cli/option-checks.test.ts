@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgs } from "../../../src/cli/parse-args.js";
-import { checkSetVariables, planWebRtcOptions } from "../../../src/engine/run-option-checks.js";
+import { checkAddressFamilies, checkSetVariables, planWebRtcOptions } from "../../../src/engine/run-option-checks.js";
 import { ConfigError } from "../../../src/shared/errors.js";
 
 const env = { isTTY: false, cwd: "/work/here", primaryIp: "192.0.2.10" };
@@ -71,6 +71,41 @@ describe("parseArgs: the remote address", () => {
     configError(["127.0.0.1:abc"], /^remote address 127\.0\.0\.1:abc: 'abc' is not a port number/);
     configError(["[::1]:70000"], /^remote address \[::1\]:70000: port 70000 is out of range/);
     configError(["-rsa", "10.0.0.1:99999"], /^-rsa 10\.0\.0\.1:99999: port 99999 is out of range/);
+  });
+});
+
+describe("parseArgs: -i and -mi are IP addresses (issue 12 item 3)", () => {
+  it("rejects a host name or a bracketed address as a configuration error, not a bind failure", () => {
+    configError(["-sn", "uas", "-i", "notanip"], /^-i notanip: not an IP address \(give an IPv4 or IPv6 address/);
+    configError(
+      ["-sn", "uas", "-i", "[::1]"],
+      /^-i \[::1\]: not an IP address \(write the IPv6 address without brackets\)$/,
+    );
+    configError(["-sn", "rtp_uas", "-mi", "media.example"], /^-mi media\.example: not an IP address/);
+  });
+
+  it("accepts IPv4 and IPv6 addresses", () => {
+    const c = parseArgs(["-sn", "uas", "-i", "::1", "-mi", "127.0.0.2"], env);
+    assert.ok(c.kind === "run");
+    assert.deepEqual([c.config.localIp, c.config.mediaIp], ["::1", "127.0.0.2"]);
+  });
+});
+
+describe("checkAddressFamilies", () => {
+  it("refuses an IPv6 remote with an IPv4 local address and the reverse, naming both", () => {
+    assert.throws(
+      () => checkAddressFamilies("127.0.0.1", { host: "::1", given: "::1" }),
+      /^ConfigError: address family mismatch: the remote address ::1 is IPv6 but the local address -i 127\.0\.0\.1 is IPv4 \(give -i an IPv6 address/,
+    );
+    assert.throws(
+      () => checkAddressFamilies("::1", { host: "127.0.0.1", given: "sip.example" }),
+      /remote address sip\.example \(127\.0\.0\.1\) is IPv4 but the local address -i ::1 is IPv6/,
+    );
+  });
+
+  it("accepts one family", () => {
+    checkAddressFamilies("127.0.0.1", { host: "127.0.0.2", given: "127.0.0.2" });
+    checkAddressFamilies("::1", { host: "::1", given: "[::1]" });
   });
 });
 
