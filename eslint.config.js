@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "recordings/", "web/vendor/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", "recordings/", "web/vendor/", "web/dist/", "coverage/", "test-artifacts/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
