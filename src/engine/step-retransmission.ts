@@ -1,13 +1,21 @@
 /**
  * UDP retransmission for a call: of our own `<send retrans="T1">` (the timer), and of our reply when the peer
  * retransmits (SIPp's retransmission detection). Both follow SIPp's call.cpp (process_incoming / run).
+ * On a reliable transport (TCP, TLS, WS, WSS) nothing is retransmitted, but the send still times out: RFC 3261
+ * 17.1.1.2 / 17.1.2.2 / 17.2.1 run Timers B, F and H (64*T1) on every transport. The wait is the one the UDP
+ * schedule would have ended with (31.5 s for an INVITE at T1 = 500 ms, 23.5 s for the rest with the defaults), and
+ * it ends the same way (the send's ontimeout, else max_udp_retrans), so a 200 OK whose ACK never comes ends its call
+ * over TCP as it does over UDP.
  */
 import type { SendStep } from "../scenario/model.js";
 import type { SipMessage } from "../sip/message.js";
-import { Retransmitter, retransmitPolicy, type RetransmitPolicy } from "../sip/retransmission.js";
+import { Retransmitter, retransmitDelay, retransmitPolicy, type RetransmitPolicy } from "../sip/retransmission.js";
 import type { Call } from "./call.js";
 
-/** Starts retransmitting `data` (just sent by `step`) when the step asks for it and the transport is unreliable. */
+/**
+ * Starts retransmitting `data` (just sent by `step`) when the step asks for it; on a reliable transport, only the
+ * timeout (no resend).
+ */
 export function startRetransmission(
   call: Call,
   step: SendStep,
@@ -18,8 +26,8 @@ export function startRetransmission(
   call.stopRetransmission();
   const ctx = call.ctx;
   const config = ctx.config;
-  if (step.retrans === undefined || ctx.reliable || config.noRetrans) return;
-  const policy = retransmitPolicy({
+  if (step.retrans === undefined || config.noRetrans) return;
+  const udpPolicy = retransmitPolicy({
     t1: step.retrans,
     t2: config.t2Ms,
     invite,
@@ -27,7 +35,20 @@ export function startRetransmission(
     maxNonInviteRetrans: config.maxNonInviteRetrans,
     maxRetrans: config.maxRetrans,
   });
-  arm(call, step, data, policy, onExhausted);
+  arm(call, step, data, ctx.reliable ? timeoutOnlyPolicy(udpPolicy) : udpPolicy, onExhausted);
+}
+
+/** The time from the send to giving up under `policy` (every retransmission interval plus the last wait), ms. */
+export function retransmissionTimeout(policy: RetransmitPolicy): number {
+  let total = 0;
+  for (let attempt = 1; attempt <= policy.maxRetrans + 1; attempt++) total += retransmitDelay(policy, attempt);
+  return total;
+}
+
+/** Reliable transports: no retransmission, one timer that fires when the UDP schedule would have given up. */
+function timeoutOnlyPolicy(policy: RetransmitPolicy): RetransmitPolicy {
+  const timeout = retransmissionTimeout(policy);
+  return { t1: timeout, t2: timeout, invite: policy.invite, maxRetrans: 0 };
 }
 
 function arm(call: Call, step: SendStep, data: Buffer, policy: RetransmitPolicy, onExhausted: () => void): void {
@@ -67,6 +88,8 @@ export function retransmissionOnMatch(call: Call, index: number, message: SipMes
     call.stopRetransmission();
     return;
   }
+  // Reliable transports: Timer F runs from the request, whatever provisional responses come.
+  if (call.ctx.reliable) return;
   const step = call.scenario.steps[call.retransmitStep];
   const source = call.retransmitSource;
   if (step?.kind !== "send" || source === undefined) return;

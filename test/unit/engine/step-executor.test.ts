@@ -49,13 +49,14 @@ describe("step executor: retransmission of a <send retrans>", () => {
     assert.deepEqual(times(run.env.sent), [0, 500, 1500, 3500, 5500, 7500, 9500, 11500]);
   });
 
-  it("does not retransmit over TCP (a reliable transport)", () => {
+  it("does not retransmit over TCP (a reliable transport), but still times out (Timer B)", () => {
     const run = startFakeRun(scenario(request("INVITE", 'retrans="500"'), '<recv response="200"/>'), {
       transport: "TCP",
     });
     run.clock.advance(40_000);
     assert.equal(run.env.sent.length, 1);
-    assert.equal(failureCount(run, "max_udp_retrans"), 0);
+    assert.equal(run.stats.snapshot().steps[0]?.retransmitted, 0);
+    assert.equal(failureCount(run, "max_udp_retrans"), 1);
   });
 
   it("stops retransmitting when a response matches, even an optional provisional one", () => {
