@@ -2,6 +2,7 @@
  * The `sipwright` command: `run` (default, SIPp-compatible options), `validate`, `demo`, `turn-cred`, `-h`, `-v`.
  * Returns the process exit code (SIPp's codes for runs).
  */
+import { readFile } from "node:fs/promises";
 import { BindError, ConfigError, ScenarioError, SipwrightError, formatLocation } from "../shared/errors.js";
 import { LOG_LEVELS, setLogLevel, setLogSink, type LogRecord } from "../shared/logger.js";
 import { readScenarioFile } from "../scenario/load-scenario.js";
@@ -15,6 +16,11 @@ import { helpText } from "./help-text.js";
 import { StatusReporter } from "./status-line.js";
 import { runDemo } from "./demo.js";
 import { runTurnCred } from "./turn-cred.js";
+import { LiveStatsWriter } from "./live-stats.js";
+import { readCallRecords, writeJunit } from "./junit.js";
+import { buildCallRecord } from "../engine/call-record-builder.js";
+import type { CallRecord } from "../records/call-record.js";
+import type { Summary } from "../records/summary.js";
 
 /** SIPWRIGHT_LOG=debug|info|warn|error; by default warnings, or only errors when the run is quiet (--status none). */
 function installLogSink(quiet = false): void {
@@ -75,6 +81,20 @@ async function validate(
   return problems > 0 ? 1 : 0;
 }
 
+/** --junit: the records from call_records.jsonl (or built as the calls ended), the run from summary.json. */
+async function writeRunJunit(path: string, result: RunResult, built: readonly CallRecord[]): Promise<void> {
+  const summary = JSON.parse(await readFile(result.summaryPath, "utf8")) as Summary;
+  const records = result.callRecordsPath === undefined ? built : readCallRecords(result.callRecordsPath);
+  await writeJunit(path, {
+    runId: summary.run_id,
+    scenario: summary.scenario,
+    startedAt: summary.started_at,
+    durationMs: summary.duration_ms,
+    exitCode: result.exitCode,
+    records,
+  });
+}
+
 /** Runs a scenario with signals wired like SIPp: SIGINT/SIGUSR1 stop gracefully, a second SIGINT or SIGTERM now. */
 export async function runCommand(config: RunConfig): Promise<number> {
   const prepared = await prepareRun({ config });
@@ -95,16 +115,36 @@ export async function runCommand(config: RunConfig): Promise<number> {
   process.on("SIGINT", graceful);
   process.on("SIGUSR1", graceful);
   process.on("SIGTERM", now);
+  const live =
+    config.liveStatsFile === undefined
+      ? undefined
+      : new LiveStatsWriter(config.liveStatsFile, {
+          snapshot: () => controller.stats.snapshot(),
+          media: () => controller.media?.summary(),
+        });
+  // --junit with --no-records: the records are built here, as the calls end (without their media blocks).
+  const junitRecords: CallRecord[] = [];
+  const unsubscribe =
+    config.junitFile !== undefined && !config.callRecords
+      ? controller.on("callEnded", (call) => junitRecords.push(buildCallRecord(call, { runId: prepared.runId })))
+      : undefined;
   status.start();
+  live?.start();
   let result: RunResult;
   try {
     result = await prepared.run();
+  } catch (error) {
+    live?.abandon();
+    throw error;
   } finally {
     status.stop();
+    unsubscribe?.();
     process.off("SIGINT", graceful);
     process.off("SIGUSR1", graceful);
     process.off("SIGTERM", now);
   }
+  live?.close();
+  if (config.junitFile !== undefined) await writeRunJunit(config.junitFile, result, junitRecords);
   if (result.fatalMessage !== undefined) process.stderr.write(`sipwright: fatal: ${result.fatalMessage}\n`);
   // `--status none` / `--quiet` print nothing but errors (docs/cli.md): the exit code and summary.json say the rest.
   if (config.statusMode === "none") return result.exitCode;
@@ -136,6 +176,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runCommand(command.config);
       case "turn-cred":
         return runTurnCred(command.options);
+      case "serve": {
+        // Loaded only here: a run never loads the HTTP server.
+        const { runServe } = await import("../api/serve-command.js");
+        return await runServe(command.options);
+      }
     }
   } catch (error) {
     return reportError(error);

@@ -20,12 +20,14 @@ import { DEFAULT_WS_PING_MS } from "../sip/ws-connection.js";
 import { checkRunOptions } from "../engine/run-option-checks.js";
 import { parseHostPort } from "./host-port.js";
 import { parseTurnCredArgs, type TurnCredOptions } from "./turn-cred.js";
+import { parseServeArgs, type ServeOptions } from "../api/serve-options.js";
 
 export type Command =
   | { kind: "run"; config: RunConfig }
   | { kind: "validate"; files: string[]; keys: Map<string, string>; webrtc: boolean }
   | { kind: "demo"; outDir: string | undefined; calls: number; rtp: boolean }
   | { kind: "turn-cred"; options: TurnCredOptions }
+  | { kind: "serve"; options: ServeOptions }
   | { kind: "help" }
   | { kind: "version" };
 
@@ -345,6 +347,8 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     out: (c, v) => (c.outDir = p(v)),
     "summary-json": (c, v) => (c.summaryJson = p(v)),
     records: (c, v) => ((c.callRecordsFile = p(v)), (c.callRecords = true)),
+    junit: (c, v) => (c.junitFile = p(v)),
+    "live-stats": (c, v) => (c.liveStatsFile = p(v)),
     status: (c, v) => {
       if (v !== "tty" && v !== "lines" && v !== "none")
         throw new ConfigError(`--status: '${v}' is not tty, lines or none`);
@@ -492,6 +496,10 @@ export function parseArgs(argv: readonly string[], env: ParseEnv): Command {
     case "turn-cred": {
       const options = parseTurnCredArgs(rest);
       return options === "help" ? { kind: "help" } : { kind: "turn-cred", options };
+    }
+    case "serve": {
+      const options = parseServeArgs(rest, env.cwd);
+      return options === "help" ? { kind: "help" } : { kind: "serve", options };
     }
     case "run":
       return parseRun(rest, env);

@@ -192,6 +192,10 @@ export interface RunConfig {
   callRecords: boolean;
   /** --records FILE: where the call records go (default `<out>/call_records.jsonl`). */
   callRecordsFile: string | undefined;
+  /** --junit FILE: JUnit XML written at the end of the run, one testcase per call (src/cli/junit.ts). */
+  junitFile?: string;
+  /** --live-stats FILE: one NDJSON snapshot of the counters per second (src/cli/live-stats.ts). */
+  liveStatsFile?: string;
   /** Status output: "tty" redraws a line, "lines" prints periodic lines, "none" is silent. */
   statusMode: "tty" | "lines" | "none";
   statusPeriodMs: number;

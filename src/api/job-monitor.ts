@@ -1,0 +1,158 @@
+/**
+ * Watches a running job's files: the child's `--live-stats` lines become `counters` events, each new line of
+ * call_records.jsonl a `record` event; the WebRTC strip is gathered from those records (docs/api.md "Events").
+ */
+import { join } from "node:path";
+import type { CallRecord } from "../records/call-record.js";
+import type { LiveStatsLine } from "../cli/live-stats.js";
+import { FileTail } from "./file-tail.js";
+import { LIVE_FILE, RECORDS_FILE } from "./job.js";
+
+export interface WebRtcCounters {
+  states: Record<string, number>;
+  pairs: Record<string, number>;
+  turn_refreshes: number;
+  ice_servers: string[];
+  recent_failures: { call_number: number; failure_class: string; reason: string }[];
+}
+
+export interface CountersEvent {
+  job_id: string;
+  t_ms: number;
+  calls: LiveStatsLine["calls"];
+  calls_per_s: number;
+  retransmissions: number;
+  failure_classes: Record<string, number>;
+  rtd_ms: { p50: number; p95: number } | null;
+  media: { packets_sent: number; packets_received: number; packets_lost: number } | null;
+  webrtc: WebRtcCounters | null;
+  final: boolean;
+}
+
+const RECENT_FAILURES = 20;
+
+/** `--ice-server URL` values of a job's arguments. */
+export function iceServersOf(args: readonly string[]): string[] {
+  const servers: string[] = [];
+  args.forEach((a, i) => {
+    const v = args[i + 1];
+    if ((a === "--ice-server" || a === "-ice-server") && v !== undefined) servers.push(v.split("?")[0] ?? v);
+  });
+  return servers;
+}
+
+export class WebRtcTally {
+  readonly #tally: WebRtcCounters;
+  #seen = false;
+
+  constructor(iceServers: string[]) {
+    this.#tally = { states: {}, pairs: {}, turn_refreshes: 0, ice_servers: iceServers, recent_failures: [] };
+  }
+
+  add(record: CallRecord): void {
+    const w = record.webrtc;
+    if (w === null) return;
+    this.#seen = true;
+    const t = this.#tally;
+    t.states[w.ice.connection] = (t.states[w.ice.connection] ?? 0) + 1;
+    const pair = w.ice.selected_pair?.local.type;
+    if (pair !== undefined) t.pairs[pair] = (t.pairs[pair] ?? 0) + 1;
+    t.turn_refreshes += w.turn.refreshes;
+    if (record.failure !== null) {
+      t.recent_failures.push({
+        call_number: record.call_number,
+        failure_class: record.failure.class,
+        reason: record.failure.reason,
+      });
+      if (t.recent_failures.length > RECENT_FAILURES) t.recent_failures.shift();
+    }
+  }
+
+  read(): WebRtcCounters | null {
+    if (!this.#seen && this.#tally.ice_servers.length === 0) return null;
+    const t = this.#tally;
+    return { ...t, states: { ...t.states }, pairs: { ...t.pairs }, recent_failures: [...t.recent_failures] };
+  }
+}
+
+export class JobMonitor {
+  readonly #jobId: string;
+  readonly #live: FileTail;
+  readonly #records: FileTail;
+  readonly #webrtc: WebRtcTally;
+  #latest: CountersEvent | undefined;
+  #recordCount = 0;
+
+  constructor(opts: {
+    readonly jobId: string;
+    readonly folder: string;
+    readonly args: readonly string[];
+    readonly onCounters: (event: CountersEvent) => void;
+    readonly onRecord: (record: CallRecord) => void;
+  }) {
+    this.#jobId = opts.jobId;
+    this.#webrtc = new WebRtcTally(iceServersOf(opts.args));
+    this.#live = new FileTail(join(opts.folder, LIVE_FILE), (line) => {
+      const parsed = parse(line) as LiveStatsLine | undefined;
+      if (parsed === undefined) return;
+      this.#latest = this.#counters(parsed);
+      opts.onCounters(this.#latest);
+    });
+    this.#records = new FileTail(join(opts.folder, RECORDS_FILE), (line) => {
+      const record = parse(line) as CallRecord | undefined;
+      if (record === undefined) return;
+      this.#recordCount++;
+      this.#webrtc.add(record);
+      opts.onRecord(record);
+    });
+  }
+
+  get latest(): CountersEvent | undefined {
+    return this.#latest;
+  }
+
+  get recordCount(): number {
+    return this.#recordCount;
+  }
+
+  #counters(line: LiveStatsLine): CountersEvent {
+    return {
+      job_id: this.#jobId,
+      t_ms: line.t_ms,
+      calls: line.calls,
+      calls_per_s: line.calls_per_s,
+      retransmissions: line.retransmissions,
+      failure_classes: line.failure_classes,
+      rtd_ms: line.rtd_ms === null ? null : { p50: line.rtd_ms.p50, p95: line.rtd_ms.p95 },
+      media:
+        line.media === null
+          ? null
+          : {
+              packets_sent: line.media.packets_sent,
+              packets_received: line.media.packets_received,
+              packets_lost: line.media.packets_lost,
+            },
+      webrtc: this.#webrtc.read(),
+      final: line.final,
+    };
+  }
+
+  start(): void {
+    this.#records.start();
+    this.#live.start();
+  }
+
+  /** The last lines of both files (records first, so the final counters carry every record's WebRTC tally). */
+  async stop(): Promise<void> {
+    await this.#records.stop();
+    await this.#live.stop();
+  }
+}
+
+function parse(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
