@@ -22,6 +22,7 @@ import type { DefaultTemplates, RunContext } from "./run-context.js";
 import type { RunConfig } from "./run-config.js";
 import { OutgoingCalls, type OutgoingCallsHost } from "./outgoing-calls.js";
 import { Statistics } from "./statistics.js";
+import { ParseErrorLog } from "./parse-error-log.js";
 import { deliverMessage, startCall } from "./step-executor.js";
 import { sippExitCode } from "./exit-code.js";
 import { closedFailureClass, connectFailureClass } from "./transport-failure.js";
@@ -80,6 +81,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   readonly #users = new Map<number, Map<string, VariableValue>>();
   #outgoing: OutgoingCalls | undefined;
   #globalTimer: TimerHandle | undefined;
+  readonly #parseErrorLog: ParseErrorLog;
   #created = 0;
   #quitting = false;
   /** Stopped by `exec int_cmd="stop_now"` (SIPp exits 97). */
@@ -105,6 +107,11 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     this.defaults = opts.defaults;
     this.reliable = isStreamTransport(opts.environment.transport);
     for (const [name, value] of opts.config.setVariables) this.globals.set(name, { type: "string", value });
+    this.#parseErrorLog = new ParseErrorLog({
+      clock: this.clock,
+      log,
+      traceError: (text) => this.env.traceError(text),
+    });
     this.#done = new Promise((resolve) => (this.#resolve = resolve));
     opts.environment.attach({
       onMessage: (message, from, connection) => this.#onMessage(message, from, connection),
@@ -431,7 +438,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       return;
     }
     this.stats.outOfCallMessage();
-    this.env.traceError(
+    this.#parseErrorLog.discarded(
       `discarded message that belongs to no call: ${message.startLine} (Call-ID "${callId}") from ${from.host}:${from.port}`,
     );
   }
@@ -462,10 +469,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
 
   #onParseError(error: string, raw: Buffer, from: Peer): void {
     this.stats.parseError();
-    log.warn(`malformed message from ${from.host}:${from.port}: ${error}`);
-    this.env.traceError(
-      `malformed message from ${from.host}:${from.port} (${raw.length} bytes): ${error}\n${raw.toString("latin1", 0, Math.min(raw.length, 2048))}`,
-    );
+    this.#parseErrorLog.report(error, raw, from);
   }
 
   #onConnectionClosed(connection: SipConnection, error: Error | undefined): void {
@@ -501,6 +505,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     this.#finished = true;
     this.#outgoing?.stop();
     this.#globalTimer?.cancel();
+    this.#parseErrorLog.flush();
     this.#resolve?.({ exitCode: this.#exitCode(), reason: this.#reason, fatalMessage: this.#fatalMessage });
   }
 

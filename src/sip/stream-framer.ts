@@ -9,6 +9,7 @@ import type { SipMessage } from "./message.js";
 import { asciiNameEquals } from "./ascii-name-equals.js";
 import { parseSipMessage } from "./parse-sip-message.js";
 import { parseStartLine } from "./start-line.js";
+import { isOnlyLineEnds } from "./transport.js";
 
 export type FrameEvent =
   { kind: "message"; message: SipMessage } | { kind: "error"; error: string; raw: Buffer } | { kind: "keepalive" };
@@ -57,6 +58,18 @@ export class StreamFramer {
   /** Bytes held while waiting for the rest of a message. */
   get buffered(): number {
     return this.#length;
+  }
+
+  /**
+   * What is left when the stream ends: the bytes of an unfinished message (a truncated message, to be reported),
+   * or undefined when nothing is pending (between messages, only line ends, or the rest of a body already reported
+   * as too large).
+   */
+  unfinished(): Buffer | undefined {
+    if (this.#length === 0 || this.#state.name === "discard") return undefined;
+    const data = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#length);
+    if (data === undefined || isOnlyLineEnds(data)) return undefined;
+    return data;
   }
 
   push(chunk: Buffer): FrameEvent[] {

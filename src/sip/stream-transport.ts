@@ -41,6 +41,7 @@ class StreamConnection implements SipConnection {
   readonly #socket: Socket;
   #closed = false;
   #closedLocally = false;
+  #shuttingDown = false;
   #error: Error | undefined;
 
   constructor(
@@ -82,6 +83,16 @@ class StreamConnection implements SipConnection {
     });
     socket.on("close", () => {
       this.#closed = true;
+      // A message cut by the end of the stream is a malformed message (counted), unless we are shutting down.
+      const unfinished = this.#shuttingDown ? undefined : framer.unfinished();
+      if (unfinished !== undefined) {
+        handlers.onParseError(
+          `connection closed inside a message (${unfinished.length} bytes)`,
+          unfinished,
+          remote,
+          this,
+        );
+      }
       onClosed(this);
       if (!this.#closedLocally) handlers.onConnectionClosed?.(this, this.#error);
     });
@@ -112,6 +123,7 @@ class StreamConnection implements SipConnection {
   /** Closes at once (transport shutdown). */
   destroy(): Promise<void> {
     this.#closedLocally = true;
+    this.#shuttingDown = true;
     if (this.#closed) return Promise.resolve();
     return new Promise((resolve) => {
       this.#socket.once("close", () => {
