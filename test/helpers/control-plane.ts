@@ -7,9 +7,9 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startControlPlane, type ControlPlane, type ServerOptions } from "../../src/api/server.js";
-import { REPO_ROOT } from "./sipwright.js";
+import { REPO_ROOT, sipwrightArgv } from "./sipwright.js";
 
-export const SOURCE_CLI = [process.execPath, "--import", "tsx", join(REPO_ROOT, "test", "helpers", "sipwright-cli.ts")];
+export const SOURCE_CLI = [process.execPath, ...sipwrightArgv([])];
 
 export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "sipwright-api-"));
