@@ -5,6 +5,7 @@ export const HELP_TEXT = `Usage:
   sipwright validate [--webrtc] [-key NAME VALUE]... FILE...
   sipwright demo [--out DIR] [--calls N] [--rtp]
   sipwright turn-cred --turn-secret SECRET [--turn-ttl SECONDS] [--turn-user ID] [--json]
+  sipwright serve [--listen HOST:PORT] [--data DIR] [--token T] [--allow-exec]
   sipwright -h | --help
   sipwright -v | --version
 
@@ -45,6 +46,8 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --ws-path PATH    WebSocket request path, client and server. Default: /.
    --ws-origin URL   Origin header of WebSocket client connections. Default: none.
    --ws-ping TIME    WebSocket ping interval; a missing pong loses the connection. Default: 30s, 0 off, unit ms.
+   --max-connections N  TCP/TLS/WS/WSS server: accepted connections open at once. Default: 10000, 0 no cap.
+   --idle-timeout TIME  Close an accepted connection idle this long. Default: 300s, 0 off, unit s.
    -i IP             Local IP for Via/Contact/From. Default: primary host address.
    -p PORT           Local port. Default: 0, a free port chosen by the system.
    -rsa HOST:PORT    Send every message to this address instead of remote_host.
@@ -133,6 +136,8 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
    --summary-json F  Where to write summary.json. Default: <out>/summary.json.
    --records F       Where to append call_records.jsonl. Default: <out>/call_records.jsonl.
    --no-records      Write no call records.
+   --junit F         Write JUnit XML at the end of the run: one testcase per call, the verdict as a property.
+   --live-stats F    Append the live counters as one JSON line per second (read by sipwright serve).
    --record          Record every call: <out>/recordings/<call>-<Call-ID>-sent.wav and -received.wav.
    --record-stereo   Record every call to one stereo WAV (left = sent, right = received).
                      With --record too, both are written.
