@@ -11,6 +11,7 @@ export function Recording({ url, label }: { readonly url: string; readonly label
   const wave = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  const [playing, setPlaying] = useState(false);
 
   useEffect(() => {
     const media = audio.current;
@@ -30,6 +31,9 @@ export function Recording({ url, label }: { readonly url: string; readonly label
       ],
     });
     surfer.on("ready", () => setReady(true));
+    surfer.on("play", () => setPlaying(true));
+    surfer.on("pause", () => setPlaying(false));
+    surfer.on("finish", () => setPlaying(false));
     surfer.on("error", (reason) => setError(errorText(reason)));
     return () => surfer.destroy();
   }, [url]);
@@ -42,7 +46,21 @@ export function Recording({ url, label }: { readonly url: string; readonly label
         </a>
       </figcaption>
       <div ref={wave} class="waveform" data-waveform />
-      <audio ref={audio} controls preload="auto" aria-label={`Recording ${label}`} />
+      <div class="player">
+        <button
+          type="button"
+          disabled={!ready}
+          onClick={() => {
+            const media = audio.current;
+            if (media === null) return;
+            if (media.paused) media.play().catch((reason: unknown) => setError(errorText(reason)));
+            else media.pause();
+          }}
+        >
+          {playing ? "Pause" : "Play"}
+        </button>
+        <audio ref={audio} controls preload="auto" aria-label={`Recording ${label}`} />
+      </div>
       {error !== null && <p class="problem">Could not load the recording: {error}</p>}
     </figure>
   );

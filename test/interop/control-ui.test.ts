@@ -1,0 +1,237 @@
+/**
+ * End to end in real headless Chromium (issue 10): `sipwright serve` on port 0, the web UI starts an `rtp_uas` job
+ * and then an `rtp_uac` job against it (stereo recording), the monitor's live counters reach the final numbers,
+ * which equal summary.json and the JSONL lines; a call's page shows its SIP ladder (a message opens whole), plays
+ * its recording (the <audio> element loads, has a duration and plays) and draws the waveform (non-blank canvas
+ * pixels). Screenshots go to test-artifacts/control-ui/ (git-ignored).
+ *
+ * Chromium runs inside a private network namespace (test/helpers/netns.ts): only `lo`, nothing leaves the machine.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { chromiumUnavailable } from "../helpers/chromium-peer.js";
+import { ensureCompiledBuild } from "../helpers/compiled-build.js";
+import { ensureUiBuilt, openUi, startServe, type RunningServer, type UiBrowser } from "../helpers/control-ui.js";
+import { freeUdpPort } from "../helpers/free-port.js";
+import { declarePrivateNetworkRun, insidePrivateNetwork } from "../helpers/netns.js";
+import { stopStartedProcesses, waitExit } from "../helpers/processes.js";
+
+const CALLS = 3;
+const STEP_MS = 30_000;
+const RUN_MS = 120_000;
+
+if (!insidePrivateNetwork()) {
+  declarePrivateNetworkRun("control UI end to end (serve + Chromium)", import.meta.url, {
+    timeoutMs: 480_000,
+    unavailable: chromiumUnavailable(),
+  });
+} else {
+  describe("control UI end to end (serve + Chromium)", { timeout: 420_000 }, () => {
+    let dir = "";
+    let server: RunningServer | undefined;
+    let ui: UiBrowser | undefined;
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "sipwright-control-ui-"));
+      // The server runs each job as `node bin/sipwright.js` (dist/), as installed: build it when src/ is newer.
+      ensureCompiledBuild();
+      await ensureUiBuilt(120_000);
+      server = await startServe(join(dir, "data"), STEP_MS);
+      ui = await openUi(join(dir, "profile"), STEP_MS);
+    });
+
+    after(async () => {
+      await ui?.close();
+      if (server?.process.isAlive() === true) {
+        server.process.kill("SIGTERM");
+        await waitExit(server.process, 10_000).catch(() => undefined);
+      }
+      await stopStartedProcesses();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it("starts a UAS and a UAC job from the UI, watches them live, opens a call, its ladder and its recording", async () => {
+      assert.ok(server !== undefined && ui !== undefined);
+      try {
+        await endToEnd(server, ui, dir);
+      } catch (error) {
+        // What the page and the server saw, for the failure message; the screenshot stays in test-artifacts/.
+        await ui.screenshot("failure").catch(() => undefined);
+        const jobs = await fetch(`${server.url}api/jobs`).then((r) => r.text(), String);
+        throw new Error(
+          `${String(error)}\npage: ${ui.page.url()}\nproblems: ${ui.problems.join("; ")}\njobs: ${jobs}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    });
+  });
+}
+
+async function endToEnd(server: RunningServer, ui: UiBrowser, dir: string): Promise<void> {
+  const { page } = ui;
+  await page.goto(server.url);
+  await page.getByRole("heading", { name: "Jobs" }).waitFor();
+  await page.getByText("No jobs yet.").waitFor();
+  await ui.screenshot("1-empty-job-list");
+
+  const port = await freeUdpPort();
+  const uasId = await startJobFromForm(page, {
+    name: "ui uas",
+    scenario: "rtp_uas",
+    fields: {
+      "Local IP (-i)": "127.0.0.1",
+      "Local port (-p)": String(port),
+      "Stop after N calls (-m)": String(CALLS),
+    },
+    flags: [],
+  });
+  await page.locator('[data-job-status="running"]').waitFor();
+
+  const uacId = await startJobFromForm(page, {
+    name: "ui uac",
+    scenario: "rtp_uac",
+    fields: {
+      "Remote address (host:port)": `127.0.0.1:${port}`,
+      "Local IP (-i)": "127.0.0.1",
+      "Rate, calls/s (-r)": "3",
+      "Stop after N calls (-m)": String(CALLS),
+      "More arguments": "-timeout 90",
+    },
+    flags: ["Stereo recording (--record-stereo)"],
+  });
+  assert.notEqual(uacId, uasId);
+  // Live: the monitor connected to the job's stream while it ran, and its chart got points.
+  await page.getByText("· live").waitFor();
+  assert.equal(await endState(page), "succeeded");
+  await ui.screenshot("2-uac-monitor-finished");
+
+  const summary = JSON.parse(await readFile(join(dir, "data", uacId, "summary.json"), "utf8")) as {
+    calls: { created: number; successful: number; failed: number; active: number };
+  };
+  const jsonl = (await readFile(join(dir, "data", uacId, "call_records.jsonl"), "utf8")).trim().split("\n");
+  assert.equal(summary.calls.created, CALLS);
+  assert.equal(jsonl.length, CALLS);
+  assert.deepEqual(await kpis(page), {
+    created: summary.calls.created,
+    active: summary.calls.active,
+    succeeded: summary.calls.successful,
+    failed: summary.calls.failed,
+  });
+  await page.locator("[data-calls-total]", { hasText: `${jsonl.length} calls` }).waitFor();
+  const chartPoints = Number(/\((\d+) points\)/.exec((await page.locator("figure.chart").textContent()) ?? "")?.[1]);
+  assert.ok(chartPoints >= 1, `the live chart got ${chartPoints} points`);
+
+  // The UAS job ended too, after its CALLS calls; the job list shows both.
+  await page.goto(`${server.url}#/jobs/${uasId}`);
+  assert.equal(await endState(page), "succeeded");
+  await page.goto(`${server.url}#/`);
+  await page.locator(`tr[data-job-id="${uacId}"]`, { hasText: "succeeded" }).waitFor();
+  await page.locator(`tr[data-job-id="${uasId}"]`, { hasText: "succeeded" }).waitFor();
+  await ui.screenshot("3-job-list");
+
+  // A call: its ladder, one message opened whole.
+  await page.goto(`${server.url}#/jobs/${uacId}`);
+  await page.locator('tr[data-call="1"] a').click();
+  await page.getByRole("heading", { name: "Call 1" }).waitFor();
+  const arrows = page.locator(".ladder button.arrow");
+  await arrows.first().waitFor();
+  const firstLines = await arrows.allTextContents();
+  assert.ok(firstLines.length >= 5, `ladder: ${firstLines.join(" | ")}`);
+  assert.match(firstLines[0] ?? "", /^INVITE sip:/);
+  assert.ok(
+    firstLines.some((line) => line.startsWith("SIP/2.0 200")),
+    firstLines.join(" | "),
+  );
+  assert.ok(
+    firstLines.some((line) => line.startsWith("BYE ")),
+    firstLines.join(" | "),
+  );
+  await arrows.first().click();
+  const whole = (await page.locator("[data-message-text]").textContent()) ?? "";
+  assert.match(whole, /^INVITE sip:[^\n]*\n[\s\S]*Call-ID: /);
+  assert.match(whole, /m=audio \d+ RTP\/AVP/);
+
+  // Its stereo recording: the player loads the file and plays it, the waveform is drawn.
+  const recording = page.locator("[data-recording]").first();
+  await recording.waitFor();
+  await page.locator('[data-recording][data-ready="true"]').first().waitFor({ timeout: STEP_MS });
+  const duration = await page.waitForFunction(
+    `(() => { const a = document.querySelector("[data-recording] audio"); return a !== null && a.readyState >= 1 && a.duration > 0 ? a.duration : false; })()`,
+    undefined,
+    { timeout: STEP_MS },
+  );
+  const seconds = Number(await duration.jsonValue());
+  assert.ok(seconds > 1 && seconds < 30, `the recording lasts ${seconds} s`);
+  await recording.getByRole("button", { name: "Play" }).click();
+  await recording.getByRole("button", { name: "Pause" }).waitFor();
+  await page.waitForFunction(`document.querySelector("[data-recording] audio").currentTime > 0.2`, undefined, {
+    timeout: STEP_MS,
+  });
+  const drawn = Number(await page.evaluate(WAVEFORM_PIXELS));
+  assert.ok(drawn > 100, `the waveform canvases have ${drawn} non-blank pixels`);
+  await ui.screenshot("4-call-detail");
+  assert.deepEqual(ui.problems, []);
+}
+
+interface JobFormInput {
+  readonly name: string;
+  readonly scenario: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly flags: readonly string[];
+}
+
+/** Fills the New-job form, starts the job, and returns its id once the monitor shows it. */
+async function startJobFromForm(page: Page, input: JobFormInput): Promise<string> {
+  await page.getByRole("link", { name: "New job", exact: true }).first().click();
+  await page.getByRole("heading", { name: "New job" }).waitFor();
+  await page.getByLabel("Job name (optional)").fill(input.name);
+  await page.getByLabel("Built-in scenario (-sn)").selectOption(input.scenario);
+  for (const [label, value] of Object.entries(input.fields)) await page.getByLabel(label, { exact: true }).fill(value);
+  for (const label of input.flags) await page.getByLabel(label, { exact: true }).check();
+  await page.getByRole("button", { name: "Start job" }).click();
+  await page.waitForURL(/#\/jobs\/[^/]+$/);
+  await page.getByRole("heading", { name: input.name }).waitFor();
+  const id = decodeURIComponent(/#\/jobs\/([^/]+)$/.exec(page.url())?.[1] ?? "");
+  assert.ok(id !== "", page.url());
+  return id;
+}
+
+/** Waits (bounded) for the monitor to show the job ended and returns its end status. */
+async function endState(page: Page): Promise<string | null> {
+  const ended = page.locator(FINISHED.map((status) => `[data-job-status="${status}"]`).join(", "));
+  await ended.waitFor({ timeout: RUN_MS });
+  return ended.getAttribute("data-job-status");
+}
+
+const FINISHED = ["succeeded", "failed", "stopped"];
+
+async function kpis(page: Page): Promise<Record<string, number>> {
+  const read = async (id: string) =>
+    Number(((await page.locator(`[data-kpi="${id}"] .kpi-value`).textContent()) ?? "").replace(/\D/g, ""));
+  return {
+    created: await read("created"),
+    active: await read("active"),
+    succeeded: await read("succeeded"),
+    failed: await read("failed"),
+  };
+}
+
+/** Counts the pixels with some opacity on the canvases wavesurfer draws inside its (open) shadow root. */
+const WAVEFORM_PIXELS = `(() => {
+  let count = 0;
+  for (const host of document.querySelectorAll("[data-waveform] > *")) {
+    const root = host.shadowRoot ?? host;
+    for (const canvas of root.querySelectorAll("canvas")) {
+      if (canvas.width === 0 || canvas.height === 0) continue;
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count++;
+    }
+  }
+  return count;
+})()`;
