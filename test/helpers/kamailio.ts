@@ -48,6 +48,11 @@ export interface KamailioOptions {
   readonly template?: KamailioTemplate;
   /** "webrtc-gateway" only: the rtpengine control (ng protocol) port on 127.0.0.1. */
   readonly rtpengineNgPort?: number;
+  /**
+   * "webrtc-gateway" only: rtpengine's DTLS role towards the WebSocket client. Default "active" (rtpengine answers
+   * our actpass with a=setup:active); "passive" adds `DTLS=passive`: rtpengine is the DTLS server.
+   */
+  readonly rtpengineDtls?: "active" | "passive";
 }
 
 export interface Kamailio {
@@ -112,6 +117,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     TLS_CONFIG: tlsConfig,
     STATIC_ROUTES: staticRoutesScript(options.staticRoutes ?? {}),
     ...(options.rtpengineNgPort === undefined ? {} : { RTPENGINE_NG_PORT: String(options.rtpengineNgPort) }),
+    RTPENGINE_WEBRTC_FLAGS: options.rtpengineDtls === "passive" ? " DTLS=passive" : "",
   });
   const configFile = join(options.dir, "kamailio.cfg");
   await writeFile(configFile, config);

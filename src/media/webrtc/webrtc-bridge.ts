@@ -30,6 +30,7 @@ import { ConnectionWatch } from "./connection-watch.js";
 import { EarlyDtlsBuffer } from "./early-dtls-buffer.js";
 import { tolerateRepeatedHelloVerify } from "./dtls-hello-verify.js";
 import { guardRtpRouter } from "./rtp-router-guard.js";
+import { freshRetransmittedRecords } from "./dtls-fresh-records.js";
 import { fixLocalSdp, offersTrickle } from "./local-sdp.js";
 import { disableHiddenStun, peerConfig } from "./peer-config.js";
 import { negotiatedLeg, selectedPair, type SelectedPair } from "./negotiated-leg.js";
@@ -121,6 +122,8 @@ export class WebRtcBridge implements MediaPipeline {
       },
     });
     this.#earlyDtls = new EarlyDtlsBuffer(this.#transceiver.dtlsTransport);
+    // First, so that the HelloVerifyRequest adapter's own retransmissions also go out in new records.
+    freshRetransmittedRecords(this.#transceiver.dtlsTransport);
     tolerateRepeatedHelloVerify(this.#transceiver.dtlsTransport);
     this.#subscribe();
   }

@@ -230,6 +230,26 @@ function declarePeerTests(): void {
         assert.ok(dropped > 0 && retransmitted, "the flight was dropped and the peer retransmitted");
       });
     }
+    for (const we of ["client", "server"] as const) {
+      it(`completes as DTLS ${we} with a peer that discards replayed records, when the first copy of our Finished did not complete its handshake`, async () => {
+        // The peer's record layer (RFC 6347 4.1.2.6 replay window, as OpenSSL's) has seen the first copy of our
+        // epoch-1 Finished, which then did not complete its handshake (rtpengine as DTLS server does that to about
+        // one call in four): only a retransmission in new records (new sequence numbers) can complete it.
+        const replay = new ReplayWindow();
+        let lostFinished = 0;
+        await call(we, (d) => {
+          if (d.to !== "b" || d.kind !== "dtls") return "pass";
+          if (replay.seenBefore(d.data)) return "drop";
+          if (lostFinished === 0 && types(d).includes(-1)) {
+            lostFinished++;
+            return "drop";
+          }
+          return "pass";
+        });
+        assert.equal(lostFinished, 1, "the first Finished was lost");
+        assert.equal(replay.replays, 0, "a retransmitted record carried a sequence number the peer had seen");
+      });
+    }
     it("completes as DTLS client when the server answers our retransmitted ClientHello with a second HelloVerifyRequest", async () => {
       // The server's first flights are held 1.3 s: we retransmit the ClientHello, the server verifies it again, and
       // the held HelloVerifyRequest reaches us after we answered the second one (werift's client threw on it).
@@ -274,6 +294,36 @@ function declarePeerTests(): void {
       assert.ok(analyzeTone(channel, 440).toneSeconds >= 0.8, "the echoed 440 Hz is in the recording");
     });
   });
+}
+
+/**
+ * What an RFC 6347 receiver (OpenSSL's) discards, kept by the proxy for one direction: a datagram whose records all
+ * carry an (epoch, sequence number) already delivered (4.1.2.6 replay window), and a plaintext handshake message
+ * whose message_seq was already delivered (4.2.2: a retransmission, not processed again; werift would process it
+ * again and derive other keys from it).
+ */
+class ReplayWindow {
+  readonly #seen = new Set<string>();
+  readonly #messages = new Set<number>();
+  replays = 0;
+
+  seenBefore(datagram: Buffer): boolean {
+    const keys: string[] = [];
+    const messages: number[] = [];
+    for (let offset = 0; offset + 13 <= datagram.length; offset += 13 + datagram.readUInt16BE(offset + 11)) {
+      const epoch = datagram.readUInt16BE(offset + 3);
+      keys.push(`${epoch}/${datagram.readUIntBE(offset + 5, 6)}`);
+      if (datagram[offset] === 22 && epoch === 0 && offset + 19 <= datagram.length) {
+        messages.push(datagram.readUInt16BE(offset + 17));
+      }
+    }
+    const replayed = keys.length > 0 && keys.every((key) => this.#seen.has(key));
+    const retransmitted = messages.length > 0 && messages.every((seq) => this.#messages.has(seq));
+    if (replayed) this.replays++;
+    for (const key of keys) this.#seen.add(key);
+    for (const seq of messages) this.#messages.add(seq);
+    return replayed || retransmitted;
+  }
 }
 
 /** Resolves once `condition` holds (checked every 20 ms), rejects after `ms`. */
