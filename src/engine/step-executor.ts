@@ -25,8 +25,13 @@ import { noteDialog, noteSentDialog } from "./webrtc-dialog.js";
 import { abortCall } from "./abort-call.js";
 import { handleUnexpected } from "./unexpected-message.js";
 
-/** Guards against a scenario that loops through nops/sends forever without waiting. */
-const MAX_STEPS_WITHOUT_WAITING = 100_000;
+/**
+ * Guards against a scenario that loops through nops/sends forever without waiting: the jumps back (to the same or an
+ * earlier step) a call takes since it last waited. Moving forward is always bounded by the scenario's length, so a
+ * long straight scenario runs to its end; the loader refuses loops that certainly spin (loop-checks.ts), this stops
+ * conditional ones that do not end.
+ */
+const MAX_BACK_JUMPS_WITHOUT_WAITING = 100_000;
 
 export function startCall(call: Call): void {
   runSteps(call);
@@ -35,13 +40,18 @@ export function startCall(call: Call): void {
 /** Runs steps from `call.msgIndex` until the call waits (recv/pause) or ends. */
 export function runSteps(call: Call): void {
   const steps = call.scenario.steps;
-  let budget = MAX_STEPS_WITHOUT_WAITING;
+  let backJumps = 0;
+  let previous = -1;
   while (!call.ended) {
-    if (--budget === 0) {
-      call.fail("scenario_error", `more than ${MAX_STEPS_WITHOUT_WAITING} steps without waiting: endless loop`);
+    const index = call.msgIndex;
+    if (index <= previous && ++backJumps > MAX_BACK_JUMPS_WITHOUT_WAITING) {
+      call.fail(
+        "scenario_error",
+        `more than ${MAX_BACK_JUMPS_WITHOUT_WAITING} jumps back without waiting (last to step ${index}): endless loop`,
+      );
       return;
     }
-    const index = call.msgIndex;
+    previous = index;
     const step = steps[index];
     if (step === undefined) {
       // SIPp behaviour: a call is successful when it runs off the end of the scenario.

@@ -13,6 +13,8 @@ import { DEFAULT_CALL_LENGTH_REPARTITION, DEFAULT_RESPONSE_TIME_REPARTITION } fr
 import type { NopStep, Repartition, Scenario, Step } from "./model.js";
 import type { MessageTemplate } from "./template.js";
 import { declaredEncoding, decodeXmlBytes, parseXmlDocument } from "./xml-document.js";
+import { endlessLoopProblems } from "./loop-checks.js";
+import { unassignedVariableProblems } from "./variable-checks.js";
 import type { XmlElement } from "./xml-document.js";
 
 const TOP_LEVEL = [
@@ -73,7 +75,11 @@ export function buildScenario(
   if ("problems" in doc) return { scenario: undefined, problems: doc.problems };
   const loader = new ScenarioLoader(source, declaredEncoding(text));
   const scenario = loader.load(doc.root);
-  const problems = [...loader.state.problems].sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  const checks =
+    scenario === undefined ? [] : [...unassignedVariableProblems(doc.root), ...endlessLoopProblems(scenario.steps)];
+  const problems = [...loader.state.problems, ...checks].sort(
+    (a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column,
+  );
   return { scenario, problems };
 }
 

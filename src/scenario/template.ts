@@ -34,13 +34,14 @@ const KEYWORD_SIZE = 256;
 export function compileMessageTemplate(
   raw: string,
   encoding: "utf8" | "latin1" = "utf8",
-): { template: MessageTemplate; problems: TemplateProblem[]; customKeys: CustomKeyUse[] } {
+): { template: MessageTemplate; problems: TemplateProblem[]; customKeys: CustomKeyUse[]; variables: VariableUse[] } {
   const problems: TemplateProblem[] = [];
   const customKeys: CustomKeyUse[] = [];
+  const variables: VariableUse[] = [];
   const clean = cleanCdata(raw);
   if (clean.empty) problems.push({ offset: 0, length: raw.length, message: "empty message in CDATA" });
-  const parts = compileParts(clean.text, clean.map, problems, encoding, customKeys);
-  return { template: { kind: "message", parts }, problems, customKeys };
+  const parts = compileParts(clean.text, clean.map, problems, encoding, { customKeys, variables });
+  return { template: { kind: "message", parts }, problems, customKeys, variables };
 }
 
 /** Keyword compilation for attribute values (assignstr value, log message, ...): no CDATA normalisation. */
@@ -48,13 +49,15 @@ export function compileTextTemplate(raw: string): {
   template: TextTemplate;
   problems: TemplateProblem[];
   customKeys: CustomKeyUse[];
+  variables: VariableUse[];
 } {
   const problems: TemplateProblem[] = [];
   const customKeys: CustomKeyUse[] = [];
+  const variables: VariableUse[] = [];
   const map: number[] = [];
   for (let i = 0; i <= raw.length; i++) map.push(i);
-  const parts = compileParts(raw, map, problems, "utf8", customKeys);
-  return { template: { kind: "text", parts }, problems, customKeys };
+  const parts = compileParts(raw, map, problems, "utf8", { customKeys, variables });
+  return { template: { kind: "text", parts }, problems, customKeys, variables };
 }
 
 /** What the first line says when literal: request method, response status, or unknown. */
@@ -78,6 +81,12 @@ export function describeSends(t: MessageTemplate): SendStep["sends"] {
 
 /** A `[name]` keyword that must come from `-key name value`, and where it starts in the raw text. */
 export interface CustomKeyUse {
+  readonly name: string;
+  readonly offset: number;
+}
+
+/** A variable a keyword reads (`[$name]`, `[fill variable=name]`), and where its keyword starts in the raw text. */
+export interface VariableUse {
   readonly name: string;
   readonly offset: number;
 }
@@ -197,8 +206,9 @@ function compileParts(
   map: readonly number[],
   problems: TemplateProblem[],
   encoding: "utf8" | "latin1",
-  customKeys: CustomKeyUse[],
+  uses: { readonly customKeys: CustomKeyUse[]; readonly variables: VariableUse[] },
 ): TemplatePart[] {
+  const { customKeys, variables } = uses;
   const parts: TemplatePart[] = [];
   const pending: Buffer[] = [];
   let run = "";
@@ -267,6 +277,7 @@ function compileParts(
       const sub = compileTextTemplate(nested);
       for (const p of sub.problems) problems.push({ ...p, offset: rawAt(open), length: rawAt(i) - rawAt(open) });
       for (const k of sub.customKeys) customKeys.push({ name: k.name, offset: rawAt(open) });
+      for (const v of sub.variables) variables.push({ name: v.name, offset: rawAt(open) });
       return sub.template;
     });
     if ("error" in parsed) {
@@ -279,6 +290,8 @@ function compileParts(
       authSeen = true;
     }
     if (parsed.node.kind === "custom") customKeys.push({ name: parsed.node.name, offset: rawAt(open) });
+    if (parsed.node.kind === "variable") variables.push({ name: parsed.node.name, offset: rawAt(open) });
+    if (parsed.node.kind === "fill") variables.push({ name: parsed.node.variable, offset: rawAt(open) });
     flushLiteral();
     parts.push(parsed.node);
   }

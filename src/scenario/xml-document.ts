@@ -4,6 +4,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { ScenarioProblem, SourceLocation } from "../shared/errors.js";
+import { MAX_XML_DEPTH, scanMarkup } from "./xml-markup-scan.js";
 
 /** A CDATA section's text (several sections of one element are concatenated) and where each piece starts. */
 export interface XmlCdata {
@@ -46,6 +47,8 @@ const PARSER = new XMLParser({
   // Since SIPp 3.6 `&lt;sip:(.*)&gt;` in an attribute means `<sip:(.*)>`.
   processEntities: true,
   captureMetaData: true,
+  // The same limit as scanMarkup, which reports where it is passed.
+  maxNestedTags: MAX_XML_DEPTH,
 });
 const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
@@ -119,6 +122,11 @@ export function parseXmlDocument(rawText: string, file: string): XmlDocumentResu
   const lines = new LineIndex(text, file);
   const nothing = missingRoot(text);
   if (nothing !== undefined) return { problems: [{ loc: lines.locate(nothing.offset), message: nothing.message }] };
+  // What the validator would report at 1:1 or garbled (an unterminated CDATA, a DOCTYPE subset, deep nesting).
+  const markup = scanMarkup(text);
+  if (markup !== undefined) {
+    return { problems: [{ loc: lines.locate(markup.offset), message: `malformed XML: ${markup.message}` }] };
+  }
   // fast-xml-parser's parse() does not check well-formedness (an unclosed <send> yields a plausible tree), so we
   // validate first. XMLValidator is marked deprecated in favour of the separate fast-xml-validator package, which
   // is not a dependency; it still works in 5.12.1 and reports line and column.
@@ -135,7 +143,8 @@ export function parseXmlDocument(rawText: string, file: string): XmlDocumentResu
     nodes = PARSER.parse(text);
   } catch (error) {
     // The validator accepted the text, so this is unexpected; report it as a problem rather than crash.
-    return { problems: [{ loc: lines.locate(0), message: `malformed XML: ${String(error)}` }] };
+    const reason = error instanceof Error ? error.message : String(error);
+    return { problems: [{ loc: lines.locate(0), message: `malformed XML: ${reason}` }] };
   }
   const builder = new TreeBuilder(text, lines);
   const roots = builder.elements(Array.isArray(nodes) ? nodes : []);

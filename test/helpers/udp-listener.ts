@@ -17,3 +17,24 @@ export async function udpListener(): Promise<UdpListener> {
   await once(socket, "listening");
   return { socket, port: socket.address().port, received };
 }
+
+/**
+ * Loopback UDP is delivered into the receiver's queue at send time, so anything sent to `port` before this call is
+ * queued before the marker it sends: once the marker has been read, everything earlier has been too. Returns what
+ * arrived, without the marker.
+ */
+export async function flush(port: number, received: Buffer[]): Promise<Buffer[]> {
+  const marker = Buffer.from("flush-marker");
+  const sender = createSocket("udp4");
+  try {
+    sender.send(marker, port, LOOPBACK);
+    const deadline = Date.now() + 5_000;
+    while (!received.some((d) => d.equals(marker))) {
+      if (Date.now() >= deadline) throw new Error("the flush marker did not arrive within 5 s");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    sender.close();
+  }
+  return received.filter((d) => !d.equals(marker));
+}

@@ -5,14 +5,13 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LOOPBACK } from "../../helpers/free-port.js";
 import { stopStartedProcesses } from "../../helpers/processes.js";
-import { udpListener } from "../../helpers/udp-listener.js";
+import { flush, udpListener } from "../../helpers/udp-listener.js";
 import { runSipwright } from "../../helpers/sipwright.js";
 
 after(stopStartedProcesses);
@@ -54,26 +53,6 @@ const BAD: readonly BadScenario[] = [
   // The `[` of the keyword itself.
   { what: "a malformed keyword", file: "malformed-keyword.xml", line: 7, column: 13, message: /\[cseq\+x\]/ },
 ];
-
-/**
- * Loopback UDP is delivered into the receiver's queue at send time, so anything sipwright sent before it exited is
- * queued before this marker: once the marker has been read, everything earlier has been too.
- */
-async function flush(port: number, received: Buffer[]): Promise<Buffer[]> {
-  const marker = Buffer.from("flush-marker");
-  const sender = createSocket("udp4");
-  try {
-    sender.send(marker, port, LOOPBACK);
-    const deadline = Date.now() + 5_000;
-    while (!received.some((d) => d.equals(marker))) {
-      if (Date.now() >= deadline) throw new Error("the flush marker did not arrive within 5 s");
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    sender.close();
-  }
-  return received.filter((d) => !d.equals(marker));
-}
 
 describe("a scenario given with -sf", () => {
   for (const bad of BAD) {

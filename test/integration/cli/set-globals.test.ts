@@ -45,7 +45,11 @@ describe("-set and [users]", () => {
     dir = await mkdtemp(join(tmpdir(), "sipwright-set-"));
     peer = await udpListener();
     await writeFile(join(dir, "declared.xml"), scenario('<Global variables="n"/>'));
-    await writeFile(join(dir, "undeclared.xml"), scenario(""));
+    // n is a call variable here (assigned, so the scenario loads), not a global -set could set.
+    await writeFile(
+      join(dir, "undeclared.xml"),
+      scenario('<nop><action><assignstr assign_to="n" value="call"/></action></nop>'),
+    );
   });
   after(async () => {
     peer?.socket.close();

@@ -64,6 +64,7 @@ void describe("loadScenarioText", () => {
 
   void it("reads test, chance, condexec and condexec_inverse", () => {
     const s = load(
+      '<Global variables="v,w"/>',
       INVITE,
       '<recv response="200" next="a" test="v" chance="0.25"/>',
       '<label id="a"/>',
@@ -124,6 +125,7 @@ void describe("loadScenarioText", () => {
 
   void it("reads every form of pause duration", () => {
     const s = load(
+      '<Global variables="hold"/>',
       INVITE,
       "<pause/>",
       '<pause milliseconds="250"/>',
