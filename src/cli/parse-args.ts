@@ -17,6 +17,7 @@ import { TRICKLE_MODES } from "../media/webrtc/webrtc-types.js";
 import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
 import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
 import { DEFAULT_WS_PING_MS } from "../sip/ws-connection.js";
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from "../sip/connection-limits.js";
 import { checkRunOptions } from "../engine/run-option-checks.js";
 import { parseHostPort } from "./host-port.js";
 import { parseTurnCredArgs, type TurnCredOptions } from "./turn-cred.js";
@@ -169,6 +170,7 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     tls: {},
     reconnect: { max: 0, sleepMs: 1000, closeCalls: true },
     ws: { path: "/", origin: undefined, pingIntervalMs: DEFAULT_WS_PING_MS },
+    connectionLimits: { maxConnections: DEFAULT_MAX_CONNECTIONS, idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS },
     bufferSize: undefined,
     mediaIp: undefined,
     mediaPort: 6000,
@@ -303,6 +305,8 @@ function valueOptions(p: (v: string) => string): Record<string, [number, Setter]
     "ws-path": (c, v) => (c.ws.path = parseWsPath(v)),
     "ws-origin": (c, v) => (c.ws.origin = v),
     "ws-ping": (c, v, n) => (c.ws.pingIntervalMs = parseTime(n, v, "ms")),
+    "max-connections": (c, v, n) => (c.connectionLimits = { ...c.connectionLimits, maxConnections: int(n, v) }),
+    "idle-timeout": (c, v, n) => (c.connectionLimits = { ...c.connectionLimits, idleTimeoutMs: parseTime(n, v, "s") }),
     r: (c, v, n) => (c.rate = parseNumber(n, v, { min: 0 })),
     rp: (c, v, n) => (c.ratePeriodMs = parseTime(n, v, "ms")),
     rate_increase: (c, v, n) => (c.rateIncrease = int(n, v)),

@@ -100,6 +100,8 @@ export function buildSummary(input: SummaryInput): Summary {
     warnings: s.warnings.cumulative,
     fatal_errors: s.fatalErrors.cumulative,
     parse_errors: s.parseErrors.cumulative,
+    connections_refused: s.connectionsRefused.cumulative,
+    connections_idle_closed: s.connectionsIdleClosed.cumulative,
     response_times: s.rtds.map((r) => ({ name: r.name, ...duration(r.stats) })),
     call_length: duration(s.callLength),
     counters: Object.fromEntries(s.counters.map((k) => [k.name, k.value.cumulative])),

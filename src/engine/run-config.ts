@@ -4,6 +4,7 @@
  */
 import type { TlsSettings } from "../sip/tls-options.js";
 import type { TransportName } from "../sip/transport.js";
+import type { ConnectionLimits } from "../sip/connection-limits.js";
 
 /** -t: SIPp's u1/un/t1/tn/l1/ln, plus ws1/wsn/wss1/wssn (RFC 7118). "1": one shared socket; "n": one per call. */
 export type TransportMode = "u1" | "un" | "t1" | "tn" | "l1" | "ln" | "ws1" | "wsn" | "wss1" | "wssn";
@@ -116,6 +117,8 @@ export interface RunConfig {
   /** -max_reconnect, -reconnect_sleep, -reconnect_close: a client losing its shared connection (t1, l1). */
   reconnect: ReconnectPolicy;
   ws: WsRunOptions;
+  /** `--max-connections`, `--idle-timeout`: accepted TCP/TLS/WS/WSS connections (connection-limits.ts). */
+  connectionLimits: ConnectionLimits;
   bufferSize: number | undefined;
   mediaIp: string | undefined;
   /** `-mp` / `-min_rtp_port`: the first RTP port of the range (and SIPp's `[media_port]` in runs without media). */

@@ -117,6 +117,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       onMessage: (message, from, connection) => this.#onMessage(message, from, connection),
       onParseError: (error, raw, from) => this.#onParseError(error, raw, from),
       onConnectionClosed: (connection, error) => this.#onConnectionClosed(connection, error),
+      onConnectionShed: (reason) => this.stats.connectionShed(reason),
     });
   }
 

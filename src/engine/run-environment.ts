@@ -9,7 +9,14 @@ import { BindError, ConfigError, SipwrightError } from "../shared/errors.js";
 import type { Clock } from "../shared/clock.js";
 import type { RunValues } from "../scenario/runtime.js";
 import type { SipMessage } from "../sip/message.js";
-import type { BindOptions, Peer, SipConnection, TransportHandlers, TransportName } from "../sip/transport.js";
+import type {
+  BindOptions,
+  ConnectionShedReason,
+  Peer,
+  SipConnection,
+  TransportHandlers,
+  TransportName,
+} from "../sip/transport.js";
 import { UdpTransport } from "../sip/udp-transport.js";
 import { StreamTransport } from "../sip/stream-transport.js";
 import { tlsClientOptions, tlsServerOptions } from "../sip/tls-options.js";
@@ -97,6 +104,9 @@ class ForwardingHandlers implements TransportHandlers {
   }
   onConnectionClosed(connection: SipConnection, error: Error | undefined): void {
     this.target?.onConnectionClosed?.(this.#map(connection), error);
+  }
+  onConnectionShed(reason: ConnectionShedReason, remote: Peer): void {
+    this.target?.onConnectionShed?.(reason, remote);
   }
   #map(connection: SipConnection): SipConnection {
     return this.shared?.owns(connection) === true ? this.shared : connection;
@@ -250,6 +260,7 @@ function listenConnecting(
           path: config.ws.path,
           origin: config.ws.origin,
           pingIntervalMs: config.ws.pingIntervalMs,
+          limits: config.connectionLimits,
           ...(transport === "WSS" ? wssOptions(config) : {}),
         },
         handlers,
@@ -257,7 +268,13 @@ function listenConnecting(
     case "TCP":
     case "TLS":
       return StreamTransport.listen(
-        { ...bind, transport, tls: config.tls, clientOnly: config.remoteHost !== undefined },
+        {
+          ...bind,
+          transport,
+          tls: config.tls,
+          clientOnly: config.remoteHost !== undefined,
+          limits: config.connectionLimits,
+        },
         handlers,
       );
   }

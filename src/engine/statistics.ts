@@ -6,6 +6,7 @@
 import type { Clock } from "../shared/clock.js";
 import { FAILURE_CLASSES, type FailureClass } from "../shared/failure.js";
 import type { Repartition, Scenario } from "../scenario/model.js";
+import type { ConnectionShedReason } from "../sip/transport.js";
 
 export interface StatisticsOptions {
   clock: Clock;
@@ -78,6 +79,9 @@ export interface StatsSnapshot {
   warnings: PairCount;
   fatalErrors: PairCount;
   parseErrors: PairCount;
+  /** Stream server connections refused beyond --max-connections / closed after --idle-timeout. */
+  connectionsRefused: PairCount;
+  connectionsIdleClosed: PairCount;
   unexpected: PairCount;
   timeouts: PairCount;
   rtds: { name: string; stats: DurationStats }[];
@@ -235,6 +239,8 @@ export class Statistics {
   readonly #warnings = new Pair();
   readonly #fatal = new Pair();
   readonly #parseErrors = new Pair();
+  readonly #connectionsRefused = new Pair();
+  readonly #connectionsIdleClosed = new Pair();
   readonly #unexpected = new Pair();
   readonly #timeouts = new Pair();
   readonly #rtdIndex = new Map<string, DurationSeries>();
@@ -362,6 +368,9 @@ export class Statistics {
   parseError(): void {
     this.#parseErrors.add();
   }
+  connectionShed(reason: ConnectionShedReason): void {
+    (reason === "refused" ? this.#connectionsRefused : this.#connectionsIdleClosed).add();
+  }
   counter(name: string): void {
     this.#counterSlot(name).add();
   }
@@ -401,6 +410,8 @@ export class Statistics {
       warnings: this.#warnings.read(),
       fatalErrors: this.#fatal.read(),
       parseErrors: this.#parseErrors.read(),
+      connectionsRefused: this.#connectionsRefused.read(),
+      connectionsIdleClosed: this.#connectionsIdleClosed.read(),
       unexpected: this.#unexpected.read(),
       timeouts: this.#timeouts.read(),
       rtds: this.#rtds.map((r) => ({ name: r.name, stats: r.series.read() })),
@@ -425,6 +436,8 @@ export class Statistics {
       this.#warnings,
       this.#fatal,
       this.#parseErrors,
+      this.#connectionsRefused,
+      this.#connectionsIdleClosed,
       this.#unexpected,
       this.#timeouts,
       ...this.#failures,

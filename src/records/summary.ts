@@ -79,6 +79,10 @@ export interface Summary {
   warnings: number;
   fatal_errors: number;
   parse_errors: number;
+  /** Stream server connections refused beyond --max-connections. */
+  connections_refused: number;
+  /** Accepted stream connections closed after --idle-timeout without traffic. */
+  connections_idle_closed: number;
   response_times: ({ name: string } & SummaryDuration)[];
   call_length: SummaryDuration;
   counters: Record<string, number>;

@@ -14,6 +14,13 @@ import {
 import { BindError, ClosedError, SipwrightError } from "../shared/errors.js";
 import { createLogger } from "../shared/logger.js";
 import { StreamFramer } from "./stream-framer.js";
+import {
+  capConnections,
+  IdleWatch,
+  idleError,
+  NO_CONNECTION_LIMITS,
+  type ConnectionLimits,
+} from "./connection-limits.js";
 import { describeConnectionError, tlsClientOptions, tlsServerOptions, type TlsSettings } from "./tls-options.js";
 import {
   allocateConnectionId,
@@ -43,6 +50,7 @@ class StreamConnection implements SipConnection {
   #closedLocally = false;
   #shuttingDown = false;
   #error: Error | undefined;
+  readonly #idle: IdleWatch;
 
   constructor(
     transport: StreamTransportName,
@@ -51,14 +59,22 @@ class StreamConnection implements SipConnection {
     remote: Peer,
     handlers: TransportHandlers,
     onClosed: (c: StreamConnection) => void,
+    /** Accepted connections: closed after this long without traffic (0: never). */
+    idleTimeoutMs = 0,
   ) {
     this.transport = transport;
     this.#socket = socket;
     this.local = local;
     this.remote = remote;
     socket.setNoDelay(true);
+    this.#idle = new IdleWatch(idleTimeoutMs, () => {
+      this.#error ??= idleError(idleTimeoutMs);
+      handlers.onConnectionShed?.("idle", remote);
+      socket.destroy();
+    });
     const framer = new StreamFramer();
     socket.on("data", (chunk: Buffer) => {
+      this.#idle.touch();
       for (const event of framer.push(chunk)) {
         switch (event.kind) {
           case "message":
@@ -83,6 +99,7 @@ class StreamConnection implements SipConnection {
     });
     socket.on("close", () => {
       this.#closed = true;
+      this.#idle.stop();
       // A message cut by the end of the stream is a malformed message (counted), unless we are shutting down.
       const unfinished = this.#shuttingDown ? undefined : framer.unfinished();
       if (unfinished !== undefined) {
@@ -109,6 +126,7 @@ class StreamConnection implements SipConnection {
   send(data: Buffer, _to: Peer): boolean {
     if (this.closed || !this.#socket.writable) return false;
     // Back-pressure: when write() returns false Node keeps queuing in user space; nothing else is exposed.
+    this.#idle.touch();
     this.#socket.write(data);
     return true;
   }
@@ -140,6 +158,8 @@ export interface StreamListenOptions extends BindOptions {
   tls?: TlsSettings | undefined;
   /** TLS: accept connections without a certificate of our own (a pure client run needs no -tls_cert). */
   clientOnly?: boolean | undefined;
+  /** Cap and idle timeout of accepted connections; default none. */
+  limits?: ConnectionLimits | undefined;
 }
 
 export interface StreamConnectOptions {
@@ -155,6 +175,7 @@ export class StreamTransport {
   readonly #handlers: TransportHandlers;
   readonly #tls: TlsSettings;
   readonly #connections = new Set<StreamConnection>();
+  readonly #idleTimeoutMs: number;
   #closed: Promise<void> | undefined;
 
   private constructor(
@@ -163,12 +184,15 @@ export class StreamTransport {
     handlers: TransportHandlers,
     transport: StreamTransportName,
     tls: TlsSettings,
+    limits: ConnectionLimits,
   ) {
     this.#server = server;
     this.local = local;
     this.#handlers = handlers;
     this.transport = transport;
     this.#tls = tls;
+    this.#idleTimeoutMs = limits.idleTimeoutMs;
+    capConnections(server, limits, handlers);
     // TLS: "secureConnection" comes after the handshake; a failed handshake is a "tlsClientError".
     server.on(transport === "TLS" ? "secureConnection" : "connection", (socket: Socket) => {
       this.#accept(socket);
@@ -209,7 +233,7 @@ export class StreamTransport {
           address !== null && typeof address === "object"
             ? { host: address.address, port: address.port }
             : { host: opts.address, port: opts.port };
-        resolve(new StreamTransport(server, local, handlers, transport, tls));
+        resolve(new StreamTransport(server, local, handlers, transport, tls, opts.limits ?? NO_CONNECTION_LIMITS));
       });
     });
   }
@@ -281,12 +305,18 @@ export class StreamTransport {
       return;
     }
     const local = { host: socket.localAddress ?? this.local.host, port: socket.localPort ?? this.local.port };
-    this.#adopt(socket, local, { host: socket.remoteAddress, port: socket.remotePort });
+    this.#adopt(socket, local, { host: socket.remoteAddress, port: socket.remotePort }, this.#idleTimeoutMs);
   }
 
-  #adopt(socket: Socket, local: Peer, remote: Peer): StreamConnection {
-    const conn = new StreamConnection(this.transport, socket, local, remote, this.#handlers, (c) =>
-      this.#connections.delete(c),
+  #adopt(socket: Socket, local: Peer, remote: Peer, idleTimeoutMs = 0): StreamConnection {
+    const conn = new StreamConnection(
+      this.transport,
+      socket,
+      local,
+      remote,
+      this.#handlers,
+      (c) => this.#connections.delete(c),
+      idleTimeoutMs,
     );
     this.#connections.add(conn);
     return conn;

@@ -54,7 +54,14 @@ export interface TransportHandlers {
    * retransmission timers cover (RFC 3261 17.1).
    */
   onSendError?(connection: SipConnection, error: Error): void;
+  /**
+   * A stream server shed a connection (connection-limits.ts): "refused" beyond --max-connections, "idle" closed
+   * after --idle-timeout without traffic (an idle close is also reported by onConnectionClosed).
+   */
+  onConnectionShed?(reason: ConnectionShedReason, remote: Peer): void;
 }
+
+export type ConnectionShedReason = "refused" | "idle";
 
 export interface BindOptions {
   address: string;

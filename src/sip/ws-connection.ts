@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import { WebSocket, type RawData } from "ws";
 import { SipwrightError } from "../shared/errors.js";
 import { parseSipMessage } from "./parse-sip-message.js";
+import { IdleWatch, idleError } from "./connection-limits.js";
 import {
   allocateConnectionId,
   isOnlyLineEnds,
@@ -35,6 +36,8 @@ export interface WsConnectionOptions {
   readonly pingIntervalMs: number;
   readonly handlers: TransportHandlers;
   readonly onClosed: (connection: WsConnection) => void;
+  /** Accepted connections: closed after this long without a SIP message either way (0 or absent: never). */
+  readonly idleTimeoutMs?: number | undefined;
 }
 
 /** The reason a WebSocket connection ended, as the call records show it. */
@@ -59,9 +62,17 @@ export class WsConnection implements SipConnection {
   #pingTimer: NodeJS.Timeout | undefined;
   #awaitingPong = false;
   readonly #closedPromise: Promise<void>;
+  readonly #idle: IdleWatch;
 
   constructor(ws: WebSocket, opts: WsConnectionOptions) {
     this.#ws = ws;
+    const idleMs = opts.idleTimeoutMs ?? 0;
+    // WebSocket pings do not count: a peer that answers them but sends no SIP is idle.
+    this.#idle = new IdleWatch(idleMs, () => {
+      this.#error ??= idleError(idleMs);
+      opts.handlers.onConnectionShed?.("idle", this.remote);
+      ws.terminate();
+    });
     this.#handlers = opts.handlers;
     this.transport = opts.transport;
     const socket = opts.socket;
@@ -82,6 +93,7 @@ export class WsConnection implements SipConnection {
     this.#closedPromise = new Promise((resolve) => {
       ws.on("close", (code: number, reason: Buffer) => {
         this.#closed = true;
+        this.#idle.stop();
         this.#stopPing();
         opts.onClosed(this);
         if (!this.#closedLocally) {
@@ -110,6 +122,7 @@ export class WsConnection implements SipConnection {
   /** RFC 7118 5: one SIP message per WebSocket message; a text frame when the message is UTF-8, else binary. */
   send(data: Buffer, _to: Peer): boolean {
     if (this.closed || this.#ws.readyState !== WebSocket.OPEN) return false;
+    this.#idle.touch();
     this.#ws.send(data, { binary: !isUtf8(data) });
     return true;
   }
@@ -136,6 +149,7 @@ export class WsConnection implements SipConnection {
   }
 
   #receive(data: Buffer): void {
+    this.#idle.touch();
     // RFC 5626 4.4.1 as SIP.js uses it over WebSocket: a double CRLF is a keep-alive ping answered by one CRLF;
     // a lone CRLF is such a pong. Neither is a SIP message.
     if (isOnlyLineEnds(data)) {

@@ -13,6 +13,7 @@ import { createLogger } from "../shared/logger.js";
 import type { ConnectionOptions, TlsOptions } from "node:tls";
 import { describeConnectionError } from "./tls-options.js";
 import { WsConnection } from "./ws-connection.js";
+import { capConnections, NO_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import type { BindOptions, Peer, SipConnection, TransportHandlers } from "./transport.js";
 
 const log = createLogger("sip.ws");
@@ -42,6 +43,8 @@ export interface WsOptions {
   readonly serverTls?: TlsOptions | undefined;
   /** WSS client: node:tls options for a connection to `hostName` (-tls_ca, --tls-insecure, SNI). */
   readonly clientTls?: ((hostName: string) => ConnectionOptions) | undefined;
+  /** Cap and idle timeout of accepted connections (`--max-connections`, `--idle-timeout`); default none. */
+  readonly limits?: ConnectionLimits | undefined;
 }
 
 export interface WsConnectOptions {
@@ -73,6 +76,7 @@ export class WsTransport {
       maxPayload: MAX_PAYLOAD,
       handleProtocols: (protocols) => (protocols.has(SIP_SUBPROTOCOL) ? SIP_SUBPROTOCOL : false),
     });
+    capConnections(server, options.limits ?? NO_CONNECTION_LIMITS, handlers);
     server.on("upgrade", (request: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#upgrade(request, socket, head);
     });
@@ -207,12 +211,13 @@ export class WsTransport {
         ws.terminate();
         return;
       }
-      this.#adopt(ws, socket);
+      this.#adopt(ws, socket, (this.#options.limits ?? NO_CONNECTION_LIMITS).idleTimeoutMs);
     });
   }
 
-  #adopt(ws: WebSocket, socket: Socket): WsConnection {
+  #adopt(ws: WebSocket, socket: Socket, idleTimeoutMs = 0): WsConnection {
     const conn = new WsConnection(ws, {
+      idleTimeoutMs,
       transport: this.#options.secure ? "WSS" : "WS",
       socket,
       pingIntervalMs: this.#options.pingIntervalMs,
