@@ -4,7 +4,7 @@
  * once and is kept for the tab in sessionStorage, so hash navigation does not lose it.
  */
 
-export type JobStatus = "running" | "stopping" | "succeeded" | "failed" | "stopped";
+export type JobStatus = "queued" | "running" | "stopping" | "succeeded" | "failed" | "stopped";
 
 export interface JobCounts {
   readonly created: number;
@@ -59,8 +59,14 @@ export interface Counters {
   readonly retransmissions: number;
   readonly failure_classes: Readonly<Record<string, number>>;
   readonly rtd_ms: { readonly p50: number; readonly p95: number } | null;
-  readonly media: { readonly packets_sent: number; readonly packets_received: number; readonly packets_lost: number };
+  readonly media: {
+    readonly packets_sent: number;
+    readonly packets_received: number;
+    readonly packets_lost: number;
+  } | null;
   readonly webrtc: WebrtcCounters | null;
+  /** The last counters of a run, written after it ended: its `calls` equal summary.json. */
+  readonly final?: boolean;
 }
 
 export interface Endpoint {

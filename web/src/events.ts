@@ -74,6 +74,7 @@ export function useJobEvents(jobId: string): JobEvents {
     setState(emptyState());
     const source = new EventSource(authorisedUrl(`/api/jobs/${encodeURIComponent(jobId)}/events`));
     const seenCalls = new Set<number>();
+    let live = false;
     source.addEventListener("open", () => setState((s) => ({ ...s, connected: true })));
     source.addEventListener("error", () => setState((s) => ({ ...s, connected: false })));
     source.addEventListener("state", (event) => {
@@ -87,12 +88,15 @@ export function useJobEvents(jobId: string): JobEvents {
         series: data.counters === null ? s.series : appendPoint(s.series, data.counters),
         ended: s.ended || finished,
       }));
-      // A finished job's stream has nothing more to say; the records API has its calls.
-      if (finished) source.close();
+      // A job that had ended before we connected has nothing more to say (the records API has its calls); a job
+      // watched live ends with its final counters and `end`.
+      if (finished && !live) source.close();
+      if (!finished) live = true;
     });
     source.addEventListener("counters", (event) => {
       const data = parse(event) as Counters | undefined;
       if (data === undefined) return;
+      live = true;
       setState((s) => ({ ...s, counters: data, series: appendPoint(s.series, data) }));
     });
     source.addEventListener("record", (event) => {

@@ -18,7 +18,7 @@ interface Filters {
 function matches(record: CallRecord, filters: Filters): boolean {
   if (filters.result !== "" && record.result !== filters.result) return false;
   if (filters.failureClass !== "" && record.failure?.class !== filters.failureClass) return false;
-  return filters.callId === "" || record.call_id.includes(filters.callId);
+  return filters.callId === "" || record.call_id === filters.callId.trim();
 }
 
 export function CallsTable(props: {
@@ -38,7 +38,7 @@ export function CallsTable(props: {
     const query: Record<string, string> = { offset: String(offset), limit: String(PAGE) };
     if (filters.result !== "") query.result = filters.result;
     if (filters.failureClass !== "") query.failure_class = filters.failureClass;
-    if (filters.callId !== "") query.call_id = filters.callId;
+    if (filters.callId.trim() !== "") query.call_id = filters.callId.trim();
     const timer = setTimeout(() => {
       api.records(props.jobId, query).then(
         (answer) => {
@@ -94,7 +94,7 @@ export function CallsTable(props: {
           <input
             type="search"
             value={filters.callId}
-            placeholder="part of a Call-ID"
+            placeholder="exact Call-ID"
             onInput={(e) => setFilter("callId", e.currentTarget.value)}
           />
         </label>

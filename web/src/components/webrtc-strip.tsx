@@ -2,7 +2,7 @@
 import type { WebrtcCounters } from "../api.ts";
 
 export function WebrtcStrip({ webrtc }: { readonly webrtc: WebrtcCounters }) {
-  const states = ["new", "checking", "connected", "failed"];
+  const states = [...new Set(["new", "checking", "connected", "failed", ...Object.keys(webrtc.states)])];
   return (
     <section class="panel webrtc-strip" aria-labelledby="webrtc-title">
       <h2 id="webrtc-title">WebRTC</h2>
@@ -35,7 +35,7 @@ export function WebrtcStrip({ webrtc }: { readonly webrtc: WebrtcCounters }) {
         <div>
           <h3>Selected pairs</h3>
           <dl class="pairs">
-            {["host", "srflx", "relay"].map((kind) => (
+            {["host", "srflx", "prflx", "relay"].map((kind) => (
               <div key={kind}>
                 <dt>{kind}</dt>
                 <dd>{webrtc.pairs[kind] ?? 0}</dd>

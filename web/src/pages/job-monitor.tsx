@@ -30,8 +30,9 @@ export function JobMonitor({ jobId }: { readonly jobId: string }) {
   }
   const finished = status !== undefined && isFinished(status);
   const counters = events.counters;
-  // While running the cards follow the live counters; at the end, the job's final counts (summary.json's).
-  const calls = finished || counters === null ? job.counts : counters.calls;
+  // The cards follow the live counters; the last ones (`final`) equal summary.json. A job seen only after it
+  // ended has no live counters: its counts are summary.json's.
+  const calls = counters === null || (finished && counters.final !== true) ? job.counts : counters.calls;
   const failureClasses = Object.entries(counters?.failure_classes ?? {}).sort((a, b) => b[1] - a[1]);
 
   const stop = () => {
@@ -93,7 +94,7 @@ export function JobMonitor({ jobId }: { readonly jobId: string }) {
           id="media"
           label="Media packets sent / received / lost"
           value={
-            counters === null
+            counters?.media == null
               ? "—"
               : `${formatNumber(counters.media.packets_sent)} / ${formatNumber(counters.media.packets_received)} / ${formatNumber(counters.media.packets_lost)}`
           }
