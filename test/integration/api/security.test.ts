@@ -91,7 +91,9 @@ test("exec command is accepted with --allow-exec", async () => {
 });
 
 test("token: required when the listen address counts as non-loopback; header or query", async () => {
-  const plane = await startTestPlane({ treatAsRemote: true });
+  // 127.0.0.2 stands for a non-loopback address (the test option); the decision itself is unit-tested.
+  const plane = await startTestPlane({ host: "127.0.0.2", treatAsRemote: true });
+  assert.match(plane.url, /^http:\/\/127\.0\.0\.2:\d+$/);
   try {
     assert.ok(plane.token !== undefined && plane.token.length >= 20, "a token is generated");
     assert.equal((await fetch(`${plane.url}/api/health`)).status, 401);
