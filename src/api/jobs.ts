@@ -96,6 +96,8 @@ export class JobManager extends TypedEmitter<Events> {
   readonly #cwd: string;
   readonly #jobs = new Map<string, Job>();
   readonly #live = new Map<string, Live>();
+  /** The last counters of each job watched since this server started (kept after the job ends). */
+  readonly #lastCounters = new Map<string, CountersEvent>();
 
   constructor(opts: { dataDir: string; runner: JobRunner; allowExec: boolean; cwd: string }) {
     super();
@@ -160,7 +162,7 @@ export class JobManager extends TypedEmitter<Events> {
   }
 
   latestCounters(id: string): CountersEvent | null {
-    return this.#live.get(id)?.monitor.latest ?? null;
+    return this.#lastCounters.get(id) ?? null;
   }
 
   runningCount(): number {
@@ -223,6 +225,7 @@ export class JobManager extends TypedEmitter<Events> {
       args: job.args,
       onCounters: (counters) => {
         job.counts = { ...counters.calls };
+        this.#lastCounters.set(job.id, counters);
         this.emit("event", { type: "counters", data: counters });
       },
       onRecord: (record) => this.emit("event", { type: "record", data: { job_id: job.id, record } }),
@@ -296,6 +299,7 @@ export class JobManager extends TypedEmitter<Events> {
     if (job === undefined) return "not-found";
     if (this.#live.has(id)) return "running";
     this.#jobs.delete(id);
+    this.#lastCounters.delete(id);
     await rm(this.folder(id), { recursive: true, force: true });
     return "ok";
   }

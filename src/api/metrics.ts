@@ -1,6 +1,7 @@
 /** `GET /metrics`: Prometheus text format (prom-client), read from the job list when scraped. */
 import { Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { JobManager } from "./jobs.js";
+import { isRunning } from "./job.js";
 
 const STATUSES = ["running", "stopping", "succeeded", "failed", "stopped"] as const;
 
@@ -21,6 +22,7 @@ export function createMetrics(jobs: JobManager): Registry {
   const running = (): { id: string; counters: NonNullable<ReturnType<JobManager["latestCounters"]>> }[] =>
     jobs
       .list()
+      .filter(isRunning)
       .map((j) => ({ id: j.id, counters: jobs.latestCounters(j.id) }))
       .filter((e): e is { id: string; counters: NonNullable<typeof e.counters> } => e.counters !== null);
   new Gauge({

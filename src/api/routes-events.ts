@@ -7,6 +7,7 @@ import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import type { JobEvent, JobManager } from "./jobs.js";
 import { idParams } from "./schemas.js";
+import { isRunning } from "./job.js";
 
 const PING_MS = 15_000;
 /** A client that lets this much pile up unread is disconnected (it can reconnect and get the state again). */
@@ -52,13 +53,16 @@ export function registerEventRoutes(app: FastifyInstance, jobs: JobManager): voi
     const state = stateEvent(jobs, req.params.id);
     if (state === undefined) return reply.code(404).send({ error: "no such job" });
     reply.hijack();
-    stream(reply.raw, jobs, req.params.id, [state]);
+    // A job that has already ended: its state, then its end (a client waiting for `end` is not left hanging).
+    const ended = state.type === "state" && !isRunning(state.data.job);
+    const end: JobEvent[] = ended ? [{ type: "end", data: { job_id: req.params.id, job: state.data.job } }] : [];
+    stream(reply.raw, jobs, req.params.id, [state, ...end]);
     return reply;
   });
 
   app.get("/api/events", (_req, reply) => {
     reply.hijack();
-    const running = jobs.list().filter((j) => j.status === "running" || j.status === "stopping");
+    const running = jobs.list().filter(isRunning);
     const first = running.map((j) => stateEvent(jobs, j.id)).filter((e): e is JobEvent => e !== undefined);
     stream(reply.raw, jobs, undefined, first);
     return reply;

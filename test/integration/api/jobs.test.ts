@@ -71,6 +71,18 @@ test("jobs: create, watch live, artifacts, JUnit, call messages, Range, stop, de
     assert.equal(all.events.filter((e) => e.type === "record" && e.data.job_id === uacId).length, lines.length);
     assert.deepEqual(job.counts, last.calls);
 
+    // A client that connects late gets the current state first (with the last counters), then the end.
+    const late = await SseClient.open(`${base}/api/jobs/${uacId}/events`);
+    const lateEnd = await late.next((e) => e.type === "end");
+    late.close();
+    assert.deepEqual(
+      late.events.map((e) => e.type),
+      ["state", "end"],
+    );
+    assert.equal((late.events[0]?.data.job as Job).status, "succeeded");
+    assert.deepEqual(late.events[0]?.data.counters, last);
+    assert.equal((lateEnd.data.job as Job).id, uacId);
+
     // JUnit, read by fast-xml-parser (not the writer's code): counts equal the summary.
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
       await readFile(join(folder, "junit.xml"), "utf8"),
