@@ -29,9 +29,12 @@ export interface RunningServer {
   readonly url: string;
 }
 
-/** `sipwright serve --listen 127.0.0.1:0 --data DIR`; resolves once it printed `listening on http://...`. */
-export async function startServe(dataDir: string, timeoutMs: number): Promise<RunningServer> {
-  const proc = await startSipwright(["serve", "--listen", "127.0.0.1:0", "--data", dataDir]);
+/**
+ * `sipwright serve --listen 127.0.0.1:0 --data DIR --token TOKEN` (a token is then required on loopback too);
+ * resolves once it printed `listening on http://...`.
+ */
+export async function startServe(dataDir: string, token: string, timeoutMs: number): Promise<RunningServer> {
+  const proc = await startSipwright(["serve", "--listen", "127.0.0.1:0", "--data", dataDir, "--token", token]);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = /listening on (http:\/\/[^\s/]+\/)/.exec(`${proc.stdout()}\n${proc.stderr()}`);

@@ -9,6 +9,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,7 @@ import { stopStartedProcesses, waitExit } from "../helpers/processes.js";
 const CALLS = 3;
 const STEP_MS = 30_000;
 const RUN_MS = 120_000;
+const TOKEN = randomBytes(16).toString("hex");
 
 if (!insidePrivateNetwork()) {
   declarePrivateNetworkRun("control UI end to end (serve + Chromium)", import.meta.url, {
@@ -40,7 +42,7 @@ if (!insidePrivateNetwork()) {
       // The server runs each job as `node bin/sipwright.js` (dist/), as installed: build it when src/ is newer.
       ensureCompiledBuild();
       await ensureUiBuilt(120_000);
-      server = await startServe(join(dir, "data"), STEP_MS);
+      server = await startServe(join(dir, "data"), TOKEN, STEP_MS);
       ui = await openUi(join(dir, "profile"), STEP_MS);
     });
 
@@ -61,7 +63,7 @@ if (!insidePrivateNetwork()) {
       } catch (error) {
         // What the page and the server saw, for the failure message; the screenshot stays in test-artifacts/.
         await ui.screenshot("failure").catch(() => undefined);
-        const jobs = await fetch(`${server.url}api/jobs`).then((r) => r.text(), String);
+        const jobs = await fetch(`${server.url}api/jobs?token=${TOKEN}`).then((r) => r.text(), String);
         throw new Error(
           `${String(error)}\npage: ${ui.page.url()}\nproblems: ${ui.problems.join("; ")}\njobs: ${jobs}`,
           {
@@ -75,10 +77,29 @@ if (!insidePrivateNetwork()) {
 
 async function endToEnd(server: RunningServer, ui: UiBrowser, dir: string): Promise<void> {
   const { page } = ui;
+  // Without the token the page shows the server's refusal; with `#token=` it keeps it for every request (fetch,
+  // event stream, recordings) and takes it out of the address bar.
   await page.goto(server.url);
+  await page.getByRole("alert").filter({ hasText: "Could not list the jobs" }).waitFor();
+  ui.problems.length = 0; // the refused requests' console errors, expected here
+  await page.goto(`${server.url}#token=${TOKEN}`);
+  await page.waitForURL(/#\/$/);
   await page.getByRole("heading", { name: "Jobs" }).waitFor();
   await page.getByText("No jobs yet.").waitFor();
   await ui.screenshot("1-empty-job-list");
+
+  // An uploaded scenario is checked at once: its problems come with line and column, and it cannot be started.
+  await page.getByRole("link", { name: "New job", exact: true }).first().click();
+  await page.getByLabel("Upload XML").check();
+  await page.getByLabel("Scenario file (-sf)").setInputFiles({
+    name: "broken.xml",
+    mimeType: "text/xml",
+    buffer: Buffer.from('<?xml version="1.0"?>\n<scenario name="broken">\n  <send>\n</scenario>\n'),
+  });
+  const problems = (await page.locator("[data-validation]").textContent()) ?? "";
+  assert.match(problems, /line \d+, column \d+/);
+  assert.ok(await page.getByRole("button", { name: "Start job" }).isDisabled());
+  await ui.screenshot("1b-xml-validation");
 
   const port = await freeUdpPort();
   const uasId = await startJobFromForm(page, {
@@ -190,6 +211,7 @@ interface JobFormInput {
 async function startJobFromForm(page: Page, input: JobFormInput): Promise<string> {
   await page.getByRole("link", { name: "New job", exact: true }).first().click();
   await page.getByRole("heading", { name: "New job" }).waitFor();
+  await page.getByLabel("Built-in", { exact: true }).check();
   await page.getByLabel("Job name (optional)").fill(input.name);
   await page.getByLabel("Built-in scenario (-sn)").selectOption(input.scenario);
   for (const [label, value] of Object.entries(input.fields)) await page.getByLabel(label, { exact: true }).fill(value);

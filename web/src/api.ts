@@ -167,6 +167,16 @@ export function apiToken(): string | null {
   return token;
 }
 
+/**
+ * Takes a token handed over in the address (`#token=...`, on load or pasted into an open tab), keeps it, and
+ * replaces the address with the job list's so that the token does not stay in the address bar or the history.
+ */
+export function adoptTokenFromAddress(): void {
+  if (!location.hash.startsWith("#token=")) return;
+  token = tokenFromAddress();
+  history.replaceState(null, "", `${location.pathname}${location.search}#/`);
+}
+
 /** A URL the browser fetches by itself (EventSource, <audio>, links): the token rides in the query string. */
 export function authorisedUrl(path: string): string {
   const current = apiToken();

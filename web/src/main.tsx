@@ -1,7 +1,7 @@
 /** The control UI's entry: a hash router over the four pages (docs/control-ui.md). */
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { apiToken } from "./api.ts";
+import { adoptTokenFromAddress } from "./api.ts";
 import { JobList } from "./pages/job-list.tsx";
 import { NewJob } from "./pages/new-job.tsx";
 import { JobMonitor } from "./pages/job-monitor.tsx";
@@ -33,6 +33,7 @@ function App() {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
     const onChange = () => {
+      adoptTokenFromAddress();
       setHash(location.hash);
       document.getElementById("main")?.focus();
     };
@@ -77,8 +78,6 @@ function App() {
   );
 }
 
-apiToken();
-// A token handed over as `#token=...` is kept (api.ts) and taken out of the address bar.
-if (location.hash.startsWith("#token=")) history.replaceState(null, "", `${location.pathname}${location.search}#/`);
+adoptTokenFromAddress();
 const root = document.getElementById("app");
 if (root !== null) render(<App />, root);
