@@ -4,12 +4,15 @@
  */
 import { join } from "node:path";
 import type { CallRecord } from "../records/call-record.js";
-import type { LiveStatsLine } from "../cli/live-stats.js";
+import type { LiveStatsLine, LiveWebRtc } from "../cli/live-stats.js";
 import { FileTail } from "./file-tail.js";
 import { LIVE_FILE, RECORDS_FILE } from "./job.js";
 
 export interface WebRtcCounters {
+  /** ICE connection states of the calls in progress (from the engine, each second). */
   states: Record<string, number>;
+  /** ICE connection states the finished calls ended in (from their records). */
+  ended_states: Record<string, number>;
   pairs: Record<string, number>;
   turn_refreshes: number;
   ice_servers: string[];
@@ -46,7 +49,14 @@ export class WebRtcTally {
   #seen = false;
 
   constructor(iceServers: string[]) {
-    this.#tally = { states: {}, pairs: {}, turn_refreshes: 0, ice_servers: iceServers, recent_failures: [] };
+    this.#tally = {
+      states: {},
+      ended_states: {},
+      pairs: {},
+      turn_refreshes: 0,
+      ice_servers: iceServers,
+      recent_failures: [],
+    };
   }
 
   add(record: CallRecord): void {
@@ -54,7 +64,7 @@ export class WebRtcTally {
     if (w === null) return;
     this.#seen = true;
     const t = this.#tally;
-    t.states[w.ice.connection] = (t.states[w.ice.connection] ?? 0) + 1;
+    t.ended_states[w.ice.connection] = (t.ended_states[w.ice.connection] ?? 0) + 1;
     const pair = w.ice.selected_pair?.local.type;
     if (pair !== undefined) t.pairs[pair] = (t.pairs[pair] ?? 0) + 1;
     t.turn_refreshes += w.turn.refreshes;
@@ -68,10 +78,20 @@ export class WebRtcTally {
     }
   }
 
-  read(): WebRtcCounters | null {
-    if (!this.#seen && this.#tally.ice_servers.length === 0) return null;
+  /** The finished calls' tally merged with the live one of the calls in progress. */
+  read(live: LiveWebRtc | null | undefined): WebRtcCounters | null {
+    if (!this.#seen && live == null && this.#tally.ice_servers.length === 0) return null;
     const t = this.#tally;
-    return { ...t, states: { ...t.states }, pairs: { ...t.pairs }, recent_failures: [...t.recent_failures] };
+    const pairs = { ...t.pairs };
+    for (const [type, n] of Object.entries(live?.pairs ?? {})) pairs[type] = (pairs[type] ?? 0) + n;
+    return {
+      ...t,
+      states: { ...live?.states },
+      ended_states: { ...t.ended_states },
+      pairs,
+      turn_refreshes: t.turn_refreshes + (live?.turn_refreshes ?? 0),
+      recent_failures: [...t.recent_failures],
+    };
   }
 }
 
@@ -132,7 +152,7 @@ export class JobMonitor {
               packets_received: line.media.packets_received,
               packets_lost: line.media.packets_lost,
             },
-      webrtc: this.#webrtc.read(),
+      webrtc: this.#webrtc.read(line.webrtc),
       final: line.final,
     };
   }

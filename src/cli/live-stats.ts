@@ -7,6 +7,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { StatsSnapshot } from "../engine/statistics.js";
+import type { Call } from "../engine/call.js";
 import type { SummaryMedia } from "../records/summary.js";
 import { FAILURE_CLASSES } from "../shared/failure.js";
 
@@ -22,17 +23,43 @@ export interface LiveStatsLine {
   /** Cumulative percentiles of the scenario's first response-time measure; null when it has none or no sample. */
   readonly rtd_ms: { name: string; p50: number; p95: number } | null;
   readonly media: { packets_sent: number; packets_received: number; packets_lost: number; calls: number } | null;
+  /** The calls in progress that have a WebRTC bridge: ICE connection states, selected pair types, TURN refreshes. */
+  readonly webrtc: LiveWebRtc | null;
   readonly final: boolean;
+}
+
+export interface LiveWebRtc {
+  states: Record<string, number>;
+  pairs: Record<string, number>;
+  turn_refreshes: number;
+}
+
+/** Tallies the live WebRTC state of the calls in progress; null when none has a bridge. */
+export function liveWebRtc(calls: Iterable<Call>): LiveWebRtc | null {
+  let tally: LiveWebRtc | null = null;
+  for (const call of calls) {
+    const bridge = call.callMedia?.webrtc?.bridge;
+    if (bridge === undefined) continue;
+    const stats = bridge.webrtcStats();
+    tally ??= { states: {}, pairs: {}, turn_refreshes: 0 };
+    tally.states[stats.ice.connection] = (tally.states[stats.ice.connection] ?? 0) + 1;
+    const pair = stats.ice.selected_pair?.local.type;
+    if (pair !== undefined) tally.pairs[pair] = (tally.pairs[pair] ?? 0) + 1;
+    tally.turn_refreshes += stats.turn.refreshes;
+  }
+  return tally;
 }
 
 export interface LiveStatsSource {
   snapshot(): StatsSnapshot;
   media(): SummaryMedia | undefined;
+  webrtc(): LiveWebRtc | null;
 }
 
 export function liveStatsLine(
   s: StatsSnapshot,
   media: SummaryMedia | undefined,
+  webrtc: LiveWebRtc | null,
   previous: { t_ms: number; created: number } | undefined,
   final: boolean,
 ): LiveStatsLine {
@@ -67,6 +94,7 @@ export function liveStatsLine(
             packets_lost: media.packets_lost,
             calls: media.calls,
           },
+    webrtc,
     final,
   };
 }
@@ -98,7 +126,8 @@ export class LiveStatsWriter {
 
   #write(final: boolean): void {
     if (this.#closed) return;
-    const line = liveStatsLine(this.#source.snapshot(), this.#source.media(), this.#previous, final);
+    const source = this.#source;
+    const line = liveStatsLine(source.snapshot(), source.media(), source.webrtc(), this.#previous, final);
     this.#previous = { t_ms: line.t_ms, created: line.calls.created };
     writeSync(this.#fd, JSON.stringify(line) + "\n");
   }

@@ -16,7 +16,9 @@ import { helpText } from "./help-text.js";
 import { StatusReporter } from "./status-line.js";
 import { runDemo } from "./demo.js";
 import { runTurnCred } from "./turn-cred.js";
-import { LiveStatsWriter } from "./live-stats.js";
+import { LiveStatsWriter, liveWebRtc } from "./live-stats.js";
+import type { Call } from "../engine/call.js";
+import { exitOnceOutputsAreFinal } from "./exit-backstop.js";
 import { readCallRecords, writeJunit } from "./junit.js";
 import { buildCallRecord } from "../engine/call-record-builder.js";
 import type { CallRecord } from "../records/call-record.js";
@@ -115,12 +117,22 @@ export async function runCommand(config: RunConfig): Promise<number> {
   process.on("SIGINT", graceful);
   process.on("SIGUSR1", graceful);
   process.on("SIGTERM", now);
+  // --live-stats: the calls in progress are followed for their live WebRTC state.
+  const inProgress = new Set<Call>();
+  const follow =
+    config.liveStatsFile === undefined
+      ? []
+      : [
+          controller.on("callStarted", (call) => inProgress.add(call)),
+          controller.on("callEnded", (call) => inProgress.delete(call)),
+        ];
   const live =
     config.liveStatsFile === undefined
       ? undefined
       : new LiveStatsWriter(config.liveStatsFile, {
           snapshot: () => controller.stats.snapshot(),
           media: () => controller.media?.summary(),
+          webrtc: () => liveWebRtc(inProgress),
         });
   // --junit with --no-records: the records are built here, as the calls end (without their media blocks).
   const junitRecords: CallRecord[] = [];
@@ -139,6 +151,7 @@ export async function runCommand(config: RunConfig): Promise<number> {
   } finally {
     status.stop();
     unsubscribe?.();
+    for (const off of follow) off();
     process.off("SIGINT", graceful);
     process.off("SIGUSR1", graceful);
     process.off("SIGTERM", now);
@@ -170,10 +183,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await validate(command.files, { keys: command.keys, webrtc: command.webrtc });
       case "demo":
         return await runDemo({ outDir: command.outDir, calls: command.calls, rtp: command.rtp });
-      case "run":
+      case "run": {
         // `--quiet` / `--status none`: only errors reach stderr, no warnings (docs/cli.md).
         if (command.config.statusMode === "none") installLogSink(true);
-        return await runCommand(command.config);
+        const exitCode = await runCommand(command.config);
+        // Its outputs are final (records, summary, --junit, the last lines): nothing may hold the process longer.
+        exitOnceOutputsAreFinal(exitCode);
+        return exitCode;
+      }
       case "turn-cred":
         return runTurnCred(command.options);
       case "serve": {
