@@ -111,11 +111,14 @@ export class JobManager extends TypedEmitter<Events> {
     return join(this.dataDir, id);
   }
 
-  /** Every job folder of the data folder; CLI runs (summary.json, no job.json) become finished jobs. */
+  /**
+   * Every job folder of the data folder not known yet; CLI runs (summary.json, no job.json) become finished jobs.
+   * Called at start and again on each job listing, so a CLI run made into the data folder appears without a restart.
+   */
   async load(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
     for (const entry of await readdir(this.dataDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !SAFE_ID.test(entry.name)) continue;
+      if (!entry.isDirectory() || !SAFE_ID.test(entry.name) || this.#jobs.has(entry.name)) continue;
       const folder = this.folder(entry.name);
       const saved = await readJob(folder);
       if (saved !== undefined) {

@@ -51,7 +51,10 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobManager): void 
     },
   );
 
-  app.get("/api/jobs", { schema: { response: { 200: { type: "array", items: jobSchema } } } }, () => jobs.list());
+  app.get("/api/jobs", { schema: { response: { 200: { type: "array", items: jobSchema } } } }, async () => {
+    await jobs.load();
+    return jobs.list();
+  });
 
   app.get<{ Params: IdParams }>(
     "/api/jobs/:id",

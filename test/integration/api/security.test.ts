@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SseClient, postJson, rawGet, startTestPlane, tempDataDir } from "../../helpers/control-plane.js";
 import type { Job } from "../../../src/api/job.js";
@@ -164,6 +164,12 @@ test("files: .., %2e%2e and a symlink out of the job folder are refused; oversiz
       jobs.map((j) => [j.id, j.status, j.counts.succeeded]),
       [["cli-run", "succeeded", 1]],
     );
+    // A CLI run made into the data folder while the server runs appears in the next listing.
+    await mkdir(join(dataDir, "cli-run-2"));
+    const summary = await readFile(join(folder, "summary.json"));
+    await writeFile(join(dataDir, "cli-run-2", "summary.json"), summary);
+    const listed = (await (await fetch(`${base}/api/jobs`)).json()) as Job[];
+    assert.deepEqual(listed.map((j) => j.id).sort(), ["cli-run", "cli-run-2"]);
     const inside = await rawGet(base, "/api/jobs/cli-run/files/inside.txt");
     assert.equal(inside.status, 200);
     assert.equal(inside.body.toString(), "inside");
