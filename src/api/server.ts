@@ -78,6 +78,8 @@ export async function startControlPlane(opts: ServerOptions): Promise<ControlPla
       info: { title: "sipwright control plane", version: SIPWRIGHT_VERSION, description: "See docs/api.md" },
     },
   });
+  // JSON bodies only: a cross-site form (text/plain, urlencoded, multipart) never reaches a route (415).
+  app.removeContentTypeParser("text/plain");
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
     const status = error.statusCode ?? 500;
     void reply.code(status).send({ error: status === 500 ? `internal error: ${error.message}` : error.message });

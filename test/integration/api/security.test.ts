@@ -185,6 +185,12 @@ test("files: .., %2e%2e and a symlink out of the job folder are refused; oversiz
       assert.ok(res.status === 403 || res.status === 404, `${path}: ${res.status}`);
       assert.ok(!res.body.toString().includes("secret\n") && res.body.toString() !== "secret", path);
     }
+    const form = await fetch(`${base}/api/jobs`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ args: ["-sn", "uas", "-p", "0"] }),
+    });
+    assert.equal(form.status, 415);
     const big = await postJson(base, "/api/validate", { scenario_xml: "x".repeat(3 * 1024 * 1024) });
     assert.equal(big.status, 413);
   } finally {
