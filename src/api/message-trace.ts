@@ -4,6 +4,8 @@
  * (`UDP message sent (N bytes):` / `UDP message received [N] bytes :`), an empty line, N bytes of message, `\n`.
  * The byte count delimits each message, so a message that contains the separator is still read whole.
  */
+import { readFile, stat } from "node:fs/promises";
+
 const SEPARATOR = Buffer.from("----------------------------------------------- ");
 const TITLE = /^(\w+) message (sent|received) (?:\((\d+) bytes\):|\[(\d+)\] bytes :)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{6})$/;
@@ -75,4 +77,42 @@ export function callMessages(data: Buffer, callId: string): Omit<TracedMessage, 
   return parseMessageTrace(data)
     .filter((m) => m.call_id === callId)
     .map(({ call_id: _, ...m }, index) => ({ ...m, index }));
+}
+
+/**
+ * The last traces read, grouped by Call-ID, kept while their file does not change (size and mtime): opening the
+ * calls of a finished job one after another parses its trace once (a 60 MB trace takes about a second).
+ */
+export class TraceCache {
+  readonly #entries = new Map<string, { key: string; byCall: Map<string, TracedMessage[]> }>();
+  readonly #max: number;
+
+  constructor(max = 2) {
+    this.#max = max;
+  }
+
+  async callMessages(path: string, callId: string): Promise<Omit<TracedMessage, "call_id">[]> {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      return [];
+    }
+    const key = `${info.size}:${info.mtimeMs}`;
+    let entry = this.#entries.get(path);
+    if (entry?.key !== key) {
+      const byCall = new Map<string, TracedMessage[]>();
+      for (const m of parseMessageTrace(await readFile(path))) {
+        if (m.call_id === null) continue;
+        const list = byCall.get(m.call_id) ?? [];
+        list.push(m);
+        byCall.set(m.call_id, list);
+      }
+      entry = { key, byCall };
+      this.#entries.delete(path);
+      this.#entries.set(path, entry);
+      while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value ?? path);
+    }
+    return (entry.byCall.get(callId) ?? []).map(({ call_id: _, ...m }, index) => ({ ...m, index }));
+  }
 }

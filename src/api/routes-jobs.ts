@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { CallRecord } from "../records/call-record.js";
 import type { JobManager } from "./jobs.js";
 import { MESSAGES_FILE, RECORDS_FILE, SUMMARY_FILE } from "./job.js";
-import { callMessages } from "./message-trace.js";
+import { TraceCache } from "./message-trace.js";
 import { anyObject, createJobBody, errorSchema, idParams, jobSchema, recordsQuery } from "./schemas.js";
 
 async function listFiles(root: string, dir = root): Promise<string[]> {
@@ -40,6 +40,7 @@ const notFound = { error: "no such job" };
 
 export function registerJobRoutes(app: FastifyInstance, jobs: JobManager): void {
   const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
+  const traces = new TraceCache();
 
   app.post<{ Body: { name?: string; args: string[]; scenario_xml?: string } }>(
     "/api/jobs",
@@ -135,8 +136,7 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobManager): void 
       const folder = jobs.folder(req.params.id);
       const record = (await readRecords(folder)).find((r) => r.call_number === req.params.call_number);
       if (record === undefined) return reply.code(404).send({ error: "no such call" });
-      const trace = await readFile(join(folder, MESSAGES_FILE)).catch(() => undefined);
-      return { record, messages: trace === undefined ? [] : callMessages(trace, record.call_id) };
+      return { record, messages: await traces.callMessages(join(folder, MESSAGES_FILE), record.call_id) };
     },
   );
 }

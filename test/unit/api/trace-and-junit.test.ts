@@ -2,10 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { XMLParser } from "fast-xml-parser";
 import { MessageTraceWriter } from "../../../src/engine/trace-writers.js";
-import { callMessages, parseMessageTrace } from "../../../src/api/message-trace.js";
+import { TraceCache, callMessages, parseMessageTrace } from "../../../src/api/message-trace.js";
 import { buildJunitXml } from "../../../src/cli/junit.js";
 import type { CallRecord } from "../../../src/records/call-record.js";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -40,6 +40,24 @@ test("the message trace written by MessageTraceWriter reads back message by mess
   );
   // A torn last entry (the writer was killed) is left out.
   assert.equal(parseMessageTrace(data.subarray(0, data.length - 10)).length, 2);
+
+  // The cache answers the same, and reads the file again once it has changed.
+  const cache = new TraceCache();
+  assert.deepEqual(await cache.callMessages(path, "one"), callMessages(data, "one"));
+  const more = new MessageTraceWriter(`${path}.2`);
+  more.sent("UDP", "BYE sip:b@h SIP/2.0\r\nCall-ID: one\r\n\r\n", wall + 3);
+  await more.close();
+  await writeFile(path, Buffer.concat([data, await readFile(`${path}.2`)]));
+  const after = await cache.callMessages(path, "one");
+  assert.deepEqual(
+    after.map((m) => [m.index, m.first_line]),
+    [
+      [0, "INVITE sip:b@h SIP/2.0"],
+      [1, "SIP/2.0 200 OK"],
+      [2, "BYE sip:b@h SIP/2.0"],
+    ],
+  );
+  assert.deepEqual(await cache.callMessages(join(path, "missing"), "one"), []);
 });
 
 function record(n: number, failure: CallRecord["failure"]): CallRecord {
