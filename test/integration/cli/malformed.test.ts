@@ -6,13 +6,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSipMessage } from "../../../src/sip/parse-sip-message.js";
 import { freeUdpPort, LOOPBACK, waitUntilBound } from "../../helpers/free-port.js";
 import { stopStartedProcesses, waitExit } from "../../helpers/processes.js";
 import { readSummary, runSipwright, startSipwright } from "../../helpers/sipwright.js";
+import { prng, udpSocketState, waitUntilDrained } from "../../helpers/udp-fuzz.js";
 
 after(stopStartedProcesses);
 
@@ -47,17 +48,6 @@ const INVITE = Buffer.from(
   "latin1",
 );
 
-/** A small deterministic PRNG (xorshift32), so that a failing datagram can be reproduced. */
-function prng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
-
 /** The i-th malformed datagram: one of four kinds, varied by a seeded PRNG. */
 function malformedDatagram(i: number, random: () => number): Buffer {
   const invite = Buffer.from(INVITE.toString("latin1").replace("%d", String(i)), "latin1");
@@ -89,36 +79,6 @@ function malformedDatagram(i: number, random: () => number): Buffer {
       bytes[0] = 0x00;
       return bytes;
     }
-  }
-}
-
-interface UdpSocketState {
-  rxQueue: number;
-  drops: number;
-}
-
-/** The receive queue and drop counter of the UDP socket bound to 127.0.0.1:port (Linux /proc/net/udp). */
-async function udpSocketState(port: number): Promise<UdpSocketState | undefined> {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  const table = await readFile("/proc/net/udp", "latin1");
-  for (const line of table.split("\n").slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1] !== `0100007F:${hexPort}`) continue;
-    const rxQueue = Number.parseInt(fields[4]?.split(":")[1] ?? "", 16);
-    return { rxQueue, drops: Number(fields[12]) };
-  }
-  return undefined;
-}
-
-/** Waits (polling every 5 ms, bounded) until the process has read everything queued on its UDP socket. */
-async function waitUntilDrained(port: number, timeoutMs: number): Promise<UdpSocketState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await udpSocketState(port);
-    if (state === undefined) throw new Error(`no UDP socket bound on 127.0.0.1:${port}`);
-    if (state.rxQueue === 0) return state;
-    if (Date.now() >= deadline) throw new Error(`UDP port ${port} still has ${state.rxQueue} bytes queued`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
