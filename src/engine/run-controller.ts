@@ -118,6 +118,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       onParseError: (error, raw, from) => this.#onParseError(error, raw, from),
       onConnectionClosed: (connection, error) => this.#onConnectionClosed(connection, error),
       onConnectionShed: (reason) => this.stats.connectionShed(reason),
+      connectionInUse: (connection) => [...this.#calls.values()].some((call) => call.connection === connection),
     });
   }
 

@@ -108,6 +108,9 @@ class ForwardingHandlers implements TransportHandlers {
   onConnectionShed(reason: ConnectionShedReason, remote: Peer): void {
     this.target?.onConnectionShed?.(reason, remote);
   }
+  connectionInUse(connection: SipConnection): boolean {
+    return this.target?.connectionInUse?.(this.#map(connection)) ?? false;
+  }
   #map(connection: SipConnection): SipConnection {
     return this.shared?.owns(connection) === true ? this.shared : connection;
   }

@@ -1,8 +1,8 @@
 /**
  * Limits of a stream server (TCP, TLS, WS, WSS) against a peer that opens connections and never uses them: at
  * most `maxConnections` accepted connections at once (the kernel accepts the next one, which is closed at once and
- * counted as refused), and an accepted connection on which nothing is received or sent for `idleTimeoutMs` is
- * closed (counted; its waiting calls fail as on any connection loss). Connections we open ourselves are not limited.
+ * counted as refused), and an accepted connection on which nothing is received or sent for `idleTimeoutMs`, and
+ * that no call uses, is closed (counted). Connections we open ourselves are not limited.
  */
 import type { Server } from "node:net";
 import type { Peer, TransportHandlers } from "./transport.js";
@@ -29,16 +29,21 @@ export function capConnections(server: Server, limits: ConnectionLimits, handler
   });
 }
 
-/** Calls `onIdle` once after `idleMs` without a touch(); 0 never. One timer per connection, re-armed lazily. */
+/**
+ * Calls `onIdle` once after `idleMs` without a touch() while `inUse()` is false; 0 never. One timer per
+ * connection, re-armed lazily.
+ */
 export class IdleWatch {
   readonly #idleMs: number;
   readonly #onIdle: () => void;
+  readonly #inUse: () => boolean;
   #last = Date.now();
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(idleMs: number, onIdle: () => void) {
+  constructor(idleMs: number, onIdle: () => void, inUse: () => boolean = () => false) {
     this.#idleMs = idleMs;
     this.#onIdle = onIdle;
+    this.#inUse = inUse;
     if (idleMs > 0) this.#arm(idleMs);
   }
 
@@ -54,7 +59,9 @@ export class IdleWatch {
   #arm(delay: number): void {
     this.#timer = setTimeout(() => {
       const idle = Date.now() - this.#last;
-      if (idle >= this.#idleMs) {
+      if (idle >= this.#idleMs && this.#inUse()) {
+        this.#arm(this.#idleMs);
+      } else if (idle >= this.#idleMs) {
         this.#timer = undefined;
         this.#onIdle();
       } else {

@@ -67,11 +67,15 @@ class StreamConnection implements SipConnection {
     this.local = local;
     this.remote = remote;
     socket.setNoDelay(true);
-    this.#idle = new IdleWatch(idleTimeoutMs, () => {
-      this.#error ??= idleError(idleTimeoutMs);
-      handlers.onConnectionShed?.("idle", remote);
-      socket.destroy();
-    });
+    this.#idle = new IdleWatch(
+      idleTimeoutMs,
+      () => {
+        this.#error ??= idleError(idleTimeoutMs);
+        handlers.onConnectionShed?.("idle", remote);
+        socket.destroy();
+      },
+      () => handlers.connectionInUse?.(this) ?? false,
+    );
     const framer = new StreamFramer();
     socket.on("data", (chunk: Buffer) => {
       this.#idle.touch();

@@ -59,6 +59,8 @@ export interface TransportHandlers {
    * after --idle-timeout without traffic (an idle close is also reported by onConnectionClosed).
    */
   onConnectionShed?(reason: ConnectionShedReason, remote: Peer): void;
+  /** True while a call still uses `connection`: an idle accepted connection is then kept (a long call is quiet). */
+  connectionInUse?(connection: SipConnection): boolean;
 }
 
 export type ConnectionShedReason = "refused" | "idle";

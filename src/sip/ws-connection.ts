@@ -68,11 +68,15 @@ export class WsConnection implements SipConnection {
     this.#ws = ws;
     const idleMs = opts.idleTimeoutMs ?? 0;
     // WebSocket pings do not count: a peer that answers them but sends no SIP is idle.
-    this.#idle = new IdleWatch(idleMs, () => {
-      this.#error ??= idleError(idleMs);
-      opts.handlers.onConnectionShed?.("idle", this.remote);
-      ws.terminate();
-    });
+    this.#idle = new IdleWatch(
+      idleMs,
+      () => {
+        this.#error ??= idleError(idleMs);
+        opts.handlers.onConnectionShed?.("idle", this.remote);
+        ws.terminate();
+      },
+      () => opts.handlers.connectionInUse?.(this) ?? false,
+    );
     this.#handlers = opts.handlers;
     this.transport = opts.transport;
     const socket = opts.socket;

@@ -1,7 +1,7 @@
 /**
  * Stream server limits (issue 12 item 6): beyond --max-connections an accepted connection is closed at once and
  * reported as refused; an accepted connection without traffic for --idle-timeout is closed, reported as idle and
- * as a lost connection (so its waiting calls fail); traffic keeps a connection open. TCP and WS servers.
+ * as a lost connection; traffic, or a call still using it, keeps a connection open. TCP and WS servers.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -20,6 +20,10 @@ class Recorder implements TransportHandlers {
   readonly shed: ConnectionShedReason[] = [];
   readonly closedErrors: string[] = [];
   messages = 0;
+  inUse = false;
+  connectionInUse(): boolean {
+    return this.inUse;
+  }
   onMessage(): void {
     this.messages++;
   }
@@ -98,6 +102,25 @@ describe("stream server connection limits", () => {
     assert.match(recorder.closedErrors[0] ?? "", /without traffic \(--idle-timeout\)/);
     assert.ok(recorder.messages >= 4);
     busy.destroy();
+  });
+
+  it("TCP: keeps an idle connection while a call uses it, closes it once none does", async () => {
+    const recorder = new Recorder();
+    recorder.inUse = true;
+    const transport = await StreamTransport.listen(
+      { address: "127.0.0.1", port: 0, limits: { maxConnections: 0, idleTimeoutMs: 200 } },
+      recorder,
+    );
+    cleanups.push(() => transport.close());
+    const quiet = await open(transport.local.port);
+    quiet.on("error", () => undefined);
+    // Several idle periods pass (bounded wait): the connection stays because it is in use.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(quiet.closed, false, "closed while in use");
+    assert.deepEqual(recorder.shed, []);
+    recorder.inUse = false;
+    await until(() => quiet.closed, 10_000, "the connection to close once unused");
+    assert.deepEqual(recorder.shed, ["idle"]);
   });
 
   it("WS: refuses beyond the cap and closes an idle connection", async () => {
