@@ -145,7 +145,7 @@ describe("fuzz: mutated SIP at a sipwright UAS during real calls", () => {
     if (dir !== "") await rm(dir, { recursive: true, force: true });
   });
 
-  it(`UDP: ${DATAGRAMS} mutated datagrams are all counted, ${UDP_CALLS} real calls succeed, the log stays bounded`, async () => {
+  it(`UDP: ${DATAGRAMS} mutated datagrams are all counted, ${UDP_CALLS} real calls succeed, the log stays bounded`, async (t) => {
     const random = prng(0xf022);
     const datagrams = Array.from({ length: DATAGRAMS }, (_, i) => mutate(baseMessage(i, random), random));
     const counted = datagrams.filter((d) => !isOnlyLineEnds(d));
@@ -193,6 +193,10 @@ describe("fuzz: mutated SIP at a sipwright UAS during real calls", () => {
 
     const log = await errorLog(uasOut);
     const bound = PARSE_ERROR_LINES_PER_SECOND * kinds * seconds;
+    t.diagnostic(
+      `${rejected.length} malformed, ${accepted} accepted; error log: ${log.entries} entries, ` +
+        `${log.suppressed} suppressed lines, ${log.bytes} bytes over ${seconds} s (${kinds} kinds)`,
+    );
     assert.ok(log.entries <= bound, `${log.entries} error-log entries for malformed messages (bound ${bound})`);
     assert.ok(log.entries < rejected.length / 2, `${log.entries} entries for ${rejected.length} malformed datagrams`);
     assert.ok(log.suppressed > 0, "no 'suppressed' line");
