@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { CallRecord } from "../src/records/call-record.js";
 import type { Summary } from "../src/records/summary.js";
 import { SIPWRIGHT_BIN } from "../test/helpers/compiled-build.js";
-import type { TransportMode } from "../src/engine/run-config.js";
+import type { TransportMode } from "../src/engine/run/run-config.js";
 import { freeTcpPort, freeUdpPort, LOOPBACK, waitUntilBound } from "../test/helpers/free-port.js";
 import { readSummary } from "../test/helpers/sipwright.js";
 import * as timed from "../test/helpers/timed-process.js";

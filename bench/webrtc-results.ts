@@ -3,7 +3,7 @@
  * concurrency steps, CPU and RSS per call over the all-calls-up window, loss and pacing. Everything that makes a
  * step's figures not a clean measurement is listed in `problems`, in words.
  */
-import type { TransportMode } from "../src/engine/run-config.js";
+import type { TransportMode } from "../src/engine/run/run-config.js";
 import type { CallRecord } from "../src/records/call-record.js";
 import type { SummaryMedia } from "../src/records/summary.js";
 import type { PairRun, PairSample } from "./webrtc-pair.js";

@@ -5,7 +5,7 @@
  * against `-tls_ca` (the certificate names 127.0.0.1). The media path (ICE, DTLS-SRTP over UDP) is the same whatever
  * carries the SIP.
  */
-import { TRANSPORT_MODES, type TransportMode } from "../src/engine/run-config.js";
+import { TRANSPORT_MODES, type TransportMode } from "../src/engine/run/run-config.js";
 
 export interface BenchCerts {
   /** The CA the UAC trusts. */

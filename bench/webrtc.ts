@@ -33,7 +33,7 @@ import { ensureCompiledBuild } from "../test/helpers/compiled-build.js";
 import { privateNetworkUnavailable } from "../test/helpers/netns.js";
 import { REPO_ROOT } from "../test/helpers/sipwright.js";
 import { makeTestCerts } from "../test/helpers/test-certs.js";
-import type { TransportMode } from "../src/engine/run-config.js";
+import type { TransportMode } from "../src/engine/run/run-config.js";
 import * as timed from "../test/helpers/timed-process.js";
 import { positive } from "./bench-args.js";
 import { runPair, type PairRun } from "./webrtc-pair.js";

@@ -9,7 +9,7 @@ import { parseArgs } from "../cli/parse-args.js";
 import { validateScenarioText } from "../scenario/scenario-checks.js";
 import { parseXmlDocument, type XmlElement } from "../scenario/xml-document.js";
 import { builtinScenarioPath, isBuiltinScenario } from "../scenario/builtin-scenarios.js";
-import type { RunConfig } from "../engine/run-config.js";
+import type { RunConfig } from "../engine/run/run-config.js";
 import { SCENARIO_FILE } from "./job.js";
 
 export interface ProblemJson {

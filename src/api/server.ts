@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import swagger from "@fastify/swagger";
 import { BUILTIN_SCENARIOS, builtinScenarioPath, findPackageRoot } from "../scenario/builtin-scenarios.js";
-import { SIPWRIGHT_VERSION } from "../engine/run-environment.js";
+import { SIPWRIGHT_VERSION } from "../engine/run/run-environment.js";
 import { JobManager } from "./jobs.js";
 import { LocalJobRunner, type JobRunner } from "./job-runner.js";
 import { validateXml } from "./job-validate.js";

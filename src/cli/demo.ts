@@ -6,8 +6,8 @@
  * Prints what happened and where the outputs are.
  */
 import { join, resolve } from "node:path";
-import { prepareRun, makeRunId, type RunResult } from "../engine/execute-run.js";
-import type { RunConfig } from "../engine/run-config.js";
+import { prepareRun, makeRunId, type RunResult } from "../engine/run/execute-run.js";
+import type { RunConfig } from "../engine/run/run-config.js";
 import { defaultRunConfig } from "./parse-args.js";
 
 export interface DemoOptions {

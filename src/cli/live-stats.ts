@@ -6,8 +6,8 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import type { StatsSnapshot } from "../engine/statistics.js";
-import type { Call } from "../engine/call.js";
+import type { StatsSnapshot } from "../engine/outputs/statistics.js";
+import type { Call } from "../engine/call/call.js";
 import type { SummaryMedia } from "../records/summary.js";
 import { FAILURE_CLASSES } from "../shared/failure.js";
 

@@ -7,20 +7,20 @@ import { BindError, ConfigError, ScenarioError, SipwrightError, formatLocation }
 import { LOG_LEVELS, setLogLevel, setLogSink, type LogRecord } from "../shared/logger.js";
 import { readScenarioFile } from "../scenario/load-scenario.js";
 import { validateScenarioText } from "../scenario/scenario-checks.js";
-import { prepareRun, type RunResult } from "../engine/execute-run.js";
-import { SIPWRIGHT_VERSION } from "../engine/run-environment.js";
-import { EXIT_BIND, EXIT_FATAL } from "../engine/exit-code.js";
-import type { RunConfig } from "../engine/run-config.js";
+import { prepareRun, type RunResult } from "../engine/run/execute-run.js";
+import { SIPWRIGHT_VERSION } from "../engine/run/run-environment.js";
+import { EXIT_BIND, EXIT_FATAL } from "../engine/run/exit-code.js";
+import type { RunConfig } from "../engine/run/run-config.js";
 import { parseArgs } from "./parse-args.js";
 import { helpText } from "./help-text.js";
 import { StatusReporter } from "./status-line.js";
 import { runDemo } from "./demo.js";
 import { runTurnCred } from "./turn-cred.js";
 import { LiveStatsWriter, liveWebRtc } from "./live-stats.js";
-import type { Call } from "../engine/call.js";
+import type { Call } from "../engine/call/call.js";
 import { exitOnceOutputsAreFinal } from "./exit-backstop.js";
 import { readCallRecords, writeJunit } from "./junit.js";
-import { buildCallRecord } from "../engine/call-record-builder.js";
+import { buildCallRecord } from "../engine/outputs/call-record-builder.js";
 import type { CallRecord } from "../records/call-record.js";
 import type { Summary } from "../records/summary.js";
 

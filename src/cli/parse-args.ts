@@ -14,11 +14,11 @@ import {
   DEFAULT_T2_MS,
 } from "../sip/retransmission.js";
 import { TRICKLE_MODES } from "../media/webrtc/webrtc-types.js";
-import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run-config.js";
+import type { DefaultBehavior, RunConfig, TransportMode } from "../engine/run/run-config.js";
 import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
 import { DEFAULT_WS_PING_MS } from "../sip/ws-connection.js";
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from "../sip/connection-limits.js";
-import { checkRunOptions } from "../engine/run-option-checks.js";
+import { checkRunOptions } from "../engine/run/run-option-checks.js";
 import { parseHostPort } from "./host-port.js";
 import { parseTurnCredArgs, type TurnCredOptions } from "./turn-cred.js";
 import { parseServeArgs, type ServeOptions } from "../api/serve-options.js";

@@ -7,7 +7,7 @@
  */
 import type { Clock, TimerHandle } from "../shared/clock.js";
 import { FAILURE_CLASSES } from "../shared/failure.js";
-import type { DurationStats, StatsSnapshot } from "../engine/statistics.js";
+import type { DurationStats, StatsSnapshot } from "../engine/outputs/statistics.js";
 
 export type StatusMode = "tty" | "lines" | "none";
 

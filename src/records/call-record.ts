@@ -1,7 +1,7 @@
 /**
  * One line of `call_records.jsonl`: everything known about one finished call. snake_case keys, versioned by
  * `schema`. The JSON Schema is docs/call-record.schema.json; every field is described in docs/call-records.md.
- * The engine builds records in src/engine/call-record-builder.ts and appends them with JsonlWriter.
+ * The engine builds records in src/engine/outputs/call-record-builder.ts and appends them with JsonlWriter.
  */
 import type { FailureClass } from "../shared/failure.js";
 import type { TransportName } from "../sip/transport.js";

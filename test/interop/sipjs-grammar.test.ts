@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { IncomingRequestMessage, IncomingResponseMessage, LoggerFactory, Parser } from "sip.js/lib/core/index.js";
 import { parseSipMessage } from "../../src/sip/parse-sip-message.js";
 import { describeRun, featureFixture, prepareSide, sideConfig, withTempDir } from "../integration/engine/run-pair.js";
-import type { RunConfig } from "../../src/engine/run-config.js";
+import type { RunConfig } from "../../src/engine/run/run-config.js";
 
 const loggerFactory = new LoggerFactory();
 loggerFactory.builtinEnabled = false;

@@ -11,7 +11,7 @@
  * with the route set followed (test/fixtures/scenarios/softphone/webrtc_uac_proxied.xml).
  */
 import { after, describe, it } from "node:test";
-import type { RunResult } from "../../src/engine/execute-run.js";
+import type { RunResult } from "../../src/engine/run/execute-run.js";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultRunConfig } from "../../src/cli/parse-args.js";
-import type { RunConfig } from "../../src/engine/run-config.js";
+import type { RunConfig } from "../../src/engine/run/run-config.js";
 import type { CallRecord } from "../../src/records/call-record.js";
 import { readCallRecords } from "../helpers/call-record-schema.js";
 import { SECRET, startCoturn, turnserverSkipReason, type Coturn } from "../helpers/coturn.js";

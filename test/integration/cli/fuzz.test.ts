@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSipMessage } from "../../../src/sip/parse-sip-message.js";
 import { isOnlyLineEnds } from "../../../src/sip/transport.js";
-import { errorKind, PARSE_ERROR_LINES_PER_SECOND } from "../../../src/engine/parse-error-log.js";
+import { errorKind, PARSE_ERROR_LINES_PER_SECOND } from "../../../src/engine/outputs/parse-error-log.js";
 import { freeTcpPort, freeUdpPort, LOOPBACK, waitUntilBound } from "../../helpers/free-port.js";
 import { stopStartedProcesses, waitExit, type StartedProcess } from "../../helpers/processes.js";
 import { readSummary, runSipwright, startSipwright } from "../../helpers/sipwright.js";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { IncomingRequestMessage, LoggerFactory, Parser } from "sip.js/lib/core/index.js";
-import type { RunConfig } from "../../../src/engine/run-config.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import { writeScenario } from "../../helpers/media-scenarios.js";
 import { SipTestProxy } from "../../helpers/sip-test-proxy.js";
 import { describeRun, prepareSide, withTempDir } from "./run-pair.js";

@@ -10,7 +10,7 @@ import { once } from "node:events";
 import { access, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CallRecord } from "../../../src/records/call-record.js";
-import type { RunResult } from "../../../src/engine/execute-run.js";
+import type { RunResult } from "../../../src/engine/run/execute-run.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { describeRun, prepareSide, withTempDir } from "./run-pair.js";
 

@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { RunConfig } from "../../../src/engine/run-config.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import type { CallRecord } from "../../../src/records/call-record.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import {

@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { RunConfig } from "../../../src/engine/run-config.js";
-import type { RunResult } from "../../../src/engine/execute-run.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
+import type { RunResult } from "../../../src/engine/run/execute-run.js";
 import { prepareSide, sideConfig, withTempDir } from "./run-pair.js";
 import { parseMessageLog, type LoggedMessage } from "./message-log.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";

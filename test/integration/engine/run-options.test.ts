@@ -4,7 +4,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { prepareRun } from "../../../src/engine/execute-run.js";
+import { prepareRun } from "../../../src/engine/run/execute-run.js";
 import { loadScenarioText } from "../../../src/scenario/load-scenario.js";
 import { ScenarioError } from "../../../src/shared/errors.js";
 import { readFile, readdir } from "node:fs/promises";

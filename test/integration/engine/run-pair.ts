@@ -6,10 +6,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prepareRun, type PreparedRun, type RunResult } from "../../../src/engine/execute-run.js";
-import type { RunConfig } from "../../../src/engine/run-config.js";
+import { prepareRun, type PreparedRun, type RunResult } from "../../../src/engine/run/execute-run.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import type { FailureClass } from "../../../src/shared/failure.js";
-import type { StatsSnapshot } from "../../../src/engine/statistics.js";
+import type { StatsSnapshot } from "../../../src/engine/outputs/statistics.js";
 import { defaultRunConfig } from "../../../src/cli/parse-args.js";
 
 /** Absolute path of a fixture in test/fixtures/scenarios/features/. */

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { RunConfig, TransportMode } from "../../../src/engine/run-config.js";
+import type { RunConfig, TransportMode } from "../../../src/engine/run/run-config.js";
 import { defaultRunConfig } from "../../../src/cli/parse-args.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { makeTestCerts, type TestCerts } from "../../helpers/test-certs.js";

@@ -4,7 +4,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { TransportMode } from "../../../src/engine/run-config.js";
+import type { TransportMode } from "../../../src/engine/run/run-config.js";
 import { describeRun, runPair } from "./run-pair.js";
 
 const MODES: readonly { uac: TransportMode; uas: TransportMode }[] = [

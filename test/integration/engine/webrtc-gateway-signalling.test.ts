@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RunConfig } from "../../../src/engine/run-config.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import { defaultRunConfig } from "../../../src/cli/parse-args.js";
 import type { CallRecord } from "../../../src/records/call-record.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { defaultRunConfig } from "../../../src/cli/parse-args.js";
-import type { RunConfig } from "../../../src/engine/run-config.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { declarePrivateNetworkRun, insidePrivateNetwork } from "../../helpers/netns.js";
 import { makeTestCerts, type TestCerts } from "../../helpers/test-certs.js";

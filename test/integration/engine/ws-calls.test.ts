@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { RunConfig, TransportMode } from "../../../src/engine/run-config.js";
+import type { RunConfig, TransportMode } from "../../../src/engine/run/run-config.js";
 import { makeTestCerts, type TestCerts } from "../../helpers/test-certs.js";
 import { describeRun, runPair } from "./run-pair.js";
 

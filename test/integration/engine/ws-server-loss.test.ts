@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { join } from "node:path";
 import { WebSocketServer } from "ws";
-import type { TransportMode } from "../../../src/engine/run-config.js";
+import type { TransportMode } from "../../../src/engine/run/run-config.js";
 import { readCallRecords } from "../../helpers/call-record-schema.js";
 import { makeTestCerts, type TestCerts } from "../../helpers/test-certs.js";
 import { freeTcpPort, waitUntilBound } from "../../helpers/free-port.js";

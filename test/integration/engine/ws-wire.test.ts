@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RunConfig } from "../../../src/engine/run-config.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import { describeRun, prepareSide, sideConfig, withTempDir } from "./run-pair.js";
 
 const fixture = (name: string): string =>

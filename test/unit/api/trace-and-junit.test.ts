@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { XMLParser } from "fast-xml-parser";
-import { MessageTraceWriter } from "../../../src/engine/trace-writers.js";
+import { MessageTraceWriter } from "../../../src/engine/outputs/trace-writers.js";
 import { TraceCache, callMessages, parseMessageTrace } from "../../../src/api/message-trace.js";
 import { buildJunitXml } from "../../../src/cli/junit.js";
 import type { CallRecord } from "../../../src/records/call-record.js";

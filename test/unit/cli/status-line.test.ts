@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FakeClock } from "../../../src/shared/clock.js";
-import { Statistics } from "../../../src/engine/statistics.js";
+import { Statistics } from "../../../src/engine/outputs/statistics.js";
 import { StatusReporter, formatFinalSummary, formatStatusLine, type StatusMode } from "../../../src/cli/status-line.js";
 
 function setup(mode: StatusMode): { clock: FakeClock; stats: Statistics; out: string[]; reporter: StatusReporter } {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgs } from "../../../src/cli/parse-args.js";
-import type { RunConfig } from "../../../src/engine/run-config.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import { ConfigError } from "../../../src/shared/errors.js";
 
 const env = { isTTY: false, cwd: "/work/here", primaryIp: "192.0.2.10" };

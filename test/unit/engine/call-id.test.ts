@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { formatCallId } from "../../../src/engine/call-id.js";
+import { formatCallId } from "../../../src/engine/run/call-id.js";
 
 describe("formatCallId", () => {
   it("expands SIPp's default -cid_str %u-%p@%s to call number, pid and local IP", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { sippExitCode, type ExitInput } from "../../../src/engine/exit-code.js";
+import { sippExitCode, type ExitInput } from "../../../src/engine/run/exit-code.js";
 
 const base: ExitInput = { reason: "completed", stoppedNow: false, timeoutError: false, succeeded: 10, failed: 0 };
 

@@ -8,12 +8,12 @@ import { loadScenarioText } from "../../../src/scenario/load-scenario.js";
 import type { RunValues } from "../../../src/scenario/runtime.js";
 import { parseSipMessage } from "../../../src/sip/parse-sip-message.js";
 import type { Peer, SipConnection, TransportHandlers, TransportName } from "../../../src/sip/transport.js";
-import type { RunConfig } from "../../../src/engine/run-config.js";
-import type { RunEnvironment } from "../../../src/engine/run-environment.js";
-import { RunController, type RunOutcome } from "../../../src/engine/run-controller.js";
-import type { RunMedia } from "../../../src/engine/run-media.js";
-import { Statistics } from "../../../src/engine/statistics.js";
-import { defaultTemplates } from "../../../src/engine/default-messages.js";
+import type { RunConfig } from "../../../src/engine/run/run-config.js";
+import type { RunEnvironment } from "../../../src/engine/run/run-environment.js";
+import { RunController, type RunOutcome } from "../../../src/engine/run/run-controller.js";
+import type { RunMedia } from "../../../src/engine/media/run-media.js";
+import { Statistics } from "../../../src/engine/outputs/statistics.js";
+import { defaultTemplates } from "../../../src/engine/call/default-messages.js";
 import { defaultRunConfig } from "../../../src/cli/parse-args.js";
 
 const NO_TRACE = (): void => undefined;

@@ -14,7 +14,7 @@ import {
   PARSE_ERROR_EXCERPT_BYTES,
   PARSE_ERROR_LINES_PER_SECOND,
   escapeExcerpt,
-} from "../../../src/engine/parse-error-log.js";
+} from "../../../src/engine/outputs/parse-error-log.js";
 
 const FROM = { host: "127.0.0.1", port: 5070 };
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { RateScheduler } from "../../../src/engine/rate-scheduler.js";
+import { RateScheduler } from "../../../src/engine/run/rate-scheduler.js";
 
 describe("RateScheduler", () => {
   it("owes the first call at once, then rate calls per period", () => {

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FakeClock } from "../../../src/shared/clock.js";
-import { SharedConnection } from "../../../src/engine/shared-connection.js";
-import type { ReconnectPolicy } from "../../../src/engine/run-config.js";
+import { SharedConnection } from "../../../src/engine/run/shared-connection.js";
+import type { ReconnectPolicy } from "../../../src/engine/run/run-config.js";
 import type { Peer, SipConnection } from "../../../src/sip/transport.js";
 
 /** A socket stand-in: records what it was sent. */

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeClock } from "../../../src/shared/clock.js";
-import { Statistics } from "../../../src/engine/statistics.js";
-import { StatCsvWriter, statCsvHeader, statCsvRow } from "../../../src/engine/stat-csv-writer.js";
+import { Statistics } from "../../../src/engine/outputs/statistics.js";
+import { StatCsvWriter, statCsvHeader, statCsvRow } from "../../../src/engine/outputs/stat-csv-writer.js";
 
 process.env.TZ = "UTC";
 

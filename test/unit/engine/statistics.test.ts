@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FakeClock } from "../../../src/shared/clock.js";
-import { Statistics } from "../../../src/engine/statistics.js";
+import { Statistics } from "../../../src/engine/outputs/statistics.js";
 
 function makeStats(clock = new FakeClock()): { stats: Statistics; clock: FakeClock } {
   const stats = new Statistics({

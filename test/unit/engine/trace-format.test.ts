@@ -6,7 +6,7 @@ import {
   formatHhMmSsUs,
   formatSippDate,
   formatSippDateSpaced,
-} from "../../../src/engine/trace-format.js";
+} from "../../../src/engine/outputs/trace-format.js";
 
 process.env.TZ = "UTC";
 

@@ -9,14 +9,14 @@ import {
   MessageTraceWriter,
   ShortMessageTraceWriter,
   shortMessageFields,
-} from "../../../src/engine/trace-writers.js";
-import { RttTraceWriter } from "../../../src/engine/rtt-trace-writer.js";
-import { CountsTraceWriter, countColumns } from "../../../src/engine/counts-trace-writer.js";
-import { defaultTraceFileName, resolveTracePaths } from "../../../src/engine/trace-paths.js";
-import { Statistics } from "../../../src/engine/statistics.js";
+} from "../../../src/engine/outputs/trace-writers.js";
+import { RttTraceWriter } from "../../../src/engine/outputs/rtt-trace-writer.js";
+import { CountsTraceWriter, countColumns } from "../../../src/engine/outputs/counts-trace-writer.js";
+import { defaultTraceFileName, resolveTracePaths } from "../../../src/engine/outputs/trace-paths.js";
+import { Statistics } from "../../../src/engine/outputs/statistics.js";
 import { FakeClock } from "../../../src/shared/clock.js";
 import type { Step } from "../../../src/scenario/model.js";
-import type { TraceOptions } from "../../../src/engine/run-config.js";
+import type { TraceOptions } from "../../../src/engine/run/run-config.js";
 
 process.env.TZ = "UTC";
 

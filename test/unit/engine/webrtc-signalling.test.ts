@@ -4,8 +4,8 @@ import { TypedEmitter } from "../../../src/shared/typed-emitter.js";
 import { SipwrightError } from "../../../src/shared/errors.js";
 import type { WebRtcBridgeEvents, WebRtcStats } from "../../../src/media/webrtc/webrtc-types.js";
 import type { MediaStats } from "../../../src/media/media-pipeline.js";
-import { CallMediaError } from "../../../src/engine/call-media-error.js";
-import { WebRtcSignalling, type BridgePipeline } from "../../../src/engine/webrtc-signalling.js";
+import { CallMediaError } from "../../../src/engine/media/call-media-error.js";
+import { WebRtcSignalling, type BridgePipeline } from "../../../src/engine/media/webrtc-signalling.js";
 
 /** A bridge that records what the signalling asked of it. */
 class FakeBridge implements BridgePipeline {

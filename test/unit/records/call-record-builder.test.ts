@@ -6,7 +6,7 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { CallRecord } from "../../../src/records/call-record.js";
-import { buildCallRecord } from "../../../src/engine/call-record-builder.js";
+import { buildCallRecord } from "../../../src/engine/outputs/call-record-builder.js";
 import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "../engine/fake-run-environment.js";
 import { INVITE_FROM_PEER, request, response } from "../engine/scenario-snippets.js";
 import { callRecordValidator, type RecordValidator } from "../../helpers/call-record-schema.js";

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { FAILURE_CLASSES } from "../../../src/shared/failure.js";
 import type { MediaStats } from "../../../src/media/media-pipeline.js";
 import { CALL_RECORD_SCHEMA, type CallRecord } from "../../../src/records/call-record.js";
-import { buildMediaRecord } from "../../../src/engine/call-record-builder.js";
+import { buildMediaRecord } from "../../../src/engine/outputs/call-record-builder.js";
 import {
   CALL_RECORD_SCHEMA_PATH,
   callRecordValidator,

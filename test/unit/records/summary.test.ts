@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeClock } from "../../../src/shared/clock.js";
 import { FAILURE_CLASSES } from "../../../src/shared/failure.js";
-import { Statistics } from "../../../src/engine/statistics.js";
+import { Statistics } from "../../../src/engine/outputs/statistics.js";
 import { SUMMARY_SCHEMA, writeSummary, type Summary } from "../../../src/records/summary.js";
-import { buildSummary } from "../../../src/engine/build-summary.js";
+import { buildSummary } from "../../../src/engine/outputs/build-summary.js";
 
 function sample(): Summary {
   const clock = new FakeClock(Date.UTC(2026, 0, 1));

@@ -1,0 +1,325 @@
+/**
+ * One call: the run-time state of one Call-ID walking through the scenario. It implements the CallState and
+ * ActionHost views that keyword rendering and actions use. Step execution lives in step-executor.ts.
+ *
+ *   created ──> running ──> waiting (recv) ──> running ──> ... ──> ended
+ *                  │  ^──────────────┘ │
+ *                  ├─> pausing ────────┤
+ *                  └─> media (its pipeline opening) ─┘
+ */
+import type { TimerHandle } from "../../shared/clock.js";
+import type { FailureClass } from "../../shared/failure.js";
+import { createLogger, type Logger } from "../../shared/logger.js";
+import type {
+  ActionHost,
+  CallMediaControl,
+  CallState,
+  InjectionAccess,
+  RouteSetInfo,
+  RunValues,
+  VariableStore,
+} from "../../scenario/runtime.js";
+import { VariableTable } from "../../scenario/variables.js";
+import type { SipMessage } from "../../sip/message.js";
+import { isStreamTransport, type Peer, type SipConnection } from "../../sip/transport.js";
+import type { RetransmitPolicy, Retransmitter } from "../../sip/retransmission.js";
+import type { Scenario } from "../../scenario/model.js";
+import type { RunContext } from "../run/run-context.js";
+import { CallMedia, CallMediaError } from "../media/call-media.js";
+import { abortCall } from "./abort-call.js";
+import { TrickleInfo } from "../media/trickle-info.js";
+import type { DialogInfo } from "../media/webrtc-dialog.js";
+
+const log = createLogger("call");
+
+/** `media`: the call waits for its media pipeline to open before the step that needs it. */
+export const CALL_PHASES = ["running", "waiting", "pausing", "media", "ended"] as const;
+export type CallPhase = (typeof CALL_PHASES)[number];
+
+const ALLOWED_PREDECESSORS: Record<CallPhase, readonly CallPhase[]> = {
+  running: ["running", "waiting", "pausing", "media"],
+  waiting: ["running"],
+  pausing: ["running"],
+  media: ["running"],
+  ended: ["running", "waiting", "pausing", "media"],
+};
+
+/** A message that arrived while the call waited for its media: delivered once the media is open. */
+export interface DeferredMessage {
+  readonly message: SipMessage;
+  readonly connection: SipConnection;
+  readonly from: Peer;
+}
+
+export type CallOutcome =
+  | { readonly result: "success" }
+  | { readonly result: "failure"; readonly failure: FailureClass; readonly step: number; readonly reason: string };
+
+/** Where the INVITE transaction stands, for aborting a call the way SIPp does (CANCEL, ACK or BYE). */
+export type InviteProgress = "none" | "sent" | "provisional" | "established" | "rejected";
+
+const NO_INJECTION: InjectionAccess = {
+  field: () => undefined,
+  lookup: () => -1,
+  insert: () => undefined,
+  replace: () => undefined,
+  has: () => false,
+};
+
+export interface CallOptions {
+  readonly run: RunContext;
+  /** The main scenario, or the out-of-call scenario for calls created by -oocsf/-oocsn. */
+  readonly scenario: Scenario;
+  readonly number: number;
+  readonly callId: string;
+  readonly userId: number | undefined;
+  readonly direction: "incoming" | "outgoing";
+  readonly connection: SipConnection;
+  readonly peer: Peer;
+}
+
+export class Call implements CallState, ActionHost {
+  readonly run: RunValues;
+  readonly ctx: RunContext;
+  readonly scenario: Scenario;
+  readonly callNumber: number;
+  readonly callId: string;
+  readonly userId: number | undefined;
+  readonly direction: "incoming" | "outgoing";
+  readonly variables: VariableStore;
+  readonly injection: InjectionAccess;
+  readonly startedAt: number;
+  #logger: Logger | undefined;
+
+  connection: SipConnection;
+  peer: Peer;
+  msgIndex = 0;
+  cseq: number;
+  lastMessage: SipMessage | undefined;
+  peerTag: string | undefined;
+  routeSet: RouteSetInfo | undefined;
+  authChallenge: CallState["authChallenge"];
+  pausedUntil = 0;
+  invite: InviteProgress = "none";
+  /** See ActionHost.actionMessage: set while a send's or recv's actions run. */
+  actionMessage: SipMessage | undefined;
+  /** Index to continue at when the current step finishes (set by `jump`). */
+  pendingJump: number | undefined;
+
+  readonly sentMethods = new Set<string>();
+  readonly txnBranches = new Map<string, string>();
+  readonly rtdStarts = new Map<string, number>();
+  readonly rtdDone = new Set<string>();
+
+  /** Raw bytes of the last processed incoming message, for SIPp's UDP retransmission detection. */
+  lastReceivedRaw: Buffer | undefined;
+  /** The step that processed it (its duplicates are counted there). */
+  lastReceivedStep = -1;
+  /** The first message we sent after that one: re-sent when the same message arrives again. */
+  replyToLastReceived: Buffer | undefined;
+  /** The send step of `replyToLastReceived` (its re-sends are counted there). */
+  replyStep = -1;
+  /** The last message we sent (for abort messages and retransmission). */
+  lastSent: Buffer | undefined;
+  /** The last ACK we sent: re-sent when a late retransmission of the INVITE's final response arrives. */
+  lastAck: Buffer | undefined;
+
+  // Per-call counts for the call record: plain numbers bumped beside the run's statistics (no allocation per message).
+  /** Messages sent by scenario steps (first transmissions; the abort CANCEL/BYE is not counted, as in statistics). */
+  messagesSent = 0;
+  messagesReceived = 0;
+  retransmissionsSent = 0;
+  retransmissionsReceived = 0;
+  unexpectedMessages = 0;
+  /** Status of the last final response received to our INVITE or sent to the peer's INVITE; 0 = none yet. */
+  finalStatus = 0;
+  /** Index of the last step that completed (its actions may still have failed the call). */
+  lastStep = -1;
+  /** The RTD samples this call recorded (the last one per name); created with the first sample. */
+  rtdSamples: Map<string, number> | undefined;
+  /** The call's media, in a run with media (its pipeline opens when a step first needs it). */
+  readonly callMedia: CallMedia | undefined;
+  /** Messages that arrived in the `media` phase, in order. */
+  deferred: DeferredMessage[] | undefined;
+  /** The dialog as the INVITE transaction set it up (webrtc-dialog.ts), and in WebRTC runs the trickle INFO exchange. */
+  dialog: DialogInfo | undefined;
+  readonly trickle: TrickleInfo | undefined;
+
+  timer: TimerHandle | undefined;
+  /** Send timeout of a message still queued on a TCP connection. */
+  sendTimer: TimerHandle | undefined;
+  retransmitter: Retransmitter | undefined;
+  /** Step index whose send is being retransmitted. */
+  retransmitStep = -1;
+  /** What the running retransmitter was built from, to re-arm it at T2 (non-INVITE provisional response). */
+  retransmitSource: { data: Buffer; policy: RetransmitPolicy; onExhausted: () => void } | undefined;
+
+  #phase: CallPhase = "running";
+  #outcome: CallOutcome | undefined;
+
+  constructor(opts: CallOptions) {
+    this.ctx = opts.run;
+    this.run = opts.run.values;
+    this.scenario = opts.scenario;
+    this.callNumber = opts.number;
+    this.callId = opts.callId;
+    this.userId = opts.userId;
+    this.direction = opts.direction;
+    this.connection = opts.connection;
+    this.peer = opts.peer;
+    this.cseq = opts.run.config.baseCseq - 1;
+    this.startedAt = opts.run.clock.now();
+    this.variables = new VariableTable({
+      globals: opts.run.globals,
+      user: opts.run.userVariables(opts.userId),
+      globalNames: new Set(opts.scenario.globalVariables),
+      userNames: new Set(opts.scenario.userVariables),
+    });
+    this.injection = opts.run.injection?.cursorForCall(opts.number, opts.userId) ?? NO_INJECTION;
+    // SIPp behaviour: every response-time timer starts when the call is created; start_rtd restarts one.
+    for (const name of opts.scenario.rtdNames) this.rtdStarts.set(name, this.startedAt);
+    const media = opts.run.media;
+    this.callMedia =
+      media === undefined
+        ? undefined
+        : new CallMedia({
+            run: media,
+            callNumber: opts.number,
+            callId: opts.callId,
+            logger: () => this.logger,
+            onFailure: (failure, reason) => {
+              // As for a failed action: the peer is not left waiting in the dialog.
+              if (this.ctx.config.defaultBehaviors.has("bye")) abortCall(this);
+              this.fail(failure, reason);
+            },
+            onLocalCandidate: (candidate) => this.trickle?.candidate(candidate),
+          });
+    this.trickle = media?.options.kind === "webrtc" ? new TrickleInfo(this) : undefined;
+  }
+
+  get mediaPort(): number | undefined {
+    return this.callMedia?.port;
+  }
+
+  /** CallState.webrtcSdp: defined in WebRTC runs only (so [media_transport] knows the kind of run). */
+  get webrtcSdp(): CallState["webrtcSdp"] {
+    if (this.trickle === undefined) return undefined;
+    return (keyword) => this.callMedia?.webrtc?.sdp(keyword);
+  }
+
+  /** The call's diagnostics logger (created on first use: most calls never log). */
+  get logger(): Logger {
+    this.#logger ??= log.child(`[call:${this.callNumber} ${this.callId}]`);
+    return this.#logger;
+  }
+
+  get phase(): CallPhase {
+    return this.#phase;
+  }
+
+  get outcome(): CallOutcome | undefined {
+    return this.#outcome;
+  }
+
+  get ended(): boolean {
+    return this.#phase === "ended";
+  }
+
+  transition(to: CallPhase): void {
+    const from = this.#phase;
+    if (!ALLOWED_PREDECESSORS[to].includes(from)) {
+      throw new Error(`call ${this.callNumber}: illegal transition ${from} -> ${to}`);
+    }
+    this.#phase = to;
+  }
+
+  clearTimer(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  stopRetransmission(): void {
+    this.retransmitter?.stop();
+    this.retransmitter = undefined;
+    this.retransmitStep = -1;
+    this.retransmitSource = undefined;
+  }
+
+  /** Ends the call once; idempotent. Cancels every timer and tells the run. */
+  finish(outcome: CallOutcome): void {
+    if (this.#phase === "ended") return;
+    if (this.#phase === "pausing") this.ctx.stats.pauseEnded(this.msgIndex);
+    this.clearTimer();
+    this.sendTimer?.cancel();
+    this.sendTimer = undefined;
+    this.stopRetransmission();
+    this.trickle?.stop();
+    this.#outcome = outcome;
+    this.transition("ended");
+    if (outcome.result === "failure") {
+      this.logger.info(`failed at step ${outcome.step}: ${outcome.failure} (${outcome.reason})`);
+    }
+    this.ctx.callEnded(this);
+  }
+
+  fail(failure: FailureClass, reason: string, step = this.msgIndex): void {
+    this.finish({ result: "failure", failure, step, reason });
+  }
+
+  // ActionHost ---------------------------------------------------------------------------------------------------
+
+  get state(): CallState {
+    return this;
+  }
+
+  jumpTo(index: number): void {
+    this.pendingJump = index;
+  }
+
+  restorePause(untilMs: number): void {
+    this.pausedUntil = untilMs;
+  }
+
+  /** The scenario's `<log>` action (the call's own diagnostics go through `logger`). */
+  log(message: string): void {
+    this.ctx.log(message);
+  }
+
+  warning(message: string): void {
+    this.ctx.warning(message);
+  }
+
+  fatal(message: string): void {
+    this.ctx.fatal(message);
+  }
+
+  internalCommand(command: "stop_call" | "stop_gracefully" | "stop_now"): void {
+    this.ctx.internalCommand(this, command);
+  }
+
+  execCommand(command: string): void {
+    this.ctx.execCommand(command);
+  }
+
+  setDestination(host: string, port: number, protocol: string): void {
+    const transport = this.connection.transport;
+    if (protocol.toUpperCase() !== transport) {
+      this.ctx.warning(`setdest: cannot change transport from ${transport} to ${protocol}`);
+      return;
+    }
+    this.peer = { host, port };
+  }
+
+  closeConnection(): void {
+    if (isStreamTransport(this.connection.transport)) this.connection.close();
+  }
+
+  now(): number {
+    return this.ctx.clock.now();
+  }
+
+  media(): CallMediaControl {
+    if (this.callMedia === undefined) throw new CallMediaError("media_error", "this run has no media");
+    return this.callMedia;
+  }
+}
