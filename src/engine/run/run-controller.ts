@@ -36,6 +36,23 @@ export type StopMode = "graceful" | "now";
 
 export type StopReason = "completed" | "signal" | "global_timeout" | "internal_command" | "rate_max" | "fatal";
 
+/**
+ * Where the run is:
+ *   running --stop(graceful)--> draining --stop(now)--> stopping
+ *   running --stop(now)--> stopping
+ *   running | draining | stopping --(no call left, and stopped or every call created)--> ended
+ * running: calls are opened; draining: no new calls, running calls finish; stopping: every call was aborted
+ * (stop now: a signal, the global timeout, `stop_now`, a fatal error); ended: the outcome is resolved.
+ */
+export type RunState = "running" | "draining" | "stopping" | "ended";
+
+const ALLOWED_FROM: Readonly<Record<RunState, readonly RunState[]>> = {
+  running: [],
+  draining: ["running"],
+  stopping: ["running", "draining"],
+  ended: ["running", "draining", "stopping"],
+};
+
 export interface RunEvents {
   callStarted: Call;
   callEnded: Call;
@@ -83,10 +100,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   #globalTimer: TimerHandle | undefined;
   readonly #parseErrorLog: ParseErrorLog;
   #created = 0;
-  #quitting = false;
-  /** Stopped by `exec int_cmd="stop_now"` (SIPp exits 97). */
-  #stoppedNow = false;
-  #finished = false;
+  #state: RunState = "running";
   #reason: StopReason = "completed";
   #fatalMessage: string | undefined;
   #resolve: ((outcome: RunOutcome) => void) | undefined;
@@ -130,8 +144,8 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     return this.#created;
   }
 
-  get quitting(): boolean {
-    return this.#quitting;
+  get state(): RunState {
+    return this.#state;
   }
 
   /** Starts the run; resolves when it is over (all calls done, stopped, or timed out). */
@@ -153,11 +167,11 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
 
   /** Graceful: no new calls, running calls finish. Now: abort every call and end. */
   stop(mode: StopMode, reason: StopReason = "signal"): void {
-    if (this.#finished) return;
+    if (this.#state === "ended") return;
     if (this.#reason === "completed" || mode === "now") this.#reason = reason;
-    if (mode === "now" && reason === "internal_command") this.#stoppedNow = true;
     this.emit("stopping", { mode, reason });
-    this.#quitting = true;
+    if (mode === "now") this.#transition("stopping");
+    else if (this.#state === "running") this.#transition("draining");
     this.#outgoing?.stop();
     if (mode === "now") {
       for (const call of [...this.#calls.values()]) call.fail("aborted", `run stopped (${reason})`);
@@ -229,7 +243,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     }
     if (call.userId !== undefined) this.#outgoing?.releaseUser(call.userId);
     this.emit("callEnded", call);
-    if (!this.#quitting) this.#outgoing?.open();
+    if (this.#state === "running") this.#outgoing?.open();
     this.#checkDone();
   }
 
@@ -321,7 +335,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       config: this.config,
       clock: this.clock,
       get stopping() {
-        return run.#quitting || run.#finished;
+        return run.#state !== "running";
       },
       get activeCalls() {
         return run.#calls.size;
@@ -406,7 +420,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   // Incoming -----------------------------------------------------------------------------------------------------
 
   #onMessage(message: SipMessage, from: Peer, connection: SipConnection): void {
-    if (this.#finished) return;
+    if (this.#state === "ended") return;
     if (!this.reliable && this.config.lostPercent > 0 && this.random() * 100 < this.config.lostPercent) return;
     this.env.traceReceived(message, connection, from);
     const callId = message.callId;
@@ -435,7 +449,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
       this.#startIncoming(this.scenario, message, from, connection);
       return;
     }
-    if (isNewRequest && this.#ooc !== undefined && !this.#quitting) {
+    if (isNewRequest && this.#ooc !== undefined && this.#state === "running") {
       this.#startIncoming(this.#ooc, message, from, connection);
       return;
     }
@@ -446,7 +460,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   }
 
   #acceptsIncoming(): boolean {
-    if (this.#quitting || this.#finished) return false;
+    if (this.#state !== "running") return false;
     const max = this.config.maxCalls;
     if (max !== undefined && this.#created >= max) return false;
     return this.config.limit === undefined || this.#calls.size < this.config.limit;
@@ -500,22 +514,34 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   // End ----------------------------------------------------------------------------------------------------------
 
   #checkDone(): void {
-    if (this.#finished || this.#calls.size > 0 || (this.#outgoing?.pending ?? 0) > 0) return;
+    if (this.#state === "ended" || this.#calls.size > 0 || (this.#outgoing?.pending ?? 0) > 0) return;
     const max = this.config.maxCalls;
     const allCreated = max !== undefined && this.#created >= max;
-    if (!this.#quitting && !allCreated) return;
-    this.#finished = true;
+    if (this.#state === "running" && !allCreated) return;
+    // SIPp exits 97 on `stop_now` (reason internal_command, stopped now), not on `stop_gracefully`.
+    const stoppedNow = this.#state === "stopping";
+    this.#transition("ended");
     this.#outgoing?.stop();
     this.#globalTimer?.cancel();
     this.#parseErrorLog.flush();
-    this.#resolve?.({ exitCode: this.#exitCode(), reason: this.#reason, fatalMessage: this.#fatalMessage });
+    const exitCode = this.#exitCode(stoppedNow);
+    this.#resolve?.({ exitCode, reason: this.#reason, fatalMessage: this.#fatalMessage });
   }
 
-  #exitCode(): number {
+  /** The one place the run's state changes (a stop now while stopping stays stopping). */
+  #transition(to: RunState): void {
+    if (this.#state === to) return;
+    if (!ALLOWED_FROM[to].includes(this.#state)) {
+      throw new SipwrightError("INTERNAL", `RunController: ${this.#state} -> ${to} is not allowed`);
+    }
+    this.#state = to;
+  }
+
+  #exitCode(stoppedNow: boolean): number {
     const snap = this.stats.snapshot();
     return sippExitCode({
       reason: this.#reason,
-      stoppedNow: this.#stoppedNow,
+      stoppedNow,
       timeoutError: this.config.timeoutError,
       succeeded: snap.succeeded.cumulative,
       failed: snap.failed.cumulative,
