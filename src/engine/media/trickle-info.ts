@@ -16,6 +16,7 @@ import { buildResponse } from "../../sip/build-response.js";
 import type { SipMessage } from "../../sip/message.js";
 import type { Peer, SipConnection } from "../../sip/transport.js";
 import type { TimerHandle } from "../../shared/clock.js";
+import { Retransmitter } from "../../sip/retransmission.js";
 import type { LocalCandidate } from "../../media/webrtc/webrtc-types.js";
 import type { Call } from "../call/call.js";
 import { buildSdpFragment, SDPFRAG_CONTENT_TYPE } from "../../media/webrtc/sdp-frag.js";
@@ -29,12 +30,15 @@ export function isTrickleInfo(message: SipMessage): boolean {
   return pkg === "trickle-ice" || type === SDPFRAG_CONTENT_TYPE;
 }
 
+/** One INFO awaiting its final response: timer E (UDP only) and timer F. */
 interface PendingInfo {
-  readonly cseq: number;
-  readonly data: Buffer;
-  timer: TimerHandle | undefined;
-  interval: number;
-  readonly deadline: number;
+  readonly timerE: Retransmitter | undefined;
+  readonly timerF: TimerHandle;
+}
+
+function cancelTimers(pending: PendingInfo): void {
+  pending.timerE?.stop();
+  pending.timerF.cancel();
 }
 
 export class TrickleInfo {
@@ -111,31 +115,36 @@ export class TrickleInfo {
     );
     ctx.transmit(call, data, call.connection, call.peer);
     this.infosSent++;
-    // RFC 3261 17.1.2.2: timer F = 64 × T1 on any transport; timer E (retransmission from T1) only over UDP.
-    const timerF = 64 * ctx.config.t1Ms;
-    const interval = ctx.reliable ? timerF : ctx.config.t1Ms;
-    const pending: PendingInfo = { cseq, data, timer: undefined, interval, deadline: ctx.clock.now() + timerF };
-    this.#pending.set(cseq, pending);
-    this.#armRetransmission(pending);
+    this.#pending.set(cseq, this.#startTimers(cseq, data));
   }
 
-  /** RFC 3261 17.1.2.2: timer E doubles up to T2 until a response, timer F gives up. */
-  #armRetransmission(pending: PendingInfo): void {
+  /**
+   * RFC 3261 17.1.2.2: timer F (64 × T1) on every transport gives up on the INFO; timer E, only over UDP, resends
+   * it T1 after the send, then doubling up to T2 — the shared {@link Retransmitter} with the run's -T1/-T2 and no
+   * count limit (timer F ends it). Timer F is armed first: when both fall due at once, the INFO times out unsent.
+   */
+  #startTimers(cseq: number, data: Buffer): PendingInfo {
     const call = this.#call;
-    pending.timer = call.ctx.clock.setTimer(pending.interval, () => {
-      if (call.ended || !this.#pending.has(pending.cseq)) return;
-      const now = call.ctx.clock.now();
-      if (now >= pending.deadline) {
-        this.#pending.delete(pending.cseq);
-        this.#refused(pending.cseq, "timeout");
-        return;
-      }
-      call.ctx.transmit(call, pending.data, call.connection, call.peer);
-      pending.interval = Math.min(pending.interval * 2, call.ctx.config.t2Ms);
-      // Timer F fires at its own time, not at the next retransmission after it.
-      pending.interval = Math.min(pending.interval, pending.deadline - now);
-      this.#armRetransmission(pending);
+    const { clock, config, reliable } = call.ctx;
+    const timerF = clock.setTimer(64 * config.t1Ms, () => {
+      const pending = this.#pending.get(cseq);
+      if (pending === undefined) return;
+      this.#pending.delete(cseq);
+      pending.timerE?.stop();
+      if (!call.ended) this.#refused(cseq, "timeout");
     });
+    const timerE = reliable
+      ? undefined
+      : new Retransmitter({
+          clock,
+          policy: { t1: config.t1Ms, t2: config.t2Ms, invite: false, maxRetrans: Number.POSITIVE_INFINITY },
+          resend: () => {
+            if (!call.ended) call.ctx.transmit(call, data, call.connection, call.peer);
+          },
+          onExhausted: () => undefined,
+        });
+    timerE?.start();
+    return { timerE, timerF };
   }
 
   /** A response to one of our INFOs: consumed (true). */
@@ -144,9 +153,9 @@ export class TrickleInfo {
     const pending = this.#pending.get(message.cseq.seq);
     const ours = pending !== undefined || this.infosSent > 0;
     if (pending !== undefined && message.status >= 200) {
-      pending.timer?.cancel();
-      this.#pending.delete(pending.cseq);
-      if (message.status >= 300) this.#refused(pending.cseq, `${message.status} ${message.reason}`.trim());
+      cancelTimers(pending);
+      this.#pending.delete(message.cseq.seq);
+      if (message.status >= 300) this.#refused(message.cseq.seq, `${message.status} ${message.reason}`.trim());
     }
     return ours;
   }
@@ -171,7 +180,7 @@ export class TrickleInfo {
 
   /** The call ended: no more retransmissions. */
   stop(): void {
-    for (const pending of this.#pending.values()) pending.timer?.cancel();
+    for (const pending of this.#pending.values()) cancelTimers(pending);
     this.#pending.clear();
   }
 }

@@ -149,6 +149,8 @@ export function startFakeRun(
     pendingBytes?: number;
     /** The run's media (e.g. a WebRTC run with a fake bridge), made on the run's clock. */
     media?: (clock: FakeClock) => RunMedia;
+    /** Called with the controller before it starts (e.g. to hear the first callStarted). */
+    beforeStart?: (controller: RunController) => void;
   } = {},
 ): FakeRun {
   const clock = new FakeClock();
@@ -180,6 +182,7 @@ export function startFakeRun(
     media: opts.media?.(clock),
   });
   let settled: RunOutcome | undefined;
+  opts.beforeStart?.(controller);
   const done = controller.start().then((outcome) => (settled = outcome));
   return { clock, env, controller, stats, done, outcome: () => settled };
 }

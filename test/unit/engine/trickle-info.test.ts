@@ -2,7 +2,8 @@
  * Trickle INFO (RFC 8840) as the engine sends it, on the FakeClock with a fake WebRTC bridge:
  * - `auto` mode sends no INFO to a peer that never announced trickle support, and trickles once it does;
  * - INFOs follow the dialog's route set (Record-Route of the 180 reversed, Request-URI the peer's Contact);
- * - their retransmission follows -T1/-T2, and Timer F (64 × T1) or a 405 stops trickling without failing the call.
+ * - their retransmission follows -T1/-T2 (the shared Retransmitter, timer E over UDP only), and Timer F (64 × T1) or
+ *   a 405 stops trickling without failing the call.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +16,7 @@ import type { BridgePipeline } from "../../../src/engine/media/webrtc-signalling
 import { RunMedia } from "../../../src/engine/media/run-media.js";
 import type { Call } from "../../../src/engine/call/call.js";
 import type { RunConfig } from "../../../src/engine/run/run-config.js";
-import { defaultRunConfig } from "../../../src/cli/parse-args.js";
+import { defaultRunConfig, parseArgs } from "../../../src/cli/parse-args.js";
 import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "./fake-run-environment.js";
 import { request } from "./scenario-snippets.js";
 
@@ -111,6 +112,7 @@ const UAC = `<?xml version="1.0"?>
 interface TrickleRun {
   readonly run: FakeRun;
   readonly bridge: FakeBridge;
+  started(): Call | undefined;
   ended(): Call | undefined;
   infos(): SentMessage[];
 }
@@ -139,18 +141,23 @@ async function startTrickleRun(
       recordingsDir: "unused",
       analyze: false,
     });
+  let started: Call | undefined;
+  let ended: Call | undefined;
   const run = startFakeRun(UAC, {
     config: { webrtc: true, t1Ms, t2Ms, webrtcOptions: { ...base.webrtcOptions, trickle } },
     media,
     transport,
+    beforeStart: (controller) => {
+      controller.on("callStarted", (call) => (started = call));
+      controller.on("callEnded", (call) => (ended = call));
+    },
   });
-  let ended: Call | undefined;
-  run.controller.on("callEnded", (call) => (ended = call));
   for (let i = 0; i < 5 && run.env.sent.length === 0; i++) await settle();
   assert.match(run.env.sent[0]?.firstLine ?? "", /^INVITE /);
   return {
     run,
     bridge,
+    started: () => started,
     ended: () => ended,
     infos: () => run.env.sent.filter((m) => m.firstLine.startsWith("INFO ")),
   };
@@ -237,6 +244,41 @@ describe("trickle INFO from the engine (RFC 8840)", () => {
     const trickle = call.trickle;
     assert.ok(trickle !== undefined);
     assert.deepEqual([trickle.infosRefused, trickle.lastRefusal], [1, "timeout"]);
+  });
+
+  it("-T1 100 -T2 400 from the command line: sent at 0, 100, 300, 700, 1100, ... and timed out at 6400", async () => {
+    const env = { isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" };
+    const command = parseArgs(["127.0.0.1:5060", "-sn", "uac", "-T1", "100", "-T2", "400"], env);
+    assert.equal(command.kind, "run");
+    const { t1Ms, t2Ms } = command.config;
+    assert.deepEqual([t1Ms, t2Ms], [100, 400]);
+    const t = await startTrickleRun("trickle", t1Ms, t2Ms);
+    t.bridge.gather(1);
+    ringing(t, []);
+    await settle();
+    const [info] = t.infos();
+    assert.ok(info !== undefined);
+    const start = info.at;
+    t.run.clock.advance(6_399);
+    await settle();
+    const times = t.infos().map((m) => m.at - start);
+    // 0, 100, 300, 700, then every T2 (1100 ... 6300): 4 + 14 sends, the same bytes each time.
+    const expected = [0, 100, 300, 700, ...Array.from({ length: 14 }, (_, i) => 1100 + 400 * i)];
+    assert.deepEqual(times, expected);
+    assert.ok(t.infos().every((m) => m.data.equals(info.data)), "a retransmission is the INFO itself");
+    assert.equal(t.ended(), undefined, "the call goes on");
+    const trickle = t.started()?.trickle;
+    assert.ok(trickle !== undefined);
+    assert.equal(trickle.infosRefused, 0, "not timed out before 64 × T1");
+    t.run.clock.advance(1);
+    await settle();
+    assert.deepEqual([trickle.infosRefused, trickle.lastRefusal], [1, "timeout"], "Timer F at 64 × T1 = 6400 ms");
+    t.run.clock.advance(10_000);
+    await settle();
+    t.bridge.gather(2);
+    assert.equal(t.infos().length, expected.length, "nothing after Timer F, no new INFO");
+    const call = await finishCall(t);
+    assert.deepEqual(call.outcome, { result: "success" }, "the timed-out INFO did not fail the call");
   });
 
   it("a 405 to an INFO stops trickling for the call, counted, and the call succeeds", async () => {
