@@ -31,6 +31,8 @@ import { EarlyDtlsBuffer } from "./early-dtls-buffer.js";
 import { tolerateRepeatedHelloVerify } from "./dtls-hello-verify.js";
 import { guardRtpRouter } from "./rtp-router-guard.js";
 import { freshRetransmittedRecords } from "./dtls-fresh-records.js";
+// Installs the SRTP adapter on load: no cipher object per packet (srtp-cipher-reuse.ts).
+import "./srtp-cipher-reuse.js";
 import { fixLocalSdp, offersTrickle } from "./local-sdp.js";
 import { disableHiddenStun, peerConfig } from "./peer-config.js";
 import { negotiatedLeg, selectedPair, type SelectedPair } from "./negotiated-leg.js";
