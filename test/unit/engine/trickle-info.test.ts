@@ -265,7 +265,8 @@ describe("trickle INFO from the engine (RFC 8840)", () => {
     // 0, 100, 300, 700, then every T2 (1100 ... 6300): 4 + 14 sends, the same bytes each time.
     const expected = [0, 100, 300, 700, ...Array.from({ length: 14 }, (_, i) => 1100 + 400 * i)];
     assert.deepEqual(times, expected);
-    assert.ok(t.infos().every((m) => m.data.equals(info.data)), "a retransmission is the INFO itself");
+    const resentUnchanged = t.infos().every((m) => m.data.equals(info.data));
+    assert.ok(resentUnchanged, "a retransmission is the INFO itself");
     assert.equal(t.ended(), undefined, "the call goes on");
     const trickle = t.started()?.trickle;
     assert.ok(trickle !== undefined);
