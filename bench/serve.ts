@@ -2,6 +2,9 @@
  * Control-plane benchmark: what `sipwright serve` costs while it watches a busy job.
  *
  *   node --import tsx bench/serve.ts [--rate 2000] [--seconds 10] [--skip-build]
+ *   node --import tsx bench/serve.ts --webrtc [--calls 200] [--ramp-rate 20] [--window 10] [--skip-build]
+ *
+ * With --webrtc: N concurrent recorded WebRTC calls instead, inside a private network namespace (bench/serve-webrtc.ts).
  *
  * A sipwright UAS (plain CLI, not measured) answers; the same signalling-only UAC run (`-sn uac`, R calls/s for S
  * seconds) is made twice: (1) as a plain CLI run with the options a job gets (-trace_msg, --junit, --live-stats),
@@ -9,16 +12,15 @@
  * ways, the serve process's own CPU during the job (its added cost), and the latency from a call's end
  * (`ended_at` of its record) to the `record` event's arrival at the SSE client. Compiled build (bin/ -> dist/).
  */
-import { request } from "node:http";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureCompiledBuild, SIPWRIGHT_BIN } from "../test/helpers/compiled-build.js";
+import { ensureCompiledBuild } from "../test/helpers/compiled-build.js";
 import { freeUdpPort, LOOPBACK } from "../test/helpers/free-port.js";
-import { startProcess, waitExit, waitForStderr, type StartedProcess } from "../test/helpers/processes.js";
+import { waitExit, waitForStderr, type StartedProcess } from "../test/helpers/processes.js";
 import type { Summary } from "../src/records/summary.js";
 import { positive } from "./bench-args.js";
-import { cpuSeconds, procText } from "./proc-sampling.js";
+import { childPid, cli, cpuTracker, createJob, percentile, startServe, watchJob } from "./serve-helpers.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -29,35 +31,6 @@ const RATE = positive("--rate", opt("--rate", "2000"));
 const SECONDS = positive("--seconds", opt("--seconds", "10"));
 const CALLS = RATE * SECONDS;
 const BUFF = ["-buff_size", "4194304"];
-
-function cli(a: readonly string[]): Promise<StartedProcess> {
-  return startProcess(process.execPath, [SIPWRIGHT_BIN, ...a], { outputLimitBytes: 64 * 1024 });
-}
-
-/** Samples a pid's CPU every 200 ms; the last value read before it exits. */
-function cpuTracker(pid: () => number | undefined): { stop(): Promise<number> } {
-  let last = 0;
-  let first: number | undefined;
-  const state = { stopped: false };
-  const loop = (async () => {
-    while (!state.stopped) {
-      const p = pid();
-      const cpu = p === undefined ? undefined : await cpuSeconds(p);
-      if (cpu !== undefined) {
-        first ??= cpu;
-        last = cpu;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  return {
-    async stop() {
-      state.stopped = true;
-      await loop;
-      return last - (first ?? last);
-    },
-  };
-}
 
 async function startUas(port: number, dir: string): Promise<StartedProcess> {
   const uas = await cli(
@@ -102,79 +75,28 @@ async function cliRun(dir: string): Promise<{ summary: Summary; cpu: number }> {
   );
   const cpu = cpuTracker(() => uac.pid);
   await waitExit(uac, (SECONDS + 120) * 1000);
-  const used = await cpu.stop();
+  const used = (await cpu.stop()).cpu;
   uas.kill("SIGTERM");
   await waitExit(uas, 30_000);
   return { summary: JSON.parse(await readFile(join(out, "summary.json"), "utf8")) as Summary, cpu: used };
 }
 
-async function childPid(parent: number): Promise<number | undefined> {
-  const text = await procText(`/proc/${parent}/task/${parent}/children`);
-  const first = text?.trim().split(/\s+/)[0];
-  return first === undefined || first === "" ? undefined : Number(first);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
-}
-
 async function serveRun(dir: string) {
   const port = await freeUdpPort();
   const uas = await startUas(port, dir);
-  const serve = await cli(["serve", "--listen", `${LOOPBACK}:0`, "--data", join(dir, "data")]);
-  const deadline = Date.now() + 30_000;
-  while (!/listening on (http:\/\/\S+)\//.test(serve.stdout()) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const base = /listening on (http:\/\/\S+)\//.exec(serve.stdout())?.[1];
-  if (base === undefined) throw new Error(`serve did not start:\n${serve.stderr()}`);
+  const { serve, base } = await startServe(join(dir, "data"));
   const serveCpu = cpuTracker(() => serve.pid);
-  const res = await fetch(`${base}/api/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ args: uacArgs(port).concat(["--status", "none"]) }),
-  });
-  const job = (await res.json()) as { id: string };
+  const jobId = await createJob(base, { args: uacArgs(port).concat(["--status", "none"]) });
   let uacPid: number | undefined;
   const uacCpu = cpuTracker(() => uacPid);
   const findChild = setInterval(() => void childPid(serve.pid).then((p) => (uacPid ??= p)), 20);
-  const latencies: number[] = [];
-  let records = 0;
-  let counters = 0;
-  await new Promise<void>((resolve, reject) => {
-    const req = request(`${base}/api/jobs/${job.id}/events`, (r) => {
-      let buffer = "";
-      r.setEncoding("utf8");
-      r.on("data", (chunk: string) => {
-        buffer += chunk;
-        let end;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const type = /^event: (\w+)/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (type === "record" && data !== undefined) {
-            const rec = (JSON.parse(data) as { record: { ended_at: string } }).record;
-            latencies.push(Date.now() - Date.parse(rec.ended_at));
-            records++;
-          } else if (type === "counters") counters++;
-          else if (type === "end") {
-            req.destroy();
-            resolve();
-          }
-        }
-      });
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  const { latencies, records, counters } = await watchJob(base, jobId);
   clearInterval(findChild);
-  const [serveUsed, uacUsed] = [await serveCpu.stop(), await uacCpu.stop()];
-  const summary = JSON.parse(await readFile(join(dir, "data", job.id, "summary.json"), "utf8")) as Summary;
+  const [serveUsed, uacUsed] = [(await serveCpu.stop()).cpu, (await uacCpu.stop()).cpu];
+  const summary = JSON.parse(await readFile(join(dir, "data", jobId, "summary.json"), "utf8")) as Summary;
   serve.kill("SIGTERM");
   uas.kill("SIGTERM");
   await Promise.all([waitExit(serve, 30_000), waitExit(uas, 30_000)]);
-  latencies.sort((a, b) => a - b);
   return { summary, serveUsed, uacUsed, records, counters, latencies };
 }
 
@@ -204,4 +126,7 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+if (args.includes("--webrtc")) {
+  const { webrtcMain } = await import("./serve-webrtc.js");
+  process.exitCode = await webrtcMain(args);
+} else await main();

@@ -67,7 +67,7 @@ const UAS_DRAIN_MS = 15_000;
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A UAC like the built-in webrtc_uac without DTMF and checks: a 440 Hz tone for `holdMs`, then BYE. */
-function uacXml(holdMs: number): string {
+export function uacXml(holdMs: number): string {
   const dialog = `From: sipwright <sip:sipwright@[local_ip]:[local_port]>;tag=[pid]SWTag[call_number]
       To: [service] <sip:[service]@[remote_ip]:[remote_port]>`;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -115,7 +115,7 @@ function uacXml(holdMs: number): string {
 }
 
 /** A UAS like the built-in webrtc_uas without the audio check and with a 1 s timewait. */
-const UAS_XML = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+export const UAS_XML = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="bench webrtc uas" webrtc="true">
   <recv request="INVITE" crlf="true"/>
   <send retrans="500"><![CDATA[

@@ -7,73 +7,38 @@
  *
  * Chromium runs inside a private network namespace (test/helpers/netns.ts): only `lo`, nothing leaves the machine.
  */
-import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { chromiumUnavailable } from "../helpers/chromium-peer.js";
-import { ensureCompiledBuild } from "../helpers/compiled-build.js";
-import { ensureUiBuilt, openUi, startServe, type RunningServer, type UiBrowser } from "../helpers/control-ui.js";
+import {
+  declareUiSuite,
+  endState,
+  startJobFromForm,
+  WAVEFORM_PIXELS,
+  type RunningServer,
+  type UiBrowser,
+} from "../helpers/control-ui.js";
 import { freeUdpPort } from "../helpers/free-port.js";
-import { declarePrivateNetworkRun, insidePrivateNetwork } from "../helpers/netns.js";
-import { stopStartedProcesses, waitExit } from "../helpers/processes.js";
 
 const CALLS = 3;
 const STEP_MS = 30_000;
 const RUN_MS = 120_000;
 const TOKEN = randomBytes(16).toString("hex");
 
-if (!insidePrivateNetwork()) {
-  declarePrivateNetworkRun("control UI end to end (serve + Chromium)", import.meta.url, {
-    timeoutMs: 480_000,
-    unavailable: chromiumUnavailable(),
-  });
-} else {
-  describe("control UI end to end (serve + Chromium)", { timeout: 420_000 }, () => {
-    let dir = "";
-    let server: RunningServer | undefined;
-    let ui: UiBrowser | undefined;
-
-    before(async () => {
-      dir = await mkdtemp(join(tmpdir(), "sipwright-control-ui-"));
-      // The server runs each job as `node bin/sipwright.js` (dist/), as installed: build it when src/ is newer.
-      ensureCompiledBuild();
-      await ensureUiBuilt(120_000);
-      server = await startServe(join(dir, "data"), TOKEN, STEP_MS);
-      ui = await openUi(join(dir, "profile"), STEP_MS);
-    });
-
-    after(async () => {
-      await ui?.close();
-      if (server?.process.isAlive() === true) {
-        server.process.kill("SIGTERM");
-        await waitExit(server.process, 10_000).catch(() => undefined);
-      }
-      await stopStartedProcesses();
-      await rm(dir, { recursive: true, force: true });
-    });
-
-    it("starts a UAS and a UAC job from the UI, watches them live, opens a call, its ladder and its recording", async () => {
-      assert.ok(server !== undefined && ui !== undefined);
-      try {
-        await endToEnd(server, ui, dir);
-      } catch (error) {
-        // What the page and the server saw, for the failure message; the screenshot stays in test-artifacts/.
-        await ui.screenshot("failure").catch(() => undefined);
-        const jobs = await fetch(`${server.url}api/jobs?token=${TOKEN}`).then((r) => r.text(), String);
-        throw new Error(
-          `${String(error)}\npage: ${ui.page.url()}\nproblems: ${ui.problems.join("; ")}\njobs: ${jobs}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    });
-  });
-}
+declareUiSuite(
+  {
+    name: "control UI end to end (serve + Chromium)",
+    test: "starts a UAS and a UAC job from the UI, watches them live, opens a call, its ladder and its recording",
+    fileUrl: import.meta.url,
+    token: TOKEN,
+    timeoutMs: 420_000,
+    stepMs: STEP_MS,
+    failureShot: "failure",
+  },
+  endToEnd,
+);
 
 async function endToEnd(server: RunningServer, ui: UiBrowser, dir: string): Promise<void> {
   const { page } = ui;
@@ -129,7 +94,7 @@ async function endToEnd(server: RunningServer, ui: UiBrowser, dir: string): Prom
   assert.notEqual(uacId, uasId);
   // Live: the monitor connected to the job's stream while it ran, and its chart got points.
   await page.getByText("· live").waitFor();
-  assert.equal(await endState(page), "succeeded");
+  assert.equal(await endState(page, RUN_MS), "succeeded");
   await ui.screenshot("2-uac-monitor-finished");
 
   const summary = JSON.parse(await readFile(join(dir, "data", uacId, "summary.json"), "utf8")) as {
@@ -150,7 +115,7 @@ async function endToEnd(server: RunningServer, ui: UiBrowser, dir: string): Prom
 
   // The UAS job ended too, after its CALLS calls; the job list shows both.
   await page.goto(`${server.url}#/jobs/${uasId}`);
-  assert.equal(await endState(page), "succeeded");
+  assert.equal(await endState(page, RUN_MS), "succeeded");
   await page.goto(`${server.url}#/`);
   await page.locator(`tr[data-job-id="${uacId}"]`, { hasText: "succeeded" }).waitFor();
   await page.locator(`tr[data-job-id="${uasId}"]`, { hasText: "succeeded" }).waitFor();
@@ -200,39 +165,6 @@ async function endToEnd(server: RunningServer, ui: UiBrowser, dir: string): Prom
   assert.deepEqual(ui.problems, []);
 }
 
-interface JobFormInput {
-  readonly name: string;
-  readonly scenario: string;
-  readonly fields: Readonly<Record<string, string>>;
-  readonly flags: readonly string[];
-}
-
-/** Fills the New-job form, starts the job, and returns its id once the monitor shows it. */
-async function startJobFromForm(page: Page, input: JobFormInput): Promise<string> {
-  await page.getByRole("link", { name: "New job", exact: true }).first().click();
-  await page.getByRole("heading", { name: "New job" }).waitFor();
-  await page.getByLabel("Built-in", { exact: true }).check();
-  await page.getByLabel("Job name (optional)").fill(input.name);
-  await page.getByLabel("Built-in scenario (-sn)").selectOption(input.scenario);
-  for (const [label, value] of Object.entries(input.fields)) await page.getByLabel(label, { exact: true }).fill(value);
-  for (const label of input.flags) await page.getByLabel(label, { exact: true }).check();
-  await page.getByRole("button", { name: "Start job" }).click();
-  await page.waitForURL(/#\/jobs\/[^/]+$/);
-  await page.getByRole("heading", { name: input.name }).waitFor();
-  const id = decodeURIComponent(/#\/jobs\/([^/]+)$/.exec(page.url())?.[1] ?? "");
-  assert.ok(id !== "", page.url());
-  return id;
-}
-
-/** Waits (bounded) for the monitor to show the job ended and returns its end status. */
-async function endState(page: Page): Promise<string | null> {
-  const ended = page.locator(FINISHED.map((status) => `[data-job-status="${status}"]`).join(", "));
-  await ended.waitFor({ timeout: RUN_MS });
-  return ended.getAttribute("data-job-status");
-}
-
-const FINISHED = ["succeeded", "failed", "stopped"];
-
 async function kpis(page: Page): Promise<Record<string, number>> {
   const read = async (id: string) =>
     Number(((await page.locator(`[data-kpi="${id}"] .kpi-value`).textContent()) ?? "").replace(/\D/g, ""));
@@ -243,17 +175,3 @@ async function kpis(page: Page): Promise<Record<string, number>> {
     failed: await read("failed"),
   };
 }
-
-/** Counts the pixels with some opacity on the canvases wavesurfer draws inside its (open) shadow root. */
-const WAVEFORM_PIXELS = `(() => {
-  let count = 0;
-  for (const host of document.querySelectorAll("[data-waveform] > *")) {
-    const root = host.shadowRoot ?? host;
-    for (const canvas of root.querySelectorAll("canvas")) {
-      if (canvas.width === 0 || canvas.height === 0) continue;
-      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count++;
-    }
-  }
-  return count;
-})()`;

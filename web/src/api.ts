@@ -44,7 +44,10 @@ export interface Problem {
 }
 
 export interface WebrtcCounters {
+  /** ICE connection states of the calls in progress. */
   readonly states: Readonly<Record<string, number>>;
+  /** ICE connection states the finished calls ended in (from their records). */
+  readonly ended_states: Readonly<Record<string, number>>;
   readonly pairs: Readonly<Record<string, number>>;
   readonly turn_refreshes: number;
   readonly ice_servers: readonly string[];

@@ -1,8 +1,14 @@
-/** The monitor's WebRTC strip: ICE servers, connection states, relay vs host pairs, TURN refreshes, failures. */
+/**
+ * The monitor's WebRTC strip: ICE servers, connection states (of the calls in progress, and those the finished
+ * calls ended in), relay vs host pairs, TURN refreshes, recent failures. `data-webrtc-*` attributes name each count.
+ */
 import type { WebrtcCounters } from "../api.ts";
 
 export function WebrtcStrip({ webrtc }: { readonly webrtc: WebrtcCounters }) {
-  const states = [...new Set(["new", "checking", "connected", "failed", ...Object.keys(webrtc.states)])];
+  const names = (seen: Readonly<Record<string, number>>) => [
+    ...new Set(["new", "checking", "connected", "failed", ...Object.keys(seen)]),
+  ];
+  const ended = webrtc.ended_states;
   return (
     <section class="panel webrtc-strip" aria-labelledby="webrtc-title">
       <h2 id="webrtc-title">WebRTC</h2>
@@ -12,7 +18,7 @@ export function WebrtcStrip({ webrtc }: { readonly webrtc: WebrtcCounters }) {
           {webrtc.ice_servers.length === 0 ? (
             <p class="muted">none (host candidates only)</p>
           ) : (
-            <ul class="plain">
+            <ul class="plain" data-webrtc-ice-servers>
               {webrtc.ice_servers.map((url) => (
                 <li key={url}>
                   <code>{url}</code>
@@ -22,12 +28,23 @@ export function WebrtcStrip({ webrtc }: { readonly webrtc: WebrtcCounters }) {
           )}
         </div>
         <div>
-          <h3>Connection states</h3>
+          <h3>Connection states, calls in progress</h3>
           <dl class="pairs">
-            {states.map((state) => (
-              <div key={state}>
+            {names(webrtc.states).map((state) => (
+              <div key={state} data-webrtc-state={state}>
                 <dt>{state}</dt>
                 <dd>{webrtc.states[state] ?? 0}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+        <div>
+          <h3>Finished calls ended</h3>
+          <dl class="pairs">
+            {names(ended).map((state) => (
+              <div key={state} data-webrtc-ended={state}>
+                <dt>{state}</dt>
+                <dd>{ended[state] ?? 0}</dd>
               </div>
             ))}
           </dl>
@@ -36,12 +53,12 @@ export function WebrtcStrip({ webrtc }: { readonly webrtc: WebrtcCounters }) {
           <h3>Selected pairs</h3>
           <dl class="pairs">
             {["host", "srflx", "prflx", "relay"].map((kind) => (
-              <div key={kind}>
+              <div key={kind} data-webrtc-pair={kind}>
                 <dt>{kind}</dt>
                 <dd>{webrtc.pairs[kind] ?? 0}</dd>
               </div>
             ))}
-            <div>
+            <div data-webrtc-turn-refreshes>
               <dt>TURN refreshes</dt>
               <dd>{webrtc.turn_refreshes}</dd>
             </div>
@@ -52,7 +69,7 @@ export function WebrtcStrip({ webrtc }: { readonly webrtc: WebrtcCounters }) {
           {webrtc.recent_failures.length === 0 ? (
             <p class="muted">none</p>
           ) : (
-            <ul class="plain">
+            <ul class="plain" data-webrtc-failures>
               {webrtc.recent_failures.map((failure) => (
                 <li key={failure.call_number}>
                   call {failure.call_number}: <strong>{failure.failure_class}</strong> — {failure.reason}
