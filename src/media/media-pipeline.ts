@@ -1,10 +1,13 @@
 /**
  * The MediaPipeline seam (DESIGN.md): each call owns at most one pipeline, created the first time a step needs
  * media. `RtpSession` (plain RTP/AVP, G.711) and `WebRtcBridge` (ICE + DTLS-SRTP) implement it; the engine talks to
- * media only through this interface. A feature one kind lacks throws UnsupportedOnPipelineError — never a no-op.
+ * media only through this interface (and RtpPipeline / BridgePipeline below, what each kind adds), and opens one
+ * only through create-pipeline.ts. A feature one kind lacks throws UnsupportedOnPipelineError — never a no-op.
  */
 import { SipwrightError } from "../shared/errors.js";
+import type { TypedEmitter } from "../shared/typed-emitter.js";
 import type { PcapRtpStream } from "./pcap/read-pcap.js";
+import type { IceFragmentInfo, WebRtcBridgeEvents, WebRtcStats } from "./webrtc/webrtc-types.js";
 
 export const PIPELINE_KINDS = ["rtp", "webrtc"] as const;
 export type PipelineKind = (typeof PIPELINE_KINDS)[number];
@@ -143,6 +146,27 @@ export interface MediaPipeline {
   stats(): MediaStats;
   /** Idempotent; finalises recordings. */
   close(): Promise<void>;
+}
+
+/** A plain RTP/AVP G.711 leg (RtpSession): what the engine needs beyond MediaPipeline. */
+export interface RtpPipeline extends MediaPipeline {
+  readonly kind: "rtp";
+  /** The RTP port our SDP names. */
+  readonly localPort: number;
+  /** The peer's offer or answer, with G.711 chosen in `preference` order; SdpUnusableError when it cannot be used. */
+  applyPeerSdp(body: string, preference?: readonly G711Codec[]): void;
+  /** `fallbackPayloadType`: the telephone-event payload type when the peer's SDP gives none (SIPp's play_dtmf). */
+  sendDtmf(digits: string, durationMs?: number, fallbackPayloadType?: number): Promise<void>;
+  /** BYE sent or received: nothing more is sent (RTP, RTCP after its BYE); receiving goes on. */
+  hangUp(): void;
+}
+
+/** A WebRTC bridge (WebRtcBridge; tests may fake it): what the engine needs beyond MediaPipeline. */
+export interface BridgePipeline extends MediaPipeline {
+  readonly kind: "webrtc";
+  readonly events: TypedEmitter<WebRtcBridgeEvents>;
+  iceFragmentInfo(): IceFragmentInfo | undefined;
+  webrtcStats(): WebRtcStats;
 }
 
 export class UnsupportedOnPipelineError extends SipwrightError {

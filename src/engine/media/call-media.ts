@@ -14,9 +14,7 @@ import { G711_CODECS, type AudioCheckResult, type AudioCheckSpec, type G711Codec
 import type { IncompleteRecording, MediaPipeline, MediaStats, RecordingSpec } from "../../media/media-pipeline.js";
 import type { SourceControl, SourceSpec } from "../../media/media-pipeline.js";
 import { SipwrightError } from "../../shared/errors.js";
-import type { LocalCandidate, WebRtcStats } from "../../media/webrtc/webrtc-types.js";
-import { MediaNegotiationError } from "../../media/rtp/remote-media.js";
-import { parseSdp } from "../../media/sdp/parse-sdp.js";
+import { parseSdp, SdpUnusableError, type LocalCandidate, type WebRtcStats } from "../../media/create-pipeline.js";
 import type { CallMediaControl } from "../../scenario/runtime.js";
 import { CallMediaError } from "./call-media-error.js";
 import type { OpenedPipeline, RunMedia } from "./run-media.js";
@@ -85,7 +83,7 @@ export class CallMedia implements CallMediaControl {
   /** Our RTP port, once a plain RTP session is open. */
   get port(): number | undefined {
     const state = this.#state;
-    return state.kind === "open" && state.pipeline.kind === "rtp" ? state.pipeline.session.localPort : undefined;
+    return state.kind === "open" && state.pipeline.kind === "rtp" ? state.pipeline.pipeline.localPort : undefined;
   }
 
   /** WebRTC: the signalling state (offers, answers, candidates), once the bridge is open. */
@@ -208,9 +206,9 @@ export class CallMedia implements CallMediaControl {
       // may answer PCMU to a PCMA-only offer: we still send PCMA rather than nothing).
       const runCodecs = this.#options.run.options.codecs;
       const local = this.#localCodecs ?? [];
-      opened.session.applyPeerSdp(body, [...local, ...runCodecs.filter((c) => !local.includes(c))]);
+      opened.pipeline.applyPeerSdp(body, [...local, ...runCodecs.filter((c) => !local.includes(c))]);
     } catch (error) {
-      if (error instanceof MediaNegotiationError) {
+      if (error instanceof SdpUnusableError) {
         throw new CallMediaError("sdp_incompatible", `the peer's SDP: ${error.message}`, { cause: error });
       }
       throw error;
@@ -228,7 +226,7 @@ export class CallMedia implements CallMediaControl {
   hangUp(): void {
     if (this.#state.kind !== "open") return;
     const opened = this.#state.pipeline;
-    if (opened.kind === "rtp") opened.session.hangUp();
+    if (opened.kind === "rtp") opened.pipeline.hangUp();
     else opened.pipeline.controlSource("stop");
   }
 
@@ -247,7 +245,7 @@ export class CallMedia implements CallMediaControl {
     const pipeline = this.#open_();
     const sending =
       opened?.kind === "rtp"
-        ? opened.session.sendDtmf(digits, durationMs, fallbackPayloadType)
+        ? opened.pipeline.sendDtmf(digits, durationMs, fallbackPayloadType)
         : pipeline.sendDtmf(digits, durationMs);
     sending.catch((error: unknown) => {
       // The pipeline closing with the call rejects the digits still queued: the call is over, nothing to report.

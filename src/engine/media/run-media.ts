@@ -6,24 +6,23 @@
  */
 import type { Clock } from "../../shared/clock.js";
 import { makeDirs } from "../../shared/make-dirs.js";
-import type { G711Codec, MediaStats, RecordingSpec } from "../../media/media-pipeline.js";
-import { MediaClock, type PacingStats } from "../../media/rtp/media-clock.js";
-import { PortAllocator } from "../../media/rtp/port-allocator.js";
-import { RtpSession } from "../../media/rtp/rtp-session.js";
+import type { BridgePipeline, G711Codec, MediaStats, RecordingSpec, RtpPipeline } from "../../media/media-pipeline.js";
+import { MediaRuntime, type BridgeSettings, type PacingStats } from "../../media/create-pipeline.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { SummaryMedia } from "../../records/summary.js";
-import type { BridgePipeline } from "./webrtc-signalling.js";
 
 /** A call's opened pipeline: a plain RTP session, or a WebRTC bridge. */
 export type OpenedPipeline =
-  | { readonly kind: "rtp"; readonly session: RtpSession; readonly pipeline: RtpSession }
+  | { readonly kind: "rtp"; readonly pipeline: RtpPipeline }
   | { readonly kind: "webrtc"; readonly pipeline: BridgePipeline };
 
 export interface RunMediaOptions {
   /** `rtp`: each call gets an RtpSession; `webrtc` (`--webrtc`, `<scenario webrtc="true">`): a WebRTC bridge. */
   readonly kind: "rtp" | "webrtc";
-  /** Creates a call's WebRTC bridge on the run's media clock (a WebRTC run). */
-  readonly createBridge?: (clock: MediaClock) => Promise<BridgePipeline>;
+  /** How each call's WebRTC bridge is made (a WebRTC run). */
+  readonly bridge?: BridgeSettings;
+  /** Tests: makes a call's bridge instead of `bridge`. */
+  readonly createBridge?: () => Promise<BridgePipeline>;
   readonly clock: Clock;
   /** Address RTP is bound on and written in our SDP (`-mi`, default the local IP). */
   readonly mediaIp: string;
@@ -61,37 +60,23 @@ export function scenarioChecksAudio(scenario: Scenario): boolean {
 
 export class RunMedia {
   readonly options: RunMediaOptions;
-  readonly #clock: MediaClock;
-  readonly #allocator: PortAllocator;
+  readonly #runtime: MediaRuntime;
   readonly #closing = new Set<Promise<unknown>>();
   readonly #totals = new MediaTotals();
   #recordingsDirMade = false;
 
   constructor(options: RunMediaOptions) {
     this.options = options;
-    this.#clock = new MediaClock(options.clock);
-    this.#allocator = new PortAllocator({
-      address: options.mediaIp,
-      minPort: options.minPort,
-      maxPort: options.maxPort,
-    });
+    this.#runtime = new MediaRuntime(options);
   }
 
   /** A call's pipeline on the run's clock: a bound RtpSession (BindError when the range is exhausted) or a bridge. */
   async openPipeline(): Promise<OpenedPipeline> {
-    if (this.options.kind === "webrtc") {
-      const create = this.options.createBridge;
-      if (create === undefined) throw new Error("a WebRTC run needs createBridge");
-      return { kind: "webrtc", pipeline: await create(this.#clock) };
-    }
-    const session = await RtpSession.open(this.#allocator, {
-      clock: this.#clock,
-      wallClock: this.options.clock,
-      codecs: this.options.codecs,
-      mediaIp: this.options.mediaIp,
-      analyze: this.options.analyze,
-    });
-    return { kind: "rtp", session, pipeline: session };
+    const { kind, bridge, createBridge } = this.options;
+    if (kind === "rtp") return { kind: "rtp", pipeline: await this.#runtime.openRtp() };
+    if (createBridge !== undefined) return { kind: "webrtc", pipeline: await createBridge() };
+    if (bridge === undefined) throw new Error("a WebRTC run needs its bridge settings");
+    return { kind: "webrtc", pipeline: await this.#runtime.openBridge(bridge) };
   }
 
   /** The recording of call `callNumber`: files named by call number and Call-ID in the run's recordings folder. */
@@ -115,21 +100,21 @@ export class RunMedia {
   }
 
   get pacing(): PacingStats {
-    return this.#clock.pacingStats();
+    return this.#runtime.pacing;
   }
 
   get portsInUse(): number {
-    return this.#allocator.inUse;
+    return this.#runtime.portsInUse;
   }
 
   summary(): SummaryMedia {
-    return this.#totals.summary(this.#clock.pacingStats());
+    return this.#totals.summary(this.#runtime.pacing);
   }
 
   /** Waits for every pipeline still closing, then stops the clock. */
   async close(): Promise<void> {
     while (this.#closing.size > 0) await Promise.allSettled([...this.#closing]);
-    this.#clock.close();
+    this.#runtime.close();
   }
 }
 

@@ -17,9 +17,8 @@ import type { SipMessage } from "../../sip/message.js";
 import type { Peer, SipConnection } from "../../sip/transport.js";
 import type { TimerHandle } from "../../shared/clock.js";
 import { Retransmitter } from "../../sip/retransmission.js";
-import type { LocalCandidate } from "../../media/webrtc/webrtc-types.js";
+import { buildSdpFragment, SDPFRAG_CONTENT_TYPE, type LocalCandidate } from "../../media/create-pipeline.js";
 import type { Call } from "../call/call.js";
-import { buildSdpFragment, SDPFRAG_CONTENT_TYPE } from "../../media/webrtc/sdp-frag.js";
 import { dialogView, type DialogView } from "./webrtc-dialog.js";
 
 /** Is this request a trickle INFO (RFC 8840 5.1)? */

@@ -8,20 +8,10 @@
  * Failures are CallMediaErrors: `sdp_incompatible` when the peer's SDP cannot be bridged, `media_error` otherwise.
  */
 import { SipwrightError } from "../../shared/errors.js";
-import type { MediaPipeline } from "../../media/media-pipeline.js";
-import type { TypedEmitter } from "../../shared/typed-emitter.js";
-import type { IceFragmentInfo, LocalCandidate, WebRtcBridgeEvents, WebRtcStats } from "../../media/webrtc/webrtc-types.js";
-import { buildSdpFragment } from "../../media/webrtc/sdp-frag.js";
+import type { BridgePipeline } from "../../media/media-pipeline.js";
+import { buildSdpFragment, SdpUnusableError, type LocalCandidate } from "../../media/create-pipeline.js";
 
 import { CallMediaError } from "./call-media-error.js";
-
-/** What the engine needs of a WebRTC bridge (WebRtcBridge implements it; tests may fake it). */
-export interface BridgePipeline extends MediaPipeline {
-  readonly kind: "webrtc";
-  readonly events: TypedEmitter<WebRtcBridgeEvents>;
-  iceFragmentInfo(): IceFragmentInfo | undefined;
-  webrtcStats(): WebRtcStats;
-}
 
 export type WebRtcSdpKeyword = "webrtc_offer" | "webrtc_answer" | "webrtc_trickle";
 
@@ -113,7 +103,7 @@ async function bridgeStep<T>(what: string, work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof CallMediaError) throw error;
     if (!(error instanceof SipwrightError)) throw error;
-    const failure = error.name === "SdpIncompatibleError" ? "sdp_incompatible" : "media_error";
+    const failure = error instanceof SdpUnusableError ? "sdp_incompatible" : "media_error";
     throw new CallMediaError(failure, `WebRTC: cannot ${what}: ${error.message}`, { cause: error });
   }
 }

@@ -23,7 +23,7 @@ import { RunOutputs } from "../outputs/run-outputs.js";
 import { defaultTemplates } from "../call/default-messages.js";
 import { buildCallRecord, mediaBlocks } from "../outputs/call-record-builder.js";
 import { RunMedia, runHasMedia, scenarioChecksAudio } from "../media/run-media.js";
-import { bridgeFactory } from "../media/webrtc-options.js";
+import { bridgeSettings } from "../media/webrtc-options.js";
 import { runProblems } from "../../scenario/scenario-checks.js";
 import { checkMediaIpBindable, checkRunOptions, checkSetVariables, type WebRtcPlan } from "./run-option-checks.js";
 
@@ -177,7 +177,7 @@ function assembleRun(parts: RunParts): PreparedRun {
     ? new RunMedia({
         kind: webrtc ? "webrtc" : "rtp",
         ...(webrtc
-          ? { createBridge: bridgeFactory(config, webrtcPlan, clock, environment.values.mediaIp, analyze) }
+          ? { bridge: bridgeSettings(config, webrtcPlan, environment.values.mediaIp) }
           : {}),
         clock,
         mediaIp: environment.values.mediaIp,

@@ -3,8 +3,8 @@
  * audio m-line, the RTCP port (RFC 3605 `a=rtcp`, else port + 1 as RFC 3550 11 says), the G.711 codec of our
  * preference the peer carries, and its telephone-event payload type.
  */
-import { SipwrightError } from "../../shared/errors.js";
 import type { G711Codec } from "../media-pipeline.js";
+import { SdpUnusableError } from "../sdp-unusable-error.js";
 import { negotiate } from "../sdp/negotiate.js";
 import { parseSdp } from "../sdp/parse-sdp.js";
 import type { SdpDirection } from "../sdp/session-description.js";
@@ -24,27 +24,20 @@ export interface RemoteMedia {
   readonly direction: SdpDirection;
 }
 
-/** The peer's SDP cannot be used for a plain G.711 leg; the message says why (the engine maps it to a failure). */
-export class MediaNegotiationError extends SipwrightError {
-  constructor(message: string) {
-    super("UNSUPPORTED", message);
-  }
-}
-
-/** Reads the peer's offer or answer; throws MediaNegotiationError when it is not SDP or has no G.711 in common. */
+/** Reads the peer's offer or answer; throws SdpUnusableError when it is not SDP or has no G.711 in common. */
 export function remoteMediaFromSdp(body: string, preference: readonly G711Codec[]): RemoteMedia {
   const parsed = parseSdp(body);
   if (!parsed.ok) {
     const where = parsed.error.line === 0 ? "" : ` (line ${parsed.error.line})`;
-    throw new MediaNegotiationError(`unusable SDP${where}: ${parsed.error.message}`);
+    throw new SdpUnusableError(`unusable SDP${where}: ${parsed.error.message}`);
   }
   const negotiated = negotiate(parsed.sdp, preference);
-  if ("error" in negotiated) throw new MediaNegotiationError(`plain RTP leg: ${negotiated.error}`);
+  if ("error" in negotiated) throw new SdpUnusableError(`plain RTP leg: ${negotiated.error}`);
   // negotiate() succeeded, so there is an audio m-line.
   const audio = parsed.sdp.audio;
-  if (audio === undefined) throw new MediaNegotiationError("no audio m-line in the SDP");
+  if (audio === undefined) throw new SdpUnusableError("no audio m-line in the SDP");
   const address = audio.connection?.address;
-  if (address === undefined) throw new MediaNegotiationError("the SDP has no connection address (c=) for audio");
+  if (address === undefined) throw new SdpUnusableError("the SDP has no connection address (c=) for audio");
   // RFC 3264 8.4: "c=IN IP4 0.0.0.0" puts the stream on hold — nothing is sent.
   const usable = audio.port !== 0 && address !== "0.0.0.0" && address !== "::";
   // We never answer or offer a=rtcp-mux (RFC 5761), so RTCP keeps its own port even when the peer offers mux.

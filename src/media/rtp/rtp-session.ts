@@ -27,12 +27,12 @@ import type { MediaClock, MediaTick } from "./media-clock.js";
 import type { PortAllocator, RtpPortPair } from "./port-allocator.js";
 import {
   answerDirection,
-  MediaNegotiationError,
   remoteMediaFromSdp,
   remoteLegOf,
   type RemoteLeg,
 } from "./remote-media.js";
 import { isRtcpPacket } from "./rtcp.js";
+import { SdpUnusableError } from "../sdp-unusable-error.js";
 import { RtcpReporter, type RtcpCounters } from "./rtcp-reporter.js";
 import { ArrivalSlotClock } from "./receive-slots.js";
 import { RtpReceiver, type ReceivedAudio } from "./rtp-receiver.js";
@@ -178,7 +178,7 @@ export class RtpSession implements MediaPipeline {
   /**
    * The peer's SDP, applied at once. `preference`: the G.711 codecs in the order to choose from — for a SIPp-style
    * scenario, those of the SDP the scenario itself sent (default: the session's own list). Throws
-   * MediaNegotiationError when the SDP cannot be used.
+   * SdpUnusableError when the SDP cannot be used.
    */
   applyPeerSdp(body: string, preference: readonly G711Codec[] = this.#codecs): void {
     this.#setRemote(remoteLegOf(remoteMediaFromSdp(body, preference)));
@@ -221,15 +221,15 @@ export class RtpSession implements MediaPipeline {
 
   /**
    * RFC 4733 digits with the peer's telephone-event payload type; `fallbackPayloadType` when its SDP gives none
-   * (SIPp's play_dtmf always uses 96), else MediaNegotiationError.
+   * (SIPp's play_dtmf always uses 96), else SdpUnusableError.
    */
   async sendDtmf(digits: string, durationMs = DEFAULT_DTMF_MS, fallbackPayloadType?: number): Promise<void> {
     if (this.#closed) throw new ClosedError("RTP session");
     const remote = this.#remote;
-    if (remote?.rtp === undefined) throw new MediaNegotiationError("DTMF before the peer's media address is known");
+    if (remote?.rtp === undefined) throw new SdpUnusableError("DTMF before the peer's media address is known");
     const payloadType = remote.telephoneEventPt ?? fallbackPayloadType;
     if (payloadType === undefined) {
-      throw new MediaNegotiationError("the peer's SDP offers no telephone-event: RFC 4733 DTMF cannot be sent");
+      throw new SdpUnusableError("the peer's SDP offers no telephone-event: RFC 4733 DTMF cannot be sent");
     }
     await this.#player.dtmf.send(digits, durationMs, payloadType);
   }

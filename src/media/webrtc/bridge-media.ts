@@ -23,10 +23,11 @@ import type {
 import { AudioTaps } from "../rtp/audio-taps.js";
 import { dtmfSequence } from "../rtp/dtmf.js";
 import type { MediaClock, MediaTick } from "../rtp/media-clock.js";
-import { MediaNegotiationError, type RemoteLeg } from "../rtp/remote-media.js";
+import type { RemoteLeg } from "../rtp/remote-media.js";
 import { ArrivalSlotClock } from "../rtp/receive-slots.js";
 import { RtpReceiver, type ReceivedAudio } from "../rtp/rtp-receiver.js";
 import { SourcePlayer } from "../rtp/source-player.js";
+import { SdpUnusableError } from "../sdp-unusable-error.js";
 import type { RTCDtlsTransport, RtpPacket } from "werift";
 import { BridgeRtpSender } from "./bridge-rtp-sender.js";
 
@@ -138,7 +139,7 @@ export class BridgeMedia {
 
   #sendDtmfNow(remote: RemoteLeg, digits: string, durationMs: number): Promise<void> {
     if (remote.telephoneEventPt === undefined) {
-      const error = new MediaNegotiationError(
+      const error = new SdpUnusableError(
         "the peer's SDP offers no telephone-event/8000: RFC 4733 DTMF cannot be sent",
       );
       return Promise.reject(error);

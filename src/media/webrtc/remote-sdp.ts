@@ -17,12 +17,12 @@
  * - static G.711 payload types without `a=rtpmap` get one (RFC 3551 6), since werift reads codecs from rtpmaps;
  * - telephone-event at a rate other than 8000 is dropped (see normalizeAudio).
  * Line ends: bare LF and CRLF both read; the output is CRLF. What truly cannot be bridged throws
- * {@link SdpIncompatibleError} naming every missing piece.
+ * {@link SdpUnusableError} naming every missing piece.
  */
 import type { G711Codec } from "../media-pipeline.js";
 import { parseCandidate } from "./candidate-line.js";
 import { attribute, joinSdp, mediaKind, splitSdp } from "./sdp-sections.js";
-import { SdpIncompatibleError } from "./sdp-incompatible-error.js";
+import { SdpUnusableError } from "../sdp-unusable-error.js";
 
 export interface RemoteSdp {
   /** The SDP to hand werift. */
@@ -62,11 +62,11 @@ const VALUE_REQUIRED = new Set([
 export function normalizeRemoteSdp(body: string, carried: readonly G711Codec[]): RemoteSdp {
   const sections = splitSdp(body);
   if (!sections.session.some((line) => line.startsWith("v="))) {
-    throw new SdpIncompatibleError(["an SDP body (no v= line)"]);
+    throw SdpUnusableError.forBridge(["an SDP body (no v= line)"]);
   }
   const audioIndex = sections.media.findIndex((section) => mediaKind(section) === "audio");
   const audio = sections.media[audioIndex];
-  if (audio === undefined) throw new SdpIncompatibleError(["an m=audio line"]);
+  if (audio === undefined) throw SdpUnusableError.forBridge(["an m=audio line"]);
   const session = sections.session.filter((line) => !isDroppedAttribute(line));
   const sessionConnection = session.find((line) => line.startsWith("c="));
   const media = withMids(
@@ -117,7 +117,7 @@ function checkBridgeable(session: readonly string[], audio: readonly string[], c
     const list = offered.length === 0 ? "none" : offered.join(", ");
     missing.push(`a codec we carry (${carried.join(", ")}); the SDP offers ${list}`);
   }
-  if (missing.length > 0) throw new SdpIncompatibleError(missing);
+  if (missing.length > 0) throw SdpUnusableError.forBridge(missing);
 }
 
 /** Upper-case encoding names of the audio m-line's payload types (rtpmap, else the static ones). */

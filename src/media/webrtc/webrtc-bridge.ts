@@ -37,7 +37,7 @@ import { fixLocalSdp, offersTrickle } from "./local-sdp.js";
 import { disableHiddenStun, peerConfig } from "./peer-config.js";
 import { negotiatedLeg, selectedPair, type SelectedPair } from "./negotiated-leg.js";
 import { normalizeRemoteSdp, type RemoteSdp } from "./remote-sdp.js";
-import { SdpIncompatibleError } from "./sdp-incompatible-error.js";
+import { SdpUnusableError } from "../sdp-unusable-error.js";
 import { parseSdpFragment, SDPFRAG_CONTENT_TYPE } from "./sdp-frag.js";
 import { attribute, splitSdp } from "./sdp-sections.js";
 import type { IceFragmentInfo, WebRtcBridgeEvents, WebRtcBridgeOptions, WebRtcStats } from "./webrtc-types.js";
@@ -331,7 +331,7 @@ export class WebRtcBridge implements MediaPipeline {
       await this.#pc.setRemoteDescription({ type, sdp: remote.sdp });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new SdpIncompatibleError([`an SDP werift can apply (${message})`], { cause: error });
+      throw SdpUnusableError.forBridge([`an SDP werift can apply (${message})`], { cause: error });
     }
     if (!this.#hasStunServer) disableHiddenStun(this.#pc);
     this.#remote = remote;

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { systemClock } from "../../../src/shared/clock.js";
 import type { AudioCheckSpec, G711Codec } from "../../../src/media/media-pipeline.js";
 import { MediaClock } from "../../../src/media/rtp/media-clock.js";
-import { MediaNegotiationError } from "../../../src/media/rtp/remote-media.js";
+import { SdpUnusableError } from "../../../src/media/sdp-unusable-error.js";
 import type { RtpSession } from "../../../src/media/rtp/rtp-session.js";
 import {
   connect,
@@ -259,7 +259,7 @@ describe("RtpSession between two sessions on 127.0.0.1, paced by one shared Medi
       "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
       "m=audio 4000 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n";
     await assert.rejects(a.createAnswer(offer), (error: unknown) => {
-      assert.ok(error instanceof MediaNegotiationError);
+      assert.ok(error instanceof SdpUnusableError);
       assert.match(error.message, /no common codec.*opus/);
       return true;
     });

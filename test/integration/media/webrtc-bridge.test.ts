@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { systemClock } from "../../../src/shared/clock.js";
 import { MediaClock } from "../../../src/media/rtp/media-clock.js";
 import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
-import { SdpIncompatibleError } from "../../../src/media/webrtc/sdp-incompatible-error.js";
+import { SdpUnusableError } from "../../../src/media/sdp-unusable-error.js";
 import { buildSdpFragment } from "../../../src/media/webrtc/sdp-frag.js";
 import type { BridgeFailure, TrickleMode } from "../../../src/media/webrtc/webrtc-types.js";
 import { declarePrivateNetworkRun, insidePrivateNetwork } from "../../helpers/netns.js";
@@ -250,13 +250,13 @@ function declareBridgeTests(): void {
       assert.equal(a.webrtcStats().timings_ms.dtls_connected, null, "DTLS never connected");
     });
 
-    it("rejects a plain RTP/AVP answer to its offer with SdpIncompatibleError naming what is missing", async () => {
+    it("rejects a plain RTP/AVP answer to its offer with SdpUnusableError naming what is missing", async () => {
       const a = open("trickle");
       await a.createOffer();
       const plain =
         "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
       await assert.rejects(a.acceptAnswer(plain), (error: unknown) => {
-        assert.ok(error instanceof SdpIncompatibleError);
+        assert.ok(error instanceof SdpUnusableError);
         assert.match(error.message, /UDP\/TLS\/RTP\/SAVPF/);
         assert.match(error.message, /a=fingerprint/);
         assert.match(error.message, /a=ice-ufrag/);

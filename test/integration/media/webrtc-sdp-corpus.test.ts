@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { systemClock } from "../../../src/shared/clock.js";
 import { MediaClock } from "../../../src/media/rtp/media-clock.js";
 import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
-import { SdpIncompatibleError } from "../../../src/media/webrtc/sdp-incompatible-error.js";
+import { SdpUnusableError } from "../../../src/media/sdp-unusable-error.js";
 import { parseCandidate } from "../../../src/media/webrtc/candidate-line.js";
 import { defaultCandidate } from "../../../src/media/webrtc/local-sdp.js";
 import { attribute, splitSdp } from "../../../src/media/webrtc/sdp-sections.js";
@@ -88,7 +88,7 @@ function declareCorpusTests(): void {
     for (const [file, outcome] of Object.entries(OFFERS)) {
       const title =
         "refused" in outcome
-          ? `${file}: rejects with SdpIncompatibleError naming what is missing`
+          ? `${file}: rejects with SdpUnusableError naming what is missing`
           : `${file}: answers G.711 + telephone-event/8000 with our candidates, a=setup:${outcome.answer} and m=/c= on the default candidate`;
       it(title, async () => {
         const offer = fixture(file);
@@ -107,7 +107,7 @@ function declareCorpusTests(): void {
     for (const [file, outcome] of Object.entries(ANSWERS)) {
       const title =
         "refused" in outcome
-          ? `${file}: rejects with SdpIncompatibleError naming what is missing`
+          ? `${file}: rejects with SdpUnusableError naming what is missing`
           : `${file}: is accepted as written, with ${outcome.candidates} usable remote candidate(s)`;
       it(title, async () => {
         const bridge = open();
@@ -156,7 +156,7 @@ async function settle<T>(work: Promise<T>): Promise<T | Error> {
 }
 
 function assertRefused(result: unknown, reasons: readonly RegExp[]): void {
-  assert.ok(result instanceof SdpIncompatibleError, `expected SdpIncompatibleError, got ${String(result)}`);
+  assert.ok(result instanceof SdpUnusableError, `expected SdpUnusableError, got ${String(result)}`);
   assert.equal(result.code, "MEDIA");
   for (const reason of reasons) assert.match(result.message, reason);
 }

@@ -12,7 +12,7 @@ import type { FakeClock } from "../../../src/shared/clock.js";
 import type { WebRtcBridgeEvents, WebRtcStats } from "../../../src/media/webrtc/webrtc-types.js";
 import type { MediaStats } from "../../../src/media/media-pipeline.js";
 import { webrtcStatsOf } from "../../../src/media/webrtc/webrtc-stats.js";
-import type { BridgePipeline } from "../../../src/engine/media/webrtc-signalling.js";
+import type { BridgePipeline } from "../../../src/media/media-pipeline.js";
 import { RunMedia } from "../../../src/engine/media/run-media.js";
 import type { Call } from "../../../src/engine/call/call.js";
 import type { RunConfig } from "../../../src/engine/run/run-config.js";

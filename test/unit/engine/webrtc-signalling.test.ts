@@ -1,11 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { TypedEmitter } from "../../../src/shared/typed-emitter.js";
-import { SipwrightError } from "../../../src/shared/errors.js";
 import type { WebRtcBridgeEvents, WebRtcStats } from "../../../src/media/webrtc/webrtc-types.js";
 import type { MediaStats } from "../../../src/media/media-pipeline.js";
 import { CallMediaError } from "../../../src/engine/media/call-media-error.js";
-import { WebRtcSignalling, type BridgePipeline } from "../../../src/engine/media/webrtc-signalling.js";
+import type { BridgePipeline } from "../../../src/media/media-pipeline.js";
+import { WebRtcSignalling } from "../../../src/engine/media/webrtc-signalling.js";
+import { SdpUnusableError } from "../../../src/media/sdp-unusable-error.js";
 
 /** A bridge that records what the signalling asked of it. */
 class FakeBridge implements BridgePipeline {
@@ -116,9 +117,7 @@ describe("WebRtcSignalling: the SDP side of a call's bridge as the scenario driv
       s.prepare(answer),
       (e: unknown) => e instanceof CallMediaError && e.failure === "sdp_incompatible",
     );
-    const refusal = new SipwrightError("MEDIA", "offers OPUS only");
-    refusal.name = "SdpIncompatibleError";
-    bridge.answerError = refusal;
+    bridge.answerError = new SdpUnusableError("offers OPUS only");
     s.peerSdp("v=0\r\nm=audio 1 UDP/TLS/RTP/SAVPF 111\r\n", noError);
     await assert.rejects(s.prepare(answer), (e: unknown) => {
       assert.ok(e instanceof CallMediaError);

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { SessionDescription } from "werift";
 import type { G711Codec } from "../../../../src/media/media-pipeline.js";
 import { normalizeRemoteSdp, type RemoteSdp } from "../../../../src/media/webrtc/remote-sdp.js";
-import { SdpIncompatibleError } from "../../../../src/media/webrtc/sdp-incompatible-error.js";
+import { SdpUnusableError } from "../../../../src/media/sdp-unusable-error.js";
 import { parseCandidate } from "../../../../src/media/webrtc/candidate-line.js";
 import { attribute, mediaKind, splitSdp } from "../../../../src/media/webrtc/sdp-sections.js";
 
@@ -12,12 +12,12 @@ const CORPUS = new URL("../../../fixtures/sdp/webrtc/", import.meta.url);
 const FILES = readdirSync(CORPUS).filter((name) => name.endsWith(".sdp"));
 const CARRIED: readonly (readonly G711Codec[])[] = [["PCMA", "PCMU"], ["PCMU"], ["PCMA"]];
 
-/** normalizeRemoteSdp's result, or the SdpIncompatibleError it threw; any other exception fails the test. */
-function normalize(body: string, carried: readonly G711Codec[]): RemoteSdp | SdpIncompatibleError {
+/** normalizeRemoteSdp's result, or the SdpUnusableError it threw; any other exception fails the test. */
+function normalize(body: string, carried: readonly G711Codec[]): RemoteSdp | SdpUnusableError {
   try {
     return normalizeRemoteSdp(body, carried);
   } catch (error) {
-    assert.ok(error instanceof SdpIncompatibleError, `threw ${String(error)}`);
+    assert.ok(error instanceof SdpUnusableError, `threw ${String(error)}`);
     return error;
   }
 }
@@ -32,10 +32,10 @@ describe("normalizeRemoteSdp over the real-world SDP corpus (test/fixtures/sdp/w
 
   for (const file of FILES) {
     const body = readFileSync(new URL(file, CORPUS), "latin1");
-    it(`${file}: never throws but SdpIncompatibleError, and what it returns werift parses, in CRLF, with each rewrite made`, () => {
+    it(`${file}: never throws but SdpUnusableError, and what it returns werift parses, in CRLF, with each rewrite made`, () => {
       for (const carried of CARRIED) {
         const result = normalize(body, carried);
-        if (result instanceof SdpIncompatibleError) {
+        if (result instanceof SdpUnusableError) {
           assert.ok(result.missing.length > 0);
           assert.ok(result.missing.every((reason) => result.message.includes(reason)));
           continue;

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { normalizeRemoteSdp } from "../../../../src/media/webrtc/remote-sdp.js";
-import { SdpIncompatibleError } from "../../../../src/media/webrtc/sdp-incompatible-error.js";
+import { SdpUnusableError } from "../../../../src/media/sdp-unusable-error.js";
 
 const FP =
   "a=fingerprint:sha-256 1F:97:99:EA:41:C1:10:D2:3C:11:CE:6C:3C:1B:A9:75:3A:EC:3B:4C:3B:26:24:A7:EC:8F:C0:00:6F:DF:BC:5C";
@@ -108,7 +108,7 @@ describe("normalizeRemoteSdp: a peer's SDP made readable for werift", () => {
     assert.throws(
       () => normalizeRemoteSdp(separate, ["PCMA"]),
       (error: unknown) =>
-        error instanceof SdpIncompatibleError && error.missing.length === 1 && error.message.includes("a=rtcp-mux"),
+        error instanceof SdpUnusableError && error.missing.length === 1 && error.message.includes("a=rtcp-mux"),
     );
     assert.doesNotThrow(() => normalizeRemoteSdp(GATEWAY, ["PCMA"]));
   });
@@ -118,7 +118,7 @@ describe("normalizeRemoteSdp: a peer's SDP made readable for werift", () => {
     assert.throws(
       () => normalizeRemoteSdp(plain, ["PCMA"]),
       (error: unknown) =>
-        error instanceof SdpIncompatibleError &&
+        error instanceof SdpUnusableError &&
         error.code === "MEDIA" &&
         error.missing.length === 3 &&
         error.message.includes("RTP/AVP") &&
