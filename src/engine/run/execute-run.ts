@@ -176,9 +176,7 @@ function assembleRun(parts: RunParts): PreparedRun {
   const media = runHasMedia(scenario, ooc, config)
     ? new RunMedia({
         kind: webrtc ? "webrtc" : "rtp",
-        ...(webrtc
-          ? { bridge: bridgeSettings(config, webrtcPlan, environment.values.mediaIp) }
-          : {}),
+        ...(webrtc ? { bridge: bridgeSettings(config, webrtcPlan, environment.values.mediaIp) } : {}),
         clock,
         mediaIp: environment.values.mediaIp,
         minPort: config.mediaPort,

@@ -25,12 +25,7 @@ import type { SdpDirection } from "../sdp/session-description.js";
 import { AudioTaps } from "./audio-taps.js";
 import type { MediaClock, MediaTick } from "./media-clock.js";
 import type { PortAllocator, RtpPortPair } from "./port-allocator.js";
-import {
-  answerDirection,
-  remoteMediaFromSdp,
-  remoteLegOf,
-  type RemoteLeg,
-} from "./remote-media.js";
+import { answerDirection, remoteMediaFromSdp, remoteLegOf, type RemoteLeg } from "./remote-media.js";
 import { isRtcpPacket } from "./rtcp.js";
 import { SdpUnusableError } from "../sdp-unusable-error.js";
 import { RtcpReporter, type RtcpCounters } from "./rtcp-reporter.js";

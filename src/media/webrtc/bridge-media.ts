@@ -139,9 +139,7 @@ export class BridgeMedia {
 
   #sendDtmfNow(remote: RemoteLeg, digits: string, durationMs: number): Promise<void> {
     if (remote.telephoneEventPt === undefined) {
-      const error = new SdpUnusableError(
-        "the peer's SDP offers no telephone-event/8000: RFC 4733 DTMF cannot be sent",
-      );
+      const error = new SdpUnusableError("the peer's SDP offers no telephone-event/8000: RFC 4733 DTMF cannot be sent");
       return Promise.reject(error);
     }
     return this.#player.dtmf.send(digits, durationMs, remote.telephoneEventPt);
