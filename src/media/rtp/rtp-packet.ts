@@ -63,7 +63,7 @@ export function parseRtp(buf: Buffer): RtpPacket | undefined {
   let csrcs = NO_CSRCS;
   if (csrcCount > 0) {
     const list: number[] = [];
-    for (let i = 0; i < csrcCount; i++) list.push(buf.readUInt32BE(RTP_HEADER_SIZE + 4 * i));
+    for (let i = 0; i < csrcCount; i++) list.push(word(buf, RTP_HEADER_SIZE + 4 * i));
     csrcs = list;
   }
   let extension: RtpHeaderExtension | undefined;
@@ -89,9 +89,9 @@ export function parseRtp(buf: Buffer): RtpPacket | undefined {
   return {
     marker: (b1 & 0x80) !== 0,
     payloadType: b1 & 0x7f,
-    sequenceNumber: buf.readUInt16BE(2),
-    timestamp: buf.readUInt32BE(4),
-    ssrc: buf.readUInt32BE(8),
+    sequenceNumber: (((buf[2] ?? 0) << 8) | (buf[3] ?? 0)) >>> 0,
+    timestamp: word(buf, 4),
+    ssrc: word(buf, 8),
     csrcs,
     extension,
     paddingLength,
@@ -122,12 +122,14 @@ export function writeRtp(target: Buffer, offset: number, fields: RtpHeaderFields
   if (target.length - offset < length) throw new RangeError(`RTP packet needs ${length} octets`);
   target[offset] = 0x80 | (padding > 0 ? 0x20 : 0) | (fields.extension ? 0x10 : 0) | csrcs.length;
   target[offset + 1] = (fields.marker === true ? 0x80 : 0) | fields.payloadType;
-  target.writeUInt16BE(fields.sequenceNumber & 0xffff, offset + 2);
-  target.writeUInt32BE(fields.timestamp >>> 0, offset + 4);
-  target.writeUInt32BE(fields.ssrc >>> 0, offset + 8);
+  // Plain octet stores: no bounds check per field (the length was checked above).
+  target[offset + 2] = (fields.sequenceNumber >>> 8) & 0xff;
+  target[offset + 3] = fields.sequenceNumber & 0xff;
+  putWord(target, offset + 4, fields.timestamp);
+  putWord(target, offset + 8, fields.ssrc);
   let at = offset + RTP_HEADER_SIZE;
   for (const csrc of csrcs) {
-    target.writeUInt32BE(csrc >>> 0, at);
+    putWord(target, at, csrc);
     at += 4;
   }
   if (fields.extension) {
@@ -153,6 +155,18 @@ export function serializeRtp(fields: RtpHeaderFields, payload: Uint8Array): Buff
   const buf = Buffer.allocUnsafe(rtpPacketLength(fields, payload.length));
   writeRtp(buf, 0, fields, payload);
   return buf;
+}
+
+/** Big-endian 32-bit word at `at` (the caller checked the length). */
+function word(buf: Buffer, at: number): number {
+  return (((buf[at] ?? 0) << 24) | ((buf[at + 1] ?? 0) << 16) | ((buf[at + 2] ?? 0) << 8) | (buf[at + 3] ?? 0)) >>> 0;
+}
+
+function putWord(target: Buffer, at: number, value: number): void {
+  target[at] = (value >>> 24) & 0xff;
+  target[at + 1] = (value >>> 16) & 0xff;
+  target[at + 2] = (value >>> 8) & 0xff;
+  target[at + 3] = value & 0xff;
 }
 
 function paddedTo4(n: number): number {
