@@ -31,6 +31,7 @@ import { EarlyDtlsBuffer } from "./early-dtls-buffer.js";
 import { tolerateRepeatedHelloVerify } from "./dtls-hello-verify.js";
 import { guardRtpRouter } from "./rtp-router-guard.js";
 import { freshRetransmittedRecords } from "./dtls-fresh-records.js";
+import { promptClientHello } from "./dtls-prompt-client-hello.js";
 // Installs the SRTP adapter on load: no cipher object per packet (srtp-cipher-reuse.ts).
 import "./srtp-cipher-reuse.js";
 import { fixLocalSdp, offersTrickle } from "./local-sdp.js";
@@ -63,6 +64,7 @@ export class WebRtcBridge implements MediaPipeline {
   readonly #credentialExpiresAtMs: number | undefined;
   readonly #turnRefresher: TurnRefresher;
   readonly #earlyDtls: EarlyDtlsBuffer;
+  readonly #unpromptClientHello: () => void;
   #role: "offerer" | "answerer" | null = null;
   #remote: RemoteSdp | undefined;
   #fragment: IceFragmentInfo | undefined;
@@ -127,6 +129,8 @@ export class WebRtcBridge implements MediaPipeline {
     // First, so that the HelloVerifyRequest adapter's own retransmissions also go out in new records.
     freshRetransmittedRecords(this.#transceiver.dtlsTransport);
     tolerateRepeatedHelloVerify(this.#transceiver.dtlsTransport);
+    // Last: its resent ClientHello goes through the two adapters above.
+    this.#unpromptClientHello = promptClientHello(this.#transceiver.dtlsTransport);
     this.#subscribe();
   }
 
@@ -272,6 +276,7 @@ export class WebRtcBridge implements MediaPipeline {
     this.#final = { pair: this.#pair(), dtlsState: this.#dtlsState(), dtlsRole: this.#dtlsRole() };
     this.#watch.close();
     this.#earlyDtls.close();
+    this.#unpromptClientHello();
     this.#turnRefresher.close();
     try {
       await this.#media.close();

@@ -8,6 +8,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RTCDtlsTransport } from "werift";
+import { Socket } from "node:dgram";
 import { systemClock } from "../../../src/shared/clock.js";
 import { MediaClock } from "../../../src/media/rtp/media-clock.js";
 import { WebRtcBridge } from "../../../src/media/webrtc/webrtc-bridge.js";
@@ -90,6 +92,56 @@ function declarePeerTests(): void {
       assert.equal(bridge.webrtcStats().dtls.role, "server");
       // RFC 6347 4.2.1: the ClientHello and the ClientHello with the cookie; a third is the peer's retransmission.
       assert.equal(clientHellos(p, "a"), 2, "the peer had to retransmit its ClientHello");
+    });
+  });
+
+  describe("as DTLS client we send our ClientHello at once (werift pauses 100 ms)", () => {
+    it("sends the first ClientHello before werift's 100 ms pause in RTCDtlsTransport.start() could have ended", async () => {
+      // When our DTLS transport (the client: the peer answers passive) emits "connecting", werift creates its
+      // DtlsClient and arms a 100 ms timer before connect(). A 100 ms timer armed at "connecting" fires no later than
+      // werift's; the first ClientHello must leave its socket before it. Load only delays the timer, never the
+      // ClientHello past it: the ClientHello goes out within microtasks of "connecting".
+      const proto = { start: RTCDtlsTransport.prototype, send: Socket.prototype };
+      const realStart = Object.getOwnPropertyDescriptor(proto.start, "start")?.value as RTCDtlsTransport["start"];
+      const realSend = Object.getOwnPropertyDescriptor(proto.send, "send")?.value as Socket["send"];
+      let pauseOver = false;
+      let pauseOverAtFirstHello: boolean | undefined;
+      let clients = 0;
+      const timers: NodeJS.Timeout[] = [];
+      RTCDtlsTransport.prototype.start = function (this: RTCDtlsTransport) {
+        const state = this.onStateChange.subscribe((next) => {
+          if (next !== "connecting") return;
+          state.unSubscribe();
+          if (this.role !== "client") return;
+          clients++;
+          timers.push(setTimeout(() => (pauseOver = true), 100));
+        });
+        return realStart.call(this);
+      };
+      Socket.prototype.send = function (this: Socket, ...args: unknown[]) {
+        const data = args[0];
+        if (Buffer.isBuffer(data) && data[0] === 22 && dtlsHandshakeTypes(data).includes(1)) {
+          pauseOverAtFirstHello ??= pauseOver;
+        }
+        (realSend as (...a: unknown[]) => void).apply(this, args);
+      } as typeof Socket.prototype.send;
+      try {
+        const p = await proxy();
+        const bridge = open();
+        const remote = peer({ dtlsRole: "server" });
+        const up = connected(bridge);
+        const offer = p.rewrite(await bridge.createOffer(), "a");
+        await bridge.acceptAnswer(p.rewrite(await remote.answer(offer), "b"));
+        await up;
+        assert.equal(bridge.webrtcStats().dtls.role, "client");
+        assert.equal(clients, 1);
+        assert.equal(pauseOverAtFirstHello, false, "the first ClientHello waited for werift's 100 ms pause");
+        assert.ok(clientHellos(p, "b") >= 1);
+      } finally {
+        RTCDtlsTransport.prototype.start = realStart;
+        Socket.prototype.send = realSend;
+        for (const timer of timers) clearTimeout(timer);
+      }
     });
   });
 
