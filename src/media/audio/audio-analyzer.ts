@@ -6,7 +6,10 @@
  * forgotten, so a check looks at the last hour. Storage grows on demand (short calls stay small).
  *
  * Frames may carry their slot on the pipeline's 20 ms frame clock: slots that got no frame (loss, a silent peer)
- * count as silent frames, so a silence gap is measured in real time, not in packets.
+ * count as silent frames, so a silence gap is measured in real time, not in packets. The window opens at the first
+ * frame of either direction (media flowing at all): the slots before it — a pipeline waiting for its answer, for
+ * ICE gathering against an unreachable STUN server, for DTLS — are no one's silence. From then on both directions
+ * count, so a peer that starts sending late is still measured as one-way audio for that time.
  */
 import type { AudioCheckResult, AudioCheckSpec, AudioDirection } from "../media-pipeline.js";
 import { MIN_LEVEL_DBFS } from "./audio-format.js";
@@ -90,7 +93,8 @@ export class AudioAnalyzer {
   readonly #frequencyEvery: number;
   readonly #counts: Record<AudioDirection, number> = { sent: 0, received: 0 };
   readonly #rings: Record<AudioDirection, FrameRing>;
-  readonly #nextSlot: Record<AudioDirection, number> = { sent: 0, received: 0 };
+  /** Next expected slot per direction; undefined until the first frame of either direction opens the window. */
+  #nextSlot: Record<AudioDirection, number> | undefined;
 
   constructor(opts: AudioAnalyzerOptions = {}) {
     const maxFrames = opts.maxFrames ?? DEFAULT_MAX_FRAMES;
@@ -111,12 +115,13 @@ export class AudioAnalyzer {
     if (slot !== undefined) {
       // Slots come from the pipeline's own frame clock, never from the network: a bad one is a programming error.
       if (!Number.isSafeInteger(slot) || slot < 0) throw new RangeError(`frame slot must be an integer >= 0: ${slot}`);
-      const next = this.#nextSlot[direction];
+      const nextSlot = (this.#nextSlot ??= { sent: slot, received: slot });
+      const next = nextSlot[direction];
       if (slot < next) return;
       // Only the last maxFrames of a long gap can still be in the ring.
       const gap = Math.min(slot - next, this.#maxFrames);
       for (let i = 0; i < gap; i++) ring.push(MIN_LEVEL_DBFS, 0);
-      this.#nextSlot[direction] = slot + 1;
+      nextSlot[direction] = slot + 1;
     }
     if (this.#counts[direction]++ % this.#frequencyEvery === 0) {
       const summary = analyzeFrame(pcm);

@@ -4,6 +4,9 @@
  * - RFC 8839 4.2.1.2 / 5.1: when the description carries candidates, `m=` and `c=` (and `a=rtcp`) name the default
  *   candidate instead of werift's `9` / `0.0.0.0`, which strict ICE stacks read as an ICE mismatch. RFC 8445
  *   5.1.4: the default is the one most likely to work — relayed, else server-reflexive, else host;
+ * - candidates gathered before a bounded wait ran out (`gathered`: werift writes candidates into its description only
+ *   once gathering completes, so a STUN server that never answers would otherwise leave even the host candidates
+ *   out) are added when the description lacks them;
  * - a complete description (full gathering) ends its candidates with `a=end-of-candidates` (RFC 8840 4.4);
  * - `a=ice-options:trickle` (RFC 8840 4.1, RFC 8838 3) only when `trickleOption` says so: werift always writes it,
  *   but an answer may not carry an option the offer did not (RFC 3264 6), and a description that will never be
@@ -20,6 +23,8 @@ export interface LocalSdpOptions {
   readonly complete: boolean;
   /** Keep the `trickle` ICE option (when false it is removed, other options kept). Default true. */
   readonly trickleOption?: boolean;
+  /** Candidates gathered so far (`candidate:...`), added to the audio section when it does not carry them. */
+  readonly gathered?: readonly string[];
 }
 
 export interface LocalSdp {
@@ -38,7 +43,7 @@ export function fixLocalSdp(body: string, options: LocalSdpOptions): LocalSdp {
   const media = sections.media.map((whole) => {
     const section = trickleOption ? whole : withoutTrickleOption(whole);
     if (mediaKind(section) !== "audio") return section;
-    const kept = section.filter((line) => {
+    const kept = withGathered(section, options.gathered ?? []).filter((line) => {
       if (!line.startsWith("a=candidate:")) return line !== "a=end-of-candidates";
       const candidate = parseCandidate(line);
       return candidate !== undefined && isAllowedLocalCandidate(candidate, options.candidateAddresses);
@@ -54,6 +59,30 @@ export function fixLocalSdp(body: string, options: LocalSdpOptions): LocalSdp {
     return out;
   });
   return { sdp: joinSdp({ session, media }), candidates };
+}
+
+/** The section with every gathered candidate it lacks (same transport, address, port and component), in order. */
+function withGathered(section: readonly string[], gathered: readonly string[]): readonly string[] {
+  const key = (c: CandidateFields): string => `${c.component} ${c.transport} ${c.address} ${c.port}`;
+  const present = new Set(
+    section.flatMap((line) => {
+      const candidate = line.startsWith("a=candidate:") ? parseCandidate(line) : undefined;
+      return candidate === undefined ? [] : [key(candidate)];
+    }),
+  );
+  const missing = gathered.flatMap((text) => {
+    const line = text.startsWith("a=") ? text : `a=${text}`;
+    const candidate = parseCandidate(line);
+    if (candidate === undefined || present.has(key(candidate))) return [];
+    present.add(key(candidate));
+    return [line];
+  });
+  if (missing.length === 0) return section;
+  // After the last candidate already there, else after the section's c= line (where werift writes them).
+  let at = section.findLastIndex((line) => line.startsWith("a=candidate:"));
+  if (at === -1) at = section.findIndex((line) => line.startsWith("c="));
+  const index = at === -1 ? 1 : at + 1;
+  return [...section.slice(0, index), ...missing, ...section.slice(index)];
 }
 
 /** `a=ice-options:` without its `trickle` token (the line goes when no option is left). */

@@ -73,6 +73,8 @@ export class WebRtcBridge implements MediaPipeline {
   #gathering = "new";
   #ice = "new";
   #localCandidates = 0;
+  /** Candidates werift reported before the description went out (added to it when the wait for gathering ran out). */
+  readonly #gathered: string[] = [];
   #remoteCandidates = 0;
   #candidatesSent = 0;
   #candidatesReceived = 0;
@@ -318,7 +320,12 @@ export class WebRtcBridge implements MediaPipeline {
     // Candidates found after the description went out (at once, or after a bounded wait) are trickled.
     this.#trickling = true;
     const trickleOption = how.trickleOption === "if-incomplete" ? !complete : how.trickleOption;
-    const local = fixLocalSdp(sdp, { candidateAddresses: this.#options.candidateAddresses, complete, trickleOption });
+    const local = fixLocalSdp(sdp, {
+      candidateAddresses: this.#options.candidateAddresses,
+      complete,
+      trickleOption,
+      gathered: this.#gathered,
+    });
     this.#fragment = fragmentInfo(local.sdp);
     this.#readyMs ??= this.#clock.now();
     return local.sdp;
@@ -415,7 +422,10 @@ export class WebRtcBridge implements MediaPipeline {
       const fields = parseCandidate(text);
       if (fields === undefined || !isAllowedLocalCandidate(fields, this.#options.candidateAddresses)) return;
       this.#localCandidates++;
-      if (!this.#trickling) return;
+      if (!this.#trickling) {
+        this.#gathered.push(text);
+        return;
+      }
       this.#candidatesSent++;
       this.events.emit("localCandidate", { candidate: text, mid: this.#fragment?.mid ?? candidate.sdpMid ?? "0" });
     });

@@ -161,7 +161,35 @@ describe("AudioAnalyzer", () => {
   it("ignores a frame for a slot already seen", () => {
     const a = new AudioAnalyzer();
     a.addFrame("received", new Int16Array(160), 5);
-    a.addFrame("received", new Int16Array(160), 3);
-    assert.equal(a.frameCount("received"), 6);
+    a.addFrame("received", new Int16Array(160), 7);
+    a.addFrame("received", new Int16Array(160), 6);
+    assert.equal(a.frameCount("received"), 3);
+  });
+
+  it("opens its window at the first frame of either direction: slots before media flowed are no one's silence", () => {
+    // A WebRTC call whose offer waited 2 s for an unreachable STUN server: the first frame is in slot 100.
+    const a = new AudioAnalyzer();
+    const sent = new ToneSource({ frequencyHz: 1000, levelDbfs: -20 });
+    const received = new ToneSource({ frequencyHz: 440, levelDbfs: -20 });
+    for (let s = 100; s < 200; s++) {
+      a.addFrame("sent", sent.nextFrame(), s);
+      a.addFrame("received", received.nextFrame(), s);
+    }
+    const r = a.check({ kind: "two-way", minLevelDbfs: -40, minShare: 0.9 });
+    assert.equal(r.passed, true, r.reason);
+    assert.deepEqual(r.measured, { sent_frames: 100, received_frames: 100, sent_share: 1, received_share: 1 });
+  });
+
+  it("still counts a direction that starts late as silence from the first frame of the other", () => {
+    const a = new AudioAnalyzer();
+    const tone = new ToneSource({ frequencyHz: 440, levelDbfs: -20 });
+    for (let s = 100; s < 200; s++) a.addFrame("sent", tone.nextFrame(), s);
+    for (let s = 160; s < 200; s++) a.addFrame("received", tone.nextFrame(), s);
+    assert.equal(a.frameCount("received"), 100);
+    const r = a.check({ kind: "two-way", minLevelDbfs: -40, minShare: 0.5 });
+    assert.equal(r.passed, false);
+    assert.equal(r.measured.received_share, 0.4);
+    const gap = a.check({ kind: "silence-gap", direction: "received", maxGapMs: 500 });
+    assert.equal(gap.measured.longest_gap_ms, 1200);
   });
 });

@@ -48,6 +48,25 @@ describe("fixLocalSdp: our description as it leaves", () => {
     assert.doesNotMatch(sdp, /end-of-candidates/);
   });
 
+  it("adds the candidates gathered before a bounded wait ran out, when werift's description lacks them", () => {
+    const bare = WERIFT.split("\r\n")
+      .filter((l) => !l.startsWith("a=candidate"))
+      .join("\r\n");
+    const gathered = [
+      "candidate:626da4e5 1 udp 2116026367 127.0.0.1 56449 typ host generation 0 ufrag 9888",
+      "candidate:32b1715d 1 udp 2116026367 192.0.2.2 39236 typ host generation 0 ufrag 9888",
+    ];
+    const { sdp, candidates } = fixLocalSdp(bare, { candidateAddresses: ["127.0.0.1"], complete: false, gathered });
+    assert.equal(candidates, 1);
+    assert.match(sdp, /^c=IN IP4 127\.0\.0\.1\r\na=candidate:626da4e5 1 udp 2116026367 127\.0\.0\.1 56449 typ host/m);
+    assert.match(sdp, /^m=audio 56449 /m);
+    assert.doesNotMatch(sdp, /192\.0\.2\.2|end-of-candidates/);
+    // A candidate the description already carries is not added twice.
+    const again = fixLocalSdp(WERIFT, { candidateAddresses: ["127.0.0.1"], complete: true, gathered });
+    assert.equal(again.candidates, 1);
+    assert.equal(again.sdp.match(/a=candidate:/g)?.length, 1);
+  });
+
   it("drops the trickle ICE option when told to, keeping the others (an answer carries only what the offer allowed)", () => {
     const both = WERIFT.replace("a=ice-options:trickle", "a=ice-options:trickle renomination");
     const opts = { candidateAddresses: ["127.0.0.1"], complete: true };
