@@ -5,6 +5,8 @@
 import type { TlsSettings } from "../../sip/tls-options.js";
 import type { TransportName } from "../../sip/transport.js";
 import type { ConnectionLimits } from "../../sip/connection-limits.js";
+import type { ParsedIceServer } from "../../media/webrtc/ice-servers.js";
+import type { TurnAuthPlan } from "../../media/webrtc/turn-credentials.js";
 
 /** -t: SIPp's u1/un/t1/tn/l1/ln, plus ws1/wsn/wss1/wssn (RFC 7118). "1": one shared socket; "n": one per call. */
 export type TransportMode = "u1" | "un" | "t1" | "tn" | "l1" | "ln" | "ws1" | "wsn" | "wss1" | "wssn";
@@ -83,6 +85,17 @@ export interface WebRtcRunOptions {
   gatherTimeoutMs: number;
   iceTimeoutMs: number;
   dtlsTimeoutMs: number;
+  /**
+   * The fields above as typed values, made when the command line was read (src/cli/parse-args.ts); a config built
+   * elsewhere (the demo, a test) leaves it out and prepareRun makes it from the fields (planWebRtcOptions).
+   */
+  plan?: WebRtcPlan;
+}
+
+/** The `--ice-server` URLs and TURN authentication of a run, parsed and checked. */
+export interface WebRtcPlan {
+  readonly servers: readonly ParsedIceServer[];
+  readonly turnPlan: TurnAuthPlan;
 }
 
 /** SIP over WebSocket (`-t ws1|wsn|wss1|wssn`, RFC 7118); see docs/cli.md "WebSocket". */
@@ -202,4 +215,28 @@ export interface RunConfig {
   /** Status output: "tty" redraws a line, "lines" prints periodic lines, "none" is silent. */
   statusMode: "tty" | "lines" | "none";
   statusPeriodMs: number;
+}
+
+/**
+ * Freezes a RunConfig all the way down once it is built (src/cli/parse-args.ts): objects and arrays are frozen and
+ * the Maps and Sets refuse set/add/delete/clear, so a write anywhere throws (a TypeError in strict mode).
+ */
+export function freezeRunConfig(config: RunConfig): RunConfig {
+  return deepFreeze(config);
+}
+
+function refuse(): never {
+  throw new TypeError("a RunConfig is read-only once built");
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  if (value instanceof Map || value instanceof Set) {
+    for (const item of value instanceof Map ? [...value.keys(), ...value.values()] : [...value]) deepFreeze(item);
+    for (const method of ["set", "add", "delete", "clear"]) {
+      if (method in value) Object.defineProperty(value, method, { value: refuse });
+    }
+  }
+  for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
+  return Object.freeze(value);
 }

@@ -8,19 +8,20 @@ import { createSocket } from "node:dgram";
 import { isIP, isIPv6 } from "node:net";
 import { BindError, ConfigError } from "../../shared/errors.js";
 import { parseIceServers, type ParsedIceServer } from "../../media/webrtc/ice-servers.js";
-import { planTurnAuth, type TurnAuthPlan } from "../../media/webrtc/turn-credentials.js";
+import { planTurnAuth } from "../../media/webrtc/turn-credentials.js";
 import type { Scenario } from "../../scenario/model.js";
-import type { RunConfig, WebRtcRunOptions } from "./run-config.js";
+import type { RunConfig, WebRtcPlan, WebRtcRunOptions } from "./run-config.js";
 
-/** The `--ice-server` URLs and TURN authentication of a run, parsed and checked. */
-export interface WebRtcPlan {
-  readonly servers: readonly ParsedIceServer[];
-  readonly turnPlan: TurnAuthPlan;
-}
+export type { WebRtcPlan } from "./run-config.js";
 
-/** Parses the ICE/TURN options; throws a ConfigError naming the option (a bad URL, TURN without credentials...). */
-export function planWebRtcOptions(options: WebRtcRunOptions): WebRtcPlan {
-  const servers = parseIceServers(options.iceServers);
+/**
+ * Parses the ICE/TURN options; throws a ConfigError naming the option (a bad URL, TURN without credentials...).
+ * `servers`: the URLs already parsed (the CLI parses each `--ice-server` as it reads it).
+ */
+export function planWebRtcOptions(
+  options: WebRtcRunOptions,
+  servers: readonly ParsedIceServer[] = parseIceServers(options.iceServers),
+): WebRtcPlan {
   return { servers, turnPlan: planTurnAuth(servers, options) };
 }
 
@@ -73,10 +74,13 @@ export function checkAddressFamilies(localIp: string, remote: { readonly host: s
   );
 }
 
-/** Every check above, in the order the options are documented; returns the parsed WebRTC options. */
+/**
+ * Every check above, in the order the options are documented; returns the parsed WebRTC options (those the CLI
+ * parsed, `webrtcOptions.plan`, when it did).
+ */
 export function checkRunOptions(config: RunConfig): WebRtcPlan {
   checkLocalAddresses(config);
-  const plan = planWebRtcOptions(config.webrtcOptions);
+  const plan = config.webrtcOptions.plan ?? planWebRtcOptions(config.webrtcOptions);
   checkRtpPortRange(config.mediaPort, config.mediaMaxPort);
   return plan;
 }
