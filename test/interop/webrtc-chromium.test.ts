@@ -20,6 +20,7 @@ import { WebRtcBridge } from "../../src/media/webrtc/webrtc-bridge.js";
 import { ChromiumPeer, chromiumUnavailable } from "../helpers/chromium-peer.js";
 import { declarePrivateNetworkRun, insidePrivateNetwork } from "../helpers/netns.js";
 import { analyzeTone, readWavFile } from "../helpers/wav-audio.js";
+import { waitInboundPackets } from "../helpers/inbound-audio.js";
 
 /** Bound on every single wait of a test (launch, gathering, connection, tone, DTMF). */
 const WAIT_MS = 10_000;
@@ -92,7 +93,14 @@ function declareChromiumTests(): void {
         const [channel] = readWavFile(received).channels;
         assert.ok(channel !== undefined);
         const tone = analyzeTone(channel, 1000);
-        assert.ok(tone.toneSeconds >= 1.5, `1000 Hz for ${tone.toneSeconds} s of ${tone.windows / 10} s`);
+        // Against the recording itself, not the 2 s the packet count stands for: on a busy machine the recording may
+        // hold less of them (it starts after the first packets); the tone fills it but for a window at each end.
+        const recordedSeconds = tone.windows / 10;
+        assert.ok(recordedSeconds >= 1, `a recording of ${recordedSeconds} s for ${stats.received.packets} packets`);
+        assert.ok(
+          tone.toneSeconds >= recordedSeconds - 0.2,
+          `1000 Hz for ${tone.toneSeconds} s of ${recordedSeconds} s`,
+        );
         assert.ok(Math.abs(tone.medianHz - 1000) <= 20, `median ${tone.medianHz} Hz`);
       }));
 
@@ -111,7 +119,7 @@ function declareChromiumTests(): void {
       }));
 
     it("offers to Chromium, which answers: our 440 Hz tone is measured in the page within ±2 % and its inbound-rtp counts the packets", () =>
-      withPeers(async ({ bridge, browser }) => {
+      withPeers(async ({ bridge, browser, media }) => {
         const offer = await bridge.createOffer();
         assert.match(
           offer,
@@ -135,12 +143,11 @@ function declareChromiumTests(): void {
         );
         assert.ok(Math.abs(tone.zeroCrossingHz - 440) <= 440 * 0.02, `zero crossings give ${tone.zeroCrossingHz} Hz`);
 
-        const inbound = await browser.inboundAudio();
-        assert.ok(inbound !== undefined, "Chromium reports an inbound-rtp audio stream");
+        // Waits for the counts, not counts after some wall-clock time: a busy machine only makes them slower.
+        const inbound = await waitInboundPackets(browser, 75, WAIT_MS);
         assert.equal(inbound.codec, "audio/PCMA");
-        assert.ok(inbound.packetsReceived >= 75, `${inbound.packetsReceived} packets received`);
         assert.ok(inbound.packetsLost <= 1, `${inbound.packetsLost} packets lost`);
-        assert.ok(bridge.stats().received.packets >= 75, "and Chromium's audio reached us");
+        await until(media, "Chromium's audio reached us", () => bridge.stats().received.packets >= 75);
       }));
   });
 }
