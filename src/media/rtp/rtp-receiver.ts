@@ -72,6 +72,11 @@ export class RtpReceiver {
       this.#malformed++;
       return;
     }
+    this.onPacket(packet, formats, arrivalMs, arrivalSlot);
+  }
+
+  /** An RTP packet already parsed (werift's, from a WebRTC bridge), as onDatagram after parsing. */
+  onPacket(packet: RtpPacket, formats: ReceiveFormats | undefined, arrivalMs: number, arrivalSlot: number): void {
     const type = packet.payloadType;
     const isEvent = type === this.#options.telephoneEventPt || type === formats?.telephoneEventPt;
     // ReceiveStats' excludeFromJitter: all packets of an event carry its start timestamp.

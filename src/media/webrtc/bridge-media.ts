@@ -26,6 +26,7 @@ import type { MediaClock, MediaTick } from "../rtp/media-clock.js";
 import type { RemoteLeg } from "../rtp/remote-media.js";
 import { ArrivalSlotClock } from "../rtp/receive-slots.js";
 import { RtpReceiver, type ReceivedAudio } from "../rtp/rtp-receiver.js";
+import type { RtpPacket as OurRtpPacket } from "../rtp/rtp-packet.js";
 import { SourcePlayer } from "../rtp/source-player.js";
 import { SdpUnusableError } from "../sdp-unusable-error.js";
 import type { RTCDtlsTransport, RtpPacket } from "werift";
@@ -112,7 +113,11 @@ export class BridgeMedia {
     if (this.#closed) return;
     const now = this.#wallClock.now();
     this.#firstRtpMs ??= now;
-    this.#receiver.onDatagram(packet.serialize(), this.#remote, now, this.#arrival.slotAt(now));
+    const slot = this.#arrival.slotAt(now);
+    const parsed = fromWerift(packet);
+    // Not RTP version 2: serialised and parsed as a datagram, so that it is counted malformed as on plain RTP.
+    if (parsed === undefined) this.#receiver.onDatagram(packet.serialize(), this.#remote, now, slot);
+    else this.#receiver.onPacket(parsed, this.#remote, now, slot);
   }
 
   startSource(spec: SourceSpec): void {
@@ -207,5 +212,26 @@ export class BridgeMedia {
   readonly #onAudio = (audio: ReceivedAudio): void => {
     this.#taps.frame("received", audio.slot, audio.pcm);
     this.#player.onReceived(audio);
+  };
+}
+
+/**
+ * werift's parsed packet as ours, without serialising and parsing it again; undefined unless RTP version 2. The
+ * payload is werift's view (padding removed, no copy). The header extension is not carried: werift has split it into
+ * elements already, and nothing on the receive path reads it.
+ */
+function fromWerift(packet: RtpPacket): OurRtpPacket | undefined {
+  const h = packet.header;
+  if (h.version !== 2) return undefined;
+  return {
+    marker: h.marker,
+    payloadType: h.payloadType,
+    sequenceNumber: h.sequenceNumber,
+    timestamp: h.timestamp,
+    ssrc: h.ssrc,
+    csrcs: h.csrc,
+    extension: undefined,
+    paddingLength: h.padding ? h.paddingSize : 0,
+    payload: packet.payload,
   };
 }

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RTCDtlsTransport, RtpPacket } from "werift";
+import { RtpPacket, type RTCDtlsTransport } from "werift";
 import type { Clock, TimerHandle } from "../../../../src/shared/clock.js";
 import { encodeFrame } from "../../../../src/media/audio/g711.js";
 import { MediaClock } from "../../../../src/media/rtp/media-clock.js";
@@ -76,8 +76,8 @@ function peerPacket(k: number): RtpPacket {
     { marker: k === 0, payloadType: 0, sequenceNumber: k, timestamp: 90_000 + k * 160, ssrc: SSRC },
     payload,
   );
-  // BridgeMedia only serialises what werift decrypted.
-  return { serialize: () => bytes } as unknown as RtpPacket;
+  // What werift hands BridgeMedia once it has decrypted a packet.
+  return RtpPacket.deSerialize(bytes);
 }
 
 /** Indices of the 20 ms slots of `samples` holding any non-zero sample. */
