@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import type { Socket } from "node:net";
-import { WebSocket, type RawData } from "ws";
+import type { RawData, WebSocket } from "ws";
 import { SipwrightError } from "../shared/errors.js";
 import { parseSipMessage } from "./parse-sip-message.js";
 import { IdleWatch, idleError } from "./connection-limits.js";
@@ -125,7 +125,7 @@ export class WsConnection implements SipConnection {
 
   /** RFC 7118 5: one SIP message per WebSocket message; a text frame when the message is UTF-8, else binary. */
   send(data: Buffer, _to: Peer): boolean {
-    if (this.closed || this.#ws.readyState !== WebSocket.OPEN) return false;
+    if (this.closed || this.#ws.readyState !== this.#ws.OPEN) return false;
     this.#idle.touch();
     this.#ws.send(data, { binary: !isUtf8(data) });
     return true;

@@ -7,7 +7,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { isIP, type Socket } from "node:net";
-import { WebSocket, WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import { BindError, ClosedError, SipwrightError } from "../shared/errors.js";
 import { createLogger } from "../shared/logger.js";
 import type { ConnectionOptions, TlsOptions } from "node:tls";
@@ -53,6 +53,17 @@ export interface WsConnectOptions {
   readonly hostName?: string | undefined;
 }
 
+/**
+ * The `ws` module, loaded by the first WS(S) listener: a UDP/TCP/TLS run does not pay for loading it (about 80 ms of
+ * CPU at start-up, which a short load run counts per call).
+ */
+let wsModule: typeof import("ws") | undefined;
+
+function loadedWs(): typeof import("ws") {
+  if (wsModule === undefined) throw new Error("ws-transport: the ws module is used before WsTransport.listen");
+  return wsModule;
+}
+
 const bracket = (host: string): string => (isIP(host) === 6 ? `[${host}]` : host);
 
 export class WsTransport {
@@ -69,7 +80,7 @@ export class WsTransport {
     this.local = local;
     this.#options = options;
     this.#handlers = handlers;
-    this.#wss = new WebSocketServer({
+    this.#wss = new (loadedWs().WebSocketServer)({
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
@@ -91,7 +102,8 @@ export class WsTransport {
   }
 
   /** The WS(S) server on -i/-p. Rejects with {@link BindError}. */
-  static listen(bind: BindOptions, options: WsOptions, handlers: TransportHandlers): Promise<WsTransport> {
+  static async listen(bind: BindOptions, options: WsOptions, handlers: TransportHandlers): Promise<WsTransport> {
+    wsModule ??= await import("ws");
     const server = options.secure ? createHttpsServer({ ...options.serverTls }) : createHttpServer();
     const name = options.secure ? "WSS" : "WS";
     return new Promise((resolve, reject) => {
@@ -123,7 +135,7 @@ export class WsTransport {
     const name = opts.hostName ?? to.host;
     const url = `${o.secure ? "wss" : "ws"}://${bracket(to.host)}:${to.port}${o.path}`;
     const shown = `${o.secure ? "wss" : "ws"}://${bracket(name)}:${to.port}${o.path}`;
-    const ws = new WebSocket(url, [SIP_SUBPROTOCOL], {
+    const ws = new (loadedWs().WebSocket)(url, [SIP_SUBPROTOCOL], {
       ...(o.secure ? o.clientTls?.(name) : undefined),
       // RFC 6455 4.1: Host names the server as the user knows it (proxies check it against their aliases).
       headers: { Host: `${bracket(name)}:${to.port}` },
