@@ -20,9 +20,21 @@ const COMPACT_FORMS: Readonly<Record<string, string>> = {
 function matching(fields: readonly HeaderField[], lowerName: string): HeaderField[] {
   const found: HeaderField[] = [];
   for (const f of fields) {
-    if (f.name.length === lowerName.length && f.name.toLowerCase() === lowerName) found.push(f);
+    if (equalsLowerAscii(f.name, lowerName)) found.push(f);
   }
   return found;
+}
+
+/** `name` equals `lower` (lower-case ASCII) ignoring ASCII case; no string is allocated (this runs per header). */
+function equalsLowerAscii(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    // Outside ASCII (not a token character, but the parser keeps what it gets): the exact Unicode rule.
+    if (c >= 0x80) return name.toLowerCase() === lower;
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /**

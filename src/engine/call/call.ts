@@ -66,6 +66,18 @@ const NO_INJECTION: InjectionAccess = {
   has: () => false,
 };
 
+/** The scenario's global and user variable names as sets, built once per scenario rather than once per call. */
+const scopedNamesCache = new WeakMap<Scenario, { globalNames: ReadonlySet<string>; userNames: ReadonlySet<string> }>();
+
+function scopedNames(scenario: Scenario): { globalNames: ReadonlySet<string>; userNames: ReadonlySet<string> } {
+  let names = scopedNamesCache.get(scenario);
+  if (names === undefined) {
+    names = { globalNames: new Set(scenario.globalVariables), userNames: new Set(scenario.userVariables) };
+    scopedNamesCache.set(scenario, names);
+  }
+  return names;
+}
+
 export interface CallOptions {
   readonly run: RunContext;
   /** The main scenario, or the out-of-call scenario for calls created by -oocsf/-oocsn. */
@@ -172,8 +184,7 @@ export class Call implements CallState, ActionHost {
     this.variables = new VariableTable({
       globals: opts.run.globals,
       user: opts.run.userVariables(opts.userId),
-      globalNames: new Set(opts.scenario.globalVariables),
-      userNames: new Set(opts.scenario.userVariables),
+      ...scopedNames(opts.scenario),
     });
     this.injection = opts.run.injection?.cursorForCall(opts.number, opts.userId) ?? NO_INJECTION;
     // SIPp behaviour: every response-time timer starts when the call is created; start_rtd restarts one.
