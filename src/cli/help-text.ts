@@ -49,11 +49,23 @@ const FOOTER = `Exit codes:
 /** The usage column is 17 characters wide after a 3-space indent; a longer one is followed by two spaces. */
 const INDENT = 3;
 const USAGE_WIDTH = 17;
+const MAX_WIDTH = 112;
+
+/** `-h, --help`: the names an option answers to, then its values. */
+export function usageOf(option: OptionSpec): string {
+  return [[option.name, ...(option.aliases ?? [])].join(", "), ...option.values].join(" ");
+}
 
 function optionLines(option: OptionSpec): string {
-  const usage = [option.name, ...option.values].join(" ");
-  const help = option.default === undefined ? option.help : `${option.help} Default: ${option.default}.`;
-  const lines = help.split("\n");
+  const usage = usageOf(option);
+  const lines = option.help.split("\n");
+  if (option.default !== undefined) {
+    const text = `Default: ${option.default}${/[.;:]$/.test(option.default) ? "" : "."}`;
+    const last = lines.pop() ?? "";
+    // A default that would make the line long goes on a line of its own.
+    if (INDENT + USAGE_WIDTH + 1 + last.length + text.length < MAX_WIDTH) lines.push(`${last} ${text}`);
+    else lines.push(last, text);
+  }
   const first = usage.length < USAGE_WIDTH ? `${usage.padEnd(USAGE_WIDTH)} ` : `${usage}  `;
   const pad = " ".repeat(INDENT + USAGE_WIDTH + 1);
   return [`${" ".repeat(INDENT)}${first}${lines[0] ?? ""}`, ...lines.slice(1).map((l) => pad + l)].join("\n");
