@@ -7,25 +7,13 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { udpListener } from "../../helpers/udp-listener.js";
+import { optionsScenario } from "../../helpers/options-scenario.js";
 import { SseClient, postJson, startTestPlane } from "../../helpers/control-plane.js";
 import type { Job } from "../../../src/api/job.js";
 import type { Summary } from "../../../src/records/summary.js";
 
 /** Each call waits 10 minutes before its first message: a drain alone would not end them. */
-const LONG_PAUSE = `<?xml version="1.0"?>
-<scenario name="long pause">
-  <pause milliseconds="600000"/>
-  <send><![CDATA[
-    OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:a@[local_ip]>;tag=[call_number]
-    To: <sip:[service]@[remote_ip]>
-    Call-ID: [call_id]
-    CSeq: 1 OPTIONS
-    Content-Length: 0
-  ]]></send>
-</scenario>
-`;
+const LONG_PAUSE = optionsScenario({ name: "long pause", pauseMs: 600_000 });
 
 test("stop: first drains (still running), second ends at once; aborted calls counted", async () => {
   const { socket, port } = await udpListener();

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { LOOPBACK } from "../../helpers/free-port.js";
+import { optionsScenario } from "../../helpers/options-scenario.js";
 import { stopStartedProcesses, waitExit, waitForStderr } from "../../helpers/processes.js";
 import { udpListener } from "../../helpers/udp-listener.js";
 import { readSummary, runSipwright, startSipwright } from "../../helpers/sipwright.js";
@@ -49,19 +50,7 @@ function assertMatchesSummary(suite: Suite, summary: Summary): void {
 }
 
 /** OPTIONS answered by nobody: each call times out on its recv (a failed call), or is aborted by SIGTERM. */
-const OPTIONS = (timeout: string) => `<scenario name="options">
-  <send><![CDATA[
-    OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:a@[local_ip]>;tag=[call_number]
-    To: <sip:[service]@[remote_ip]>
-    Call-ID: [call_id]
-    CSeq: 1 OPTIONS
-    Content-Length: 0
-  ]]></send>
-  <recv response="200" timeout="${timeout}"/>
-</scenario>
-`;
+const OPTIONS = (timeout: string) => optionsScenario({ name: "options", recvTimeoutMs: Number(timeout) });
 
 describe("--junit", () => {
   it("a normal run with failed calls: counts equal summary.json, failures carry class and step", async () => {

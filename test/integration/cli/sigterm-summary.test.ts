@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LOOPBACK } from "../../helpers/free-port.js";
+import { optionsScenario } from "../../helpers/options-scenario.js";
 import { stopStartedProcesses, waitExit, waitForStderr } from "../../helpers/processes.js";
 import { udpListener } from "../../helpers/udp-listener.js";
 import { readSummary, startSipwright } from "../../helpers/sipwright.js";
@@ -18,19 +19,7 @@ after(stopStartedProcesses);
 const CALLS = 3;
 
 /** Each call sits in a 10-minute pause: SIGTERM is sure to find all of them there. */
-const LONG_PAUSE = `<scenario name="long pause">
-  <pause milliseconds="600000"/>
-  <send><![CDATA[
-    OPTIONS sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:a@[local_ip]>;tag=[call_number]
-    To: <sip:[service]@[remote_ip]>
-    Call-ID: [call_id]
-    CSeq: 1 OPTIONS
-    Content-Length: 0
-  ]]></send>
-</scenario>
-`;
+const LONG_PAUSE = optionsScenario({ name: "long pause", pauseMs: 600_000 });
 
 describe("SIGTERM during long calls", () => {
   it("leaves a summary whose counts match the call records (aborted, none active)", async () => {
