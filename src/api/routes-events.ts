@@ -1,7 +1,7 @@
 /**
  * Server-Sent Events: `/api/jobs/:id/events` (one job) and `/api/events` (every job). A client gets a `state` event
- * first (the job and its latest counters), then `counters`, `record`, `state` and `end` as they happen
- * (docs/api.md "Events"). A slow client's events queue in its socket; it is dropped past a bound.
+ * first (the job and its latest counters; on `/api/events` one per job, running or finished), then `counters`,
+ * `record`, `state` and `end` as they happen (docs/api.md "Events"). A slow client's events queue in its socket; it is dropped past a bound.
  */
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
@@ -60,10 +60,15 @@ export function registerEventRoutes(app: FastifyInstance, jobs: JobManager): voi
     return reply;
   });
 
-  app.get("/api/events", (_req, reply) => {
+  app.get("/api/events", async (_req, reply) => {
+    await jobs.load(); // CLI runs made into the data folder since the last listing.
     reply.hijack();
-    const running = jobs.list().filter(isRunning);
-    const first = running.map((j) => stateEvent(jobs, j.id)).filter((e): e is JobEvent => e !== undefined);
+    // Every job's current state first, finished ones too (their final status and counts), oldest first.
+    const first = jobs
+      .list()
+      .reverse()
+      .map((j) => stateEvent(jobs, j.id))
+      .filter((e): e is JobEvent => e !== undefined);
     stream(reply.raw, jobs, undefined, first);
     return reply;
   });

@@ -2,10 +2,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { CallRecord } from "../records/call-record.js";
 import type { JobManager } from "./jobs.js";
 import { MESSAGES_FILE, RECORDS_FILE, SUMMARY_FILE } from "./job.js";
 import { TraceCache } from "./message-trace.js";
+import { RecordsStore } from "./records-index.js";
 import { anyObject, createJobBody, errorSchema, idParams, jobSchema, recordsQuery } from "./schemas.js";
 
 async function listFiles(root: string, dir = root): Promise<string[]> {
@@ -18,20 +18,6 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
   return out.sort();
 }
 
-async function readRecords(folder: string): Promise<CallRecord[]> {
-  const text = await readFile(join(folder, RECORDS_FILE), "utf8").catch(() => "");
-  const records: CallRecord[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    try {
-      records.push(JSON.parse(line) as CallRecord);
-    } catch {
-      // A torn last line of a running job.
-    }
-  }
-  return records;
-}
-
 interface IdParams {
   id: string;
 }
@@ -41,6 +27,7 @@ const notFound = { error: "no such job" };
 export function registerJobRoutes(app: FastifyInstance, jobs: JobManager): void {
   const errors = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
   const traces = new TraceCache();
+  const records = new RecordsStore();
 
   app.post<{ Body: { name?: string; args: string[]; scenario_xml?: string } }>(
     "/api/jobs",
@@ -85,6 +72,7 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobManager): void 
       const result = await jobs.remove(req.params.id);
       if (result === "not-found") return reply.code(404).send(notFound);
       if (result === "running") return reply.code(409).send({ error: "the job is running: stop it first" });
+      records.forget(join(jobs.folder(req.params.id), RECORDS_FILE));
       return reply.code(204).send();
     },
   );
@@ -108,14 +96,8 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobManager): void 
     { schema: { params: idParams, querystring: recordsQuery, response: { 404: errorSchema } } },
     async (req, reply) => {
       if (jobs.get(req.params.id) === undefined) return reply.code(404).send(notFound);
-      const q = req.query;
-      const matching = (await readRecords(jobs.folder(req.params.id))).filter(
-        (r) =>
-          (q.result === undefined || r.result === q.result) &&
-          (q.failure_class === undefined || r.failure?.class === q.failure_class) &&
-          (q.call_id === undefined || r.call_id === q.call_id),
-      );
-      return { total: matching.length, records: matching.slice(q.offset, q.offset + q.limit) };
+      const { offset, limit, ...filter } = req.query;
+      return records.page(join(jobs.folder(req.params.id), RECORDS_FILE), filter, offset, limit);
     },
   );
 
@@ -134,7 +116,7 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobManager): void 
     async (req, reply) => {
       if (jobs.get(req.params.id) === undefined) return reply.code(404).send(notFound);
       const folder = jobs.folder(req.params.id);
-      const record = (await readRecords(folder)).find((r) => r.call_number === req.params.call_number);
+      const record = await records.find(join(folder, RECORDS_FILE), req.params.call_number);
       if (record === undefined) return reply.code(404).send({ error: "no such call" });
       return { record, messages: await traces.callMessages(join(folder, MESSAGES_FILE), record.call_id) };
     },
