@@ -220,7 +220,7 @@ export class BridgeMedia {
  * payload is werift's view (padding removed, no copy). The header extension is not carried: werift has split it into
  * elements already, and nothing on the receive path reads it.
  */
-function fromWerift(packet: RtpPacket): OurRtpPacket | undefined {
+export function fromWerift(packet: RtpPacket): OurRtpPacket | undefined {
   const h = packet.header;
   if (h.version !== 2) return undefined;
   return {
