@@ -11,7 +11,6 @@ import { PortAllocator } from "./rtp/port-allocator.js";
 import { RtpSession } from "./rtp/rtp-session.js";
 import { toIceServers, type ParsedIceServer } from "./webrtc/ice-servers.js";
 import { createTurnCredentialSource, type TurnAuthPlan } from "./webrtc/turn-credentials.js";
-import { WebRtcBridge } from "./webrtc/webrtc-bridge.js";
 import type { WebRtcBridgeOptions } from "./webrtc/webrtc-types.js";
 
 export { SdpUnusableError } from "./sdp-unusable-error.js";
@@ -74,10 +73,12 @@ export class MediaRuntime {
   }
 
   /** A WebRTC bridge on the run's clock, with its own TURN credential source (REST: issued per call). */
-  openBridge(settings: BridgeSettings): Promise<BridgePipeline> {
+  async openBridge(settings: BridgeSettings): Promise<BridgePipeline> {
     const { clock, codecs, analyze } = this.#options;
     // WebRtcBridge.create is synchronous; what it throws becomes the promise's rejection.
     const { servers, turnPlan, ...leg } = settings;
+    // werift is loaded by the first bridge, not at start-up: a plain RTP or signalling-only run never pays for it.
+    const { WebRtcBridge } = await import("./webrtc/webrtc-bridge.js");
     return new Promise<BridgePipeline>((resolve) => {
       const turnCredentials = createTurnCredentialSource(turnPlan, clock);
       resolve(

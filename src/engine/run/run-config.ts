@@ -5,8 +5,7 @@
 import type { TlsSettings } from "../../sip/tls-options.js";
 import type { TransportName } from "../../sip/transport.js";
 import type { ConnectionLimits } from "../../sip/connection-limits.js";
-import type { ParsedIceServer } from "../../media/webrtc/ice-servers.js";
-import type { TurnAuthPlan } from "../../media/webrtc/turn-credentials.js";
+import type { ParsedIceServer, TurnAuthPlan } from "../../media/create-pipeline.js";
 
 /** -t: SIPp's u1/un/t1/tn/l1/ln, plus ws1/wsn/wss1/wssn (RFC 7118). "1": one shared socket; "n": one per call. */
 export type TransportMode = "u1" | "un" | "t1" | "tn" | "l1" | "ln" | "ws1" | "wsn" | "wss1" | "wssn";

@@ -7,8 +7,7 @@
 import { createSocket } from "node:dgram";
 import { isIP, isIPv6 } from "node:net";
 import { BindError, ConfigError } from "../../shared/errors.js";
-import { parseIceServers, type ParsedIceServer } from "../../media/webrtc/ice-servers.js";
-import { planTurnAuth } from "../../media/webrtc/turn-credentials.js";
+import { parseIceServers, planTurnAuth, type ParsedIceServer } from "../../media/create-pipeline.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { RunConfig, WebRtcPlan, WebRtcRunOptions } from "./run-config.js";
 
