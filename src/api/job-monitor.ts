@@ -100,7 +100,11 @@ export class JobMonitor {
   readonly #live: FileTail;
   readonly #records: FileTail;
   readonly #webrtc: WebRtcTally;
+  readonly #onCounters: (event: CountersEvent) => void;
   #latest: CountersEvent | undefined;
+  #latestLine: LiveStatsLine | undefined;
+  /** Records tallied when #latest was built. */
+  #recordsInLatest = 0;
   #recordCount = 0;
 
   constructor(opts: {
@@ -112,11 +116,10 @@ export class JobMonitor {
   }) {
     this.#jobId = opts.jobId;
     this.#webrtc = new WebRtcTally(iceServersOf(opts.args));
+    this.#onCounters = opts.onCounters;
     this.#live = new FileTail(join(opts.folder, LIVE_FILE), (line) => {
       const parsed = parse(line) as LiveStatsLine | undefined;
-      if (parsed === undefined) return;
-      this.#latest = this.#counters(parsed);
-      opts.onCounters(this.#latest);
+      if (parsed !== undefined) this.#emit(parsed);
     });
     this.#records = new FileTail(join(opts.folder, RECORDS_FILE), (line) => {
       const record = parse(line) as CallRecord | undefined;
@@ -133,6 +136,13 @@ export class JobMonitor {
 
   get recordCount(): number {
     return this.#recordCount;
+  }
+
+  #emit(line: LiveStatsLine): void {
+    this.#latestLine = line;
+    this.#recordsInLatest = this.#recordCount;
+    this.#latest = this.#counters(line);
+    this.#onCounters(this.#latest);
   }
 
   #counters(line: LiveStatsLine): CountersEvent {
@@ -162,10 +172,15 @@ export class JobMonitor {
     this.#live.start();
   }
 
-  /** The last lines of both files (records first, so the final counters carry every record's WebRTC tally). */
+  /**
+   * The last lines of both files (records first, so the final counters carry every record's WebRTC tally). The two
+   * files are polled apart, so the live file's final line can be read before the last records are: the last
+   * counters are then built again, and sent again, with every record in their tally.
+   */
   async stop(): Promise<void> {
     await this.#records.stop();
     await this.#live.stop();
+    if (this.#latestLine !== undefined && this.#recordsInLatest !== this.#recordCount) this.#emit(this.#latestLine);
   }
 }
 
