@@ -29,40 +29,16 @@ import { closedFailureClass, connectFailureClass } from "./transport-failure.js"
 import type { RunEnvironment } from "./run-environment.js";
 import type { RunMedia } from "../media/run-media.js";
 import type { ClosedMedia } from "../media/call-media.js";
+import { nextRunState, type RunOutcome, type RunState, type StopMode, type StopReason } from "./run-state.js";
+
+export type { RunOutcome, RunState, StopMode, StopReason } from "./run-state.js";
 
 const log = createLogger("run");
-
-export type StopMode = "graceful" | "now";
-
-export type StopReason = "completed" | "signal" | "global_timeout" | "internal_command" | "rate_max" | "fatal";
-
-/**
- * Where the run is:
- *   running --stop(graceful)--> draining --stop(now)--> stopping
- *   running --stop(now)--> stopping
- *   running | draining | stopping --(no call left, and stopped or every call created)--> ended
- * running: calls are opened; draining: no new calls, running calls finish; stopping: every call was aborted
- * (stop now: a signal, the global timeout, `stop_now`, a fatal error); ended: the outcome is resolved.
- */
-export type RunState = "running" | "draining" | "stopping" | "ended";
-
-const ALLOWED_FROM: Readonly<Record<RunState, readonly RunState[]>> = {
-  running: [],
-  draining: ["running"],
-  stopping: ["running", "draining"],
-  ended: ["running", "draining", "stopping"],
-};
 
 export interface RunEvents {
   callStarted: Call;
   callEnded: Call;
   stopping: { mode: StopMode; reason: StopReason };
-}
-
-export interface RunOutcome {
-  readonly exitCode: number;
-  readonly reason: StopReason;
-  readonly fatalMessage: string | undefined;
 }
 
 export interface RunControllerOptions {
@@ -366,20 +342,10 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   }
 
   #startOutgoing(number: number, userId: number | undefined, connection: SipConnection): void {
-    const remote = this.env.remote;
-    if (remote === undefined) throw new Error("client scenario without a remote host");
-    const callId = formatCallId(this.config.callIdFormat, number, this.values.pid, this.values.localIp);
-    const call = this.#newCall({
-      run: this,
-      scenario: this.scenario,
-      number,
-      callId,
-      userId,
-      direction: "outgoing",
-      connection,
-      peer: remote,
-    });
-    if (call !== undefined) this.#begin(call);
+    const call = this.#outgoingCall(number, userId, connection);
+    if (call === undefined) return;
+    this.#register(call);
+    startCall(call);
   }
 
   /**
@@ -389,32 +355,38 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   #connectFailed(number: number, reason: string): void {
     const failure = connectFailureClass(this.env.transport);
     this.env.traceError(`call ${number}: cannot connect: ${reason}`);
+    // Nothing was sent: the run's placeholder stands for the connection that was never made.
+    const call = this.#outgoingCall(number, undefined, this.env.mainConnection);
+    if (call === undefined) return;
+    this.#register(call);
+    call.fail(failure, reason, 0);
+  }
+
+  #outgoingCall(number: number, userId: number | undefined, connection: SipConnection): Call | undefined {
     const remote = this.env.remote;
     if (remote === undefined) throw new Error("client scenario without a remote host");
     const callId = formatCallId(this.config.callIdFormat, number, this.values.pid, this.values.localIp);
-    const call = this.#newCall({
+    return this.#newCall({
       run: this,
       scenario: this.scenario,
       number,
       callId,
-      userId: undefined,
+      userId,
       direction: "outgoing",
-      // Nothing was sent: the run's placeholder stands for the connection that was never made.
-      connection: this.env.mainConnection,
+      connection,
       peer: remote,
     });
-    if (call === undefined) return;
-    this.#calls.add(call);
-    this.stats.callCreated(call.direction);
-    this.emit("callStarted", call);
-    call.fail(failure, reason, 0);
   }
 
   #begin(call: Call): void {
+    this.#register(call);
+    startCall(call);
+  }
+
+  #register(call: Call): void {
     this.#calls.add(call);
     this.stats.callCreated(call.direction);
     this.emit("callStarted", call);
-    startCall(call);
   }
 
   // Incoming -----------------------------------------------------------------------------------------------------
@@ -530,11 +502,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
 
   /** The one place the run's state changes (a stop now while stopping stays stopping). */
   #transition(to: RunState): void {
-    if (this.#state === to) return;
-    if (!ALLOWED_FROM[to].includes(this.#state)) {
-      throw new SipwrightError("INTERNAL", `RunController: ${this.#state} -> ${to} is not allowed`);
-    }
-    this.#state = to;
+    this.#state = nextRunState(this.#state, to);
   }
 
   #exitCode(stoppedNow: boolean): number {
