@@ -142,7 +142,8 @@ export interface MediaPipeline {
   /** RFC 4733 telephone events. */
   sendDtmf(digits: string, durationMs?: number): Promise<void>;
   startRecording(spec: RecordingSpec): void;
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult;
+  /** Synchronous in this thread; a promise from a pipeline on a media worker (worker/media-worker-pool.ts). */
+  checkAudio(spec: AudioCheckSpec): AudioCheckResult | Promise<AudioCheckResult>;
   stats(): MediaStats;
   /** Idempotent; finalises recordings. */
   close(): Promise<void>;

@@ -106,10 +106,16 @@ export interface CallState {
 }
 
 /** How an action ended: go on, or fail the call with a SIPp failure class. */
-export type ActionResult =
+export type SettledActionResult =
   { readonly ok: true } | { readonly ok: false; readonly failure: FailureClass; readonly reason: string };
 
-export const ACTION_OK: ActionResult = { ok: true };
+/**
+ * What an action gives back: how it ended, or (`later`: an audio check answered by a media worker) a promise of it;
+ * the call waits for it before the step's next action.
+ */
+export type ActionResult = SettledActionResult | { readonly ok: "later"; readonly settled: Promise<SettledActionResult> };
+
+export const ACTION_OK: SettledActionResult = { ok: true };
 
 /**
  * The call's media as media actions see it. The engine creates the call's pipeline before a step whose actions drive
@@ -128,8 +134,11 @@ export interface CallMediaControl {
   sendDtmf(digits: string, durationMs: number, fallbackPayloadType: number | undefined): void;
   /** Starts the call's one recording; the engine names the files (call number, Call-ID) in the run's folder. */
   startRecording(layout: RecordingSpec["layout"]): void;
-  /** Checks the audio of the call so far; the result is kept for the call record. */
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult;
+  /**
+   * Checks the audio of the call so far; the result is kept for the call record. A promise when the call's media
+   * runs in a worker thread (`--media-workers`).
+   */
+  checkAudio(spec: AudioCheckSpec): AudioCheckResult | Promise<AudioCheckResult>;
 }
 
 /** Side effects an action may ask of the engine. */

@@ -7,6 +7,7 @@
  * - a call succeeds when it runs off the end of the scenario.
  */
 import type { PauseDuration, PauseStep, RecvStep, SendStep, Step, TimewaitStep } from "../../scenario/model.js";
+import type { SettledActionResult } from "../../scenario/runtime.js";
 import { sampleDistribution } from "../../scenario/distribution.js";
 import { RenderError, renderMessage } from "../../scenario/render-message.js";
 import { routeSetFrom } from "../../scenario/dialog-keywords.js";
@@ -92,8 +93,11 @@ function conditionHolds(call: Call, step: Step): boolean {
   return step.condexecInverse ? !set : set;
 }
 
-/** Actions, RTDs, counter, then the next index. False when the call ended (an action failed it). */
-function finishStep(call: Call, step: Step, received?: SipMessage): boolean {
+/**
+ * Actions, RTDs, counter, then the next index. False when the call ended, or when an action is still working (an
+ * audio check on a media worker): `resume` then runs once the step is finished (by default: the next steps).
+ */
+function finishStep(call: Call, step: Step, received?: SipMessage, resume: (call: Call) => void = runSteps): boolean {
   const stats = call.ctx.stats;
   const now = call.ctx.clock.now();
   for (const name of step.rtd) {
@@ -108,7 +112,13 @@ function finishStep(call: Call, step: Step, received?: SipMessage): boolean {
   if (step.counter !== undefined) stats.counter(step.counter);
   call.msgIndex = step.index;
   call.lastStep = step.index;
-  if (step.actions.length > 0 && !runActions(call, step, received)) return false;
+  if (step.actions.length > 0 && runActions(call, step, received, 0, resume) !== "done") return false;
+  advance(call, step);
+  return true;
+}
+
+/** The step is finished: where the call goes on (a jump an action asked for, `next`, or the following step). */
+function advance(call: Call, step: Step): void {
   if (call.pendingJump !== undefined) {
     call.msgIndex = call.pendingJump;
     call.pendingJump = undefined;
@@ -117,11 +127,18 @@ function finishStep(call: Call, step: Step, received?: SipMessage): boolean {
   } else {
     call.msgIndex = step.index + 1;
   }
-  return true;
 }
 
-/** The step's actions, on the message they apply to; false when the call ended. */
-function runActions(call: Call, step: Step, received: SipMessage | undefined): boolean {
+type ActionsOutcome = "done" | "ended" | "waiting";
+
+/** The step's actions from `from` on, on the message they apply to. */
+function runActions(
+  call: Call,
+  step: Step,
+  received: SipMessage | undefined,
+  from: number,
+  resume: (call: Call) => void,
+): ActionsOutcome {
   if (step.kind === "send" && call.lastSent !== undefined) {
     // SIPp behaviour: a send's actions (ereg) work on the message just sent.
     const parsed = parseSipMessage(call.lastSent);
@@ -130,21 +147,72 @@ function runActions(call: Call, step: Step, received: SipMessage | undefined): b
     call.actionMessage = received;
   }
   try {
-    for (const action of step.actions) {
+    for (const [i, action] of step.actions.entries()) {
+      if (i < from) continue;
       const result = action.execute(call);
-      if (call.ended) return false;
+      if (call.ended) return "ended";
+      if (result.ok === "later") {
+        awaitAction(call, step, received, i, result.settled, resume);
+        return "waiting";
+      }
       if (!result.ok) {
-        // SIPp behaviour (-default_behaviors bye): a failing call is aborted with a CANCEL or a BYE, so the peer
-        // is not left waiting in the dialog (a failed audio check ends the call on both sides).
-        if (call.ctx.config.defaultBehaviors.has("bye")) abortCall(call);
-        call.fail(result.failure, result.reason, step.index);
-        return false;
+        failOnAction(call, step, result);
+        return "ended";
       }
     }
-    return true;
+    return "done";
   } finally {
     call.actionMessage = undefined;
   }
+}
+
+/**
+ * An action that answers later (an audio check on a media worker): the call waits in the `media` phase — messages
+ * arriving meanwhile are handled, in order, right after — then runs the step's remaining actions and goes on.
+ */
+function awaitAction(
+  call: Call,
+  step: Step,
+  received: SipMessage | undefined,
+  index: number,
+  pending: Promise<SettledActionResult>,
+  resume: (call: Call) => void,
+): void {
+  call.transition("media");
+  pending.then(
+    (result) => {
+      if (call.ended) return;
+      call.transition("running");
+      if (!result.ok) {
+        failOnAction(call, step, result);
+        return;
+      }
+      if (runActions(call, step, received, index + 1, resume) !== "done") return;
+      advance(call, step);
+      resume(call);
+      deliverDeferred(call);
+    },
+    (error: unknown) => {
+      if (call.ended) return;
+      call.fail("media_error", error instanceof Error ? error.message : String(error), step.index);
+    },
+  );
+}
+
+/**
+ * SIPp behaviour (-default_behaviors bye): a failing call is aborted with a CANCEL or a BYE, so the peer is not
+ * left waiting in the dialog (a failed audio check ends the call on both sides).
+ */
+function failOnAction(call: Call, step: Step, result: Extract<SettledActionResult, { ok: false }>): void {
+  if (call.ctx.config.defaultBehaviors.has("bye")) abortCall(call);
+  call.fail(result.failure, result.reason, step.index);
+}
+
+/** The messages that arrived while the call waited in the `media` phase, in order. */
+function deliverDeferred(call: Call): void {
+  const deferred = call.deferred;
+  call.deferred = undefined;
+  for (const d of deferred ?? []) deliverMessage(call, d.message, d.connection, d.from);
 }
 
 function takesNext(call: Call, step: Step): boolean {
@@ -436,10 +504,12 @@ export function deliverMessage(call: Call, message: SipMessage, connection: SipC
     if (message.kind === "request" && message.method === "BYE") call.callMedia.hangUp();
     if (!step.ignoresdp && !applyPeerSdp(call, message, step)) return;
   }
-  if (!finishStep(call, step, message)) return;
   // SIPp behaviour: advance_state="false" on an optional recv matches without moving the call forward.
-  if (!step.advanceState && step.optional !== false) call.msgIndex = previousIndex;
-  runSteps(call);
+  const resume = (c: Call): void => {
+    if (!step.advanceState && step.optional !== false) c.msgIndex = previousIndex;
+    runSteps(c);
+  };
+  if (finishStep(call, step, message, resume)) resume(call);
 }
 
 function noteDialogProgress(call: Call, message: SipMessage): void {

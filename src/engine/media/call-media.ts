@@ -264,7 +264,7 @@ export class CallMedia implements CallMediaControl {
     this.#recording = layout;
   }
 
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult {
+  checkAudio(spec: AudioCheckSpec): AudioCheckResult | Promise<AudioCheckResult> {
     return this.#open_().checkAudio(spec);
   }
 

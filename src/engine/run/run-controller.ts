@@ -299,7 +299,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     for (const step of this.scenario.initSteps) {
       for (const action of step.actions) {
         const result = action.execute(call);
-        if (!result.ok) this.warning(`<init> action ${action.name} failed: ${result.reason}`);
+        if (result.ok === false) this.warning(`<init> action ${action.name} failed: ${result.reason}`);
       }
     }
   }

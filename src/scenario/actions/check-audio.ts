@@ -10,10 +10,10 @@
  * `audio_check_failed`, the check and its measured values in the reason. A modifier that no criterion given uses, or
  * no criterion at all, is a load error.
  */
-import type { AudioCheckSpec, AudioDirection } from "../../media/media-pipeline.js";
+import type { AudioCheckResult, AudioCheckSpec, AudioDirection } from "../../media/media-pipeline.js";
 import type { Action } from "./action.js";
 import type { ActionAttributes } from "./action-attributes.js";
-import { ACTION_OK } from "../runtime.js";
+import { ACTION_OK, type SettledActionResult } from "../runtime.js";
 import { runMedia } from "./media-result.js";
 import { parseFiniteValue, parseIntegerValue, parseShareValue } from "./media-values.js";
 
@@ -58,18 +58,25 @@ export function buildCheckAudio(a: ActionAttributes): Action | undefined {
     media: true,
     execute: (host) =>
       runMedia(host, "check_audio", (media) => {
-        const results = specs.map((spec) => ({ spec, result: media.checkAudio(spec) }));
-        const failed = results.find((r) => !r.result.passed);
-        if (failed === undefined) return ACTION_OK;
-        const connection = failed.result.connectionFailure;
-        if (connection !== undefined) return { ok: false, failure: connection.failure, reason: connection.reason };
-        return {
-          ok: false,
-          failure: "audio_check_failed",
-          reason: `check_audio ${describeCheck(failed.spec)}: ${failed.result.reason}`,
-        };
+        const results = specs.map((spec) => media.checkAudio(spec));
+        // A call whose media runs on a worker answers its checks later: the call waits for them.
+        if (results.some((result) => result instanceof Promise)) {
+          return { ok: "later", settled: Promise.all(results.map(async (result) => result)).then((all) => judgeChecks(specs, all)) };
+        }
+        return judgeChecks(specs, results as AudioCheckResult[]);
       }),
   };
+}
+
+/** The first failed check fails the call (as the connection's failure when the connection was not up). */
+function judgeChecks(specs: readonly AudioCheckSpec[], results: readonly AudioCheckResult[]): SettledActionResult {
+  const index = results.findIndex((result) => !result.passed);
+  const failed = results[index];
+  const spec = specs[index];
+  if (failed === undefined || spec === undefined) return ACTION_OK;
+  const connection = failed.connectionFailure;
+  if (connection !== undefined) return { ok: false, failure: connection.failure, reason: connection.reason };
+  return { ok: false, failure: "audio_check_failed", reason: `check_audio ${describeCheck(spec)}: ${failed.reason}` };
 }
 
 /** How a failure reason names the check. */
