@@ -2,8 +2,13 @@
  * The text of `sipwright -h`, grouped like SIPp's own help: the run options' sections are made from the option
  * table (./options/); details and differences: docs/cli.md.
  */
-import type { OptionGroup, OptionSpec } from "./options/option-spec.js";
+import { defaultText, type OptionGroup, type OptionSpec } from "./options/option-spec.js";
 import { OPTION_GROUPS } from "./options/option-table.js";
+import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
+import { defaultRunConfig } from "./run-defaults.js";
+
+/** The defaults the help states: those of an empty command line (no default shown depends on the environment). */
+const DEFAULTS = defaultRunConfig({ isTTY: false, cwd: "", primaryIp: "127.0.0.1" });
 
 const HEADER = `Usage:
 
@@ -30,8 +35,8 @@ Times take a unit suffix: ms, s, m, h; a plain number is in the option's default
 const TURN_CRED = `*** turn-cred: print a TURN REST credential (coturn use-auth-secret):
 
    --turn-secret S   The shared secret (coturn's static-auth-secret). Required.
-   --turn-ttl T      Lifetime in seconds. Default: 86400.
-   --turn-user ID    User id after the expiry in the user name. Default: sipwright.
+   --turn-ttl T      Lifetime in seconds. Default: ${DEFAULT_TURN_TTL_S}.
+   --turn-user ID    User id after the expiry in the user name. Default: ${DEFAULT_TURN_USER}.
    --json            {"username", "password", "ttl", "expires_at"} on one line.
 
 `;
@@ -59,8 +64,9 @@ export function usageOf(option: OptionSpec): string {
 function optionLines(option: OptionSpec): string {
   const usage = usageOf(option);
   const lines = option.help.split("\n");
-  if (option.default !== undefined) {
-    const text = `Default: ${option.default}${/[.;:]$/.test(option.default) ? "" : "."}`;
+  const shown = defaultText(option, DEFAULTS);
+  if (shown !== undefined) {
+    const text = `Default: ${shown}${/[.;:]$/.test(shown) ? "" : "."}`;
     const last = lines.pop() ?? "";
     // A default that would make the line long goes on a line of its own.
     if (INDENT + USAGE_WIDTH + 1 + last.length + text.length < MAX_WIDTH) lines.push(`${last} ${text}`);

@@ -9,6 +9,7 @@ import {
 import type { RunConfig } from "../engine/run/run-config.js";
 import { DEFAULT_TURN_TTL_S, DEFAULT_TURN_USER } from "../media/webrtc/turn-credentials.js";
 import { DEFAULT_WS_PING_MS } from "../sip/ws-connection.js";
+import { DEFAULT_TLS_MIN_VERSION } from "../sip/tls-options.js";
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from "../sip/connection-limits.js";
 import { ALL_BEHAVIORS } from "./options/call-options.js";
 
@@ -44,7 +45,7 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     localIp: env.primaryIp ?? primaryHostIp(),
     localPort: 0,
     transport: "u1",
-    tls: {},
+    tls: { minVersion: DEFAULT_TLS_MIN_VERSION },
     reconnect: { max: 0, sleepMs: 1000, closeCalls: true },
     ws: { path: "/", origin: undefined, pingIntervalMs: DEFAULT_WS_PING_MS },
     connectionLimits: { maxConnections: DEFAULT_MAX_CONNECTIONS, idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS },
@@ -96,7 +97,8 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     callIdFormat: "%u-%p@%s",
     service: "service",
     authUsername: undefined,
-    authPassword: undefined,
+    // SIPp behaviour: -ap defaults to "password".
+    authPassword: "password",
     authUri: undefined,
     autoAnswer: false,
     defaultBehaviors: new Set(ALL_BEHAVIORS),

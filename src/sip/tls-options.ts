@@ -30,6 +30,9 @@ export interface TlsSettings {
 
 const NODE_VERSION: Record<TlsMinVersion, SecureVersion> = { "1.2": "TLSv1.2", "1.3": "TLSv1.3" };
 
+/** -tls_version when none is given. */
+export const DEFAULT_TLS_MIN_VERSION: TlsMinVersion = "1.2";
+
 function readPem(option: string, path: string | undefined): Buffer | undefined {
   if (path === undefined) return undefined;
   try {
@@ -47,7 +50,7 @@ export function tlsServerOptions(settings: TlsSettings): TlsOptions {
   const options: TlsOptions = {
     cert: readPem("-tls_cert", settings.certFile),
     key: readPem("-tls_key", settings.keyFile),
-    minVersion: NODE_VERSION[settings.minVersion ?? "1.2"],
+    minVersion: NODE_VERSION[settings.minVersion ?? DEFAULT_TLS_MIN_VERSION],
   };
   const ca = readPem("-tls_ca", settings.caFile);
   if (ca !== undefined) options.ca = ca;
@@ -64,7 +67,7 @@ export function tlsServerOptions(settings: TlsSettings): TlsOptions {
  */
 export function tlsClientOptions(settings: TlsSettings, host: string): ConnectionOptions {
   const options: ConnectionOptions = {
-    minVersion: NODE_VERSION[settings.minVersion ?? "1.2"],
+    minVersion: NODE_VERSION[settings.minVersion ?? DEFAULT_TLS_MIN_VERSION],
     rejectUnauthorized: settings.insecure !== true,
   };
   const servername = settings.servername ?? (isIP(host) === 0 ? host : undefined);

@@ -1,7 +1,7 @@
 /** `*** Call behavior options` and `*** Injection file options` of the help; docs/cli.md "Call behavior", "Injection files". */
 import { ConfigError } from "../../shared/errors.js";
 import type { DefaultBehavior, RunConfig } from "../../engine/run/run-config.js";
-import { flag, int, one, parseNumber, parseTime, type OptionGroup } from "./option-spec.js";
+import { flag, int, one, parseNumber, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const doc = "Call behavior";
 export const ALL_BEHAVIORS: readonly DefaultBehavior[] = ["bye", "abortunexp", "pingreply", "badcseq"];
@@ -52,39 +52,45 @@ export const CALL_OPTIONS: OptionGroup = {
     }),
     one("-base_cseq", "N", (c, v, u) => (c.baseCseq = int(u.name, v)), {
       help: "First [cseq] of each call.",
-      default: "1",
+      default: shown((d) => d.baseCseq),
       doc,
     }),
     one("-cid_str", "FMT", (c, v) => (c.callIdFormat = v), {
       help: "Call-ID format: %u call number, %p pid, %s local IP.",
-      default: "%u-%p@%s",
+      default: shown((d) => d.callIdFormat),
       doc,
     }),
     one("-d", "TIME", (c, v, u) => (c.defaultPauseMs = parseTime(u.name, v, "ms")), {
       help: "Duration of <pause/> without a value.",
-      default: "0, unit ms",
+      default: shownTime((d) => d.defaultPauseMs, "ms"),
       doc,
     }),
     one("-deadcall_wait", "T", (c, v, u) => (c.deadcallWaitMs = parseTime(u.name, v, "ms")), {
       help: "How long finished calls are remembered.",
-      default: "33s, unit ms",
+      default: shownTime((d) => d.deadcallWaitMs, "ms"),
       doc,
     }),
     one("-auth_uri", "URI", (c, v) => (c.authUri = v), {
       help: "URI used in digest authentication.",
-      default: "remote_ip:remote_port",
+      default: "the Request-URI",
       doc,
     }),
     one("-au", "USER", (c, v) => (c.authUsername = v), { help: "Digest user name.", default: "the -s value", doc }),
-    one("-ap", "PASSWORD", (c, v) => (c.authPassword = v), { help: "Digest password.", default: "password", doc }),
+    one("-ap", "PASSWORD", (c, v) => (c.authPassword = v), {
+      help: "Digest password.",
+      default: shown((d) => d.authPassword ?? ""),
+      doc,
+    }),
     one("-s", "SERVICE", (c, v) => (c.service = v), {
       help: "User part of the request URI ([service]).",
-      default: "service",
+      default: shown((d) => d.service),
       doc,
     }),
     one("-default_behaviors", "LIST", (c, v) => (c.defaultBehaviors = parseDefaultBehaviors(v)), {
       help: 'all | none | bye,abortunexp,pingreply,badcseq; "-name" removes one\n(e.g. all,-bye).',
-      default: "all",
+      default: shown((d) =>
+        d.defaultBehaviors.size === ALL_BEHAVIORS.length ? "all" : [...d.defaultBehaviors].join(","),
+      ),
       doc,
     }),
     flag("-nd", (c) => (c.defaultBehaviors = new Set()), {
@@ -107,22 +113,22 @@ export const CALL_OPTIONS: OptionGroup = {
     },
     one("-lost", "PERCENT", (c, v, u) => (c.lostPercent = parseNumber(u.name, v, { min: 0, max: 100 })), {
       help: "Drop this percentage of messages sent and received.",
-      default: "0",
+      default: shown((d) => d.lostPercent),
       doc,
     }),
     one("-dynamicStart", "N", (c, v, u) => (c.dynamicStart = integer(u.name, v)), {
       help: "First [dynamic_id].",
-      default: "10000",
+      default: shown((d) => d.dynamicStart),
       doc,
     }),
     one("-dynamicMax", "N", (c, v, u) => (c.dynamicMax = integer(u.name, v)), {
       help: "Largest [dynamic_id].",
-      default: "12000",
+      default: shown((d) => d.dynamicMax),
       doc,
     }),
     one("-dynamicStep", "N", (c, v, u) => (c.dynamicStep = integer(u.name, v)), {
       help: "[dynamic_id] increment.",
-      default: "4",
+      default: shown((d) => d.dynamicStep),
       doc,
     }),
   ],

@@ -33,14 +33,49 @@ export interface OptionSpec {
   /** Names of the values it takes, as the help shows them: the arity is their number (0 = a flag). */
   readonly values: readonly string[];
   readonly action: OptionAction;
-  /** The default as the help states it (after "Default: "); undefined when the help line says it or there is none. */
-  readonly default?: string;
+  /**
+   * The default as the help states it (after "Default: "): read from the RunConfig of an empty command line
+   * (run-defaults.ts) when it is a value the option takes, a description (string) when it is not ("the -s value");
+   * undefined when there is none.
+   */
+  readonly default?: string | ValueDefault;
   /** The help line(s), without the default; `\n` starts a continuation line. */
   readonly help: string;
   /** The docs/cli.md section (`## ...` or `### ...` heading) whose option table lists it. */
   readonly doc: string;
   /** `-watchdog_*`: every name with this prefix. */
   readonly prefix?: boolean;
+}
+
+/**
+ * A default that is a value of the option, read from the defaults: `-name <value>` gives the same RunConfig as an
+ * empty command line (test/unit/cli/option-defaults.test.ts), so the help cannot drift from the run.
+ */
+export interface ValueDefault {
+  readonly value: (defaults: RunConfig) => string;
+  /** What the help adds after the value: ", unit ms", ", 0 no cap". */
+  readonly suffix: string;
+}
+
+/** A value default: the field of the defaults as the option takes it, then `suffix`. */
+export function shown(value: (defaults: RunConfig) => string | number | boolean, suffix = ""): ValueDefault {
+  return { value: (d) => String(value(d)), suffix };
+}
+
+/**
+ * A time default, written in the option's default unit (whole seconds from 10 s up as `Ns` for an option in ms:
+ * 33s, not 33000) and followed by that unit.
+ */
+export function shownTime(ms: (defaults: RunConfig) => number, unit: "ms" | "s", note = ""): ValueDefault {
+  const text = (v: number): string =>
+    unit === "s" ? String(v / 1000) : v >= 10_000 && v % 1000 === 0 ? `${v / 1000}s` : String(v);
+  return { value: (d) => text(ms(d)), suffix: `${note}, unit ${unit}` };
+}
+
+/** The default of an option as the help writes it after "Default: ", given the defaults of a run. */
+export function defaultText(option: OptionSpec, defaults: RunConfig): string | undefined {
+  const d = option.default;
+  return d === undefined || typeof d === "string" ? d : d.value(defaults) + d.suffix;
 }
 
 /** One section of the help, one file of this folder. */

@@ -1,7 +1,7 @@
 /** `*** sipwright options` of the help; docs/cli.md "sipwright options" and "Media" (recording, codecs). */
 import { ConfigError } from "../../shared/errors.js";
 import type { RunConfig } from "../../engine/run/run-config.js";
-import { flag, one, parseTime, type OptionGroup } from "./option-spec.js";
+import { flag, one, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const doc = "sipwright options";
 
@@ -65,7 +65,7 @@ export const OUTPUT_OPTIONS: OptionGroup = {
     ),
     one("--codecs", "LIST", (c, v) => (c.codecs = parseCodecs(v)), {
       help: "G.711 codecs in order of preference.",
-      default: "PCMA,PCMU",
+      default: shown((d) => d.codecs.join(",")),
       doc: "Media",
     }),
     one("--status", "MODE", (c, v) => (c.statusMode = parseStatus(v)), {
@@ -80,7 +80,7 @@ export const OUTPUT_OPTIONS: OptionGroup = {
     // SIPp's -f (screen refresh period) sets our status line period.
     one("-f", "TIME", (c, v, u) => (c.statusPeriodMs = parseTime(u.name, v, "s")), {
       help: 'Status line period in "lines" mode.',
-      default: "1, unit s",
+      default: shownTime((d) => d.statusPeriodMs, "s"),
       doc,
     }),
   ],

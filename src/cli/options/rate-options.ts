@@ -1,5 +1,5 @@
 /** `*** Call rate options` of the help; docs/cli.md "Call rate and load". */
-import { flag, int, one, parseNumber, parseTime, type OptionGroup } from "./option-spec.js";
+import { flag, int, one, parseNumber, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const doc = "Call rate and load";
 
@@ -8,12 +8,12 @@ export const RATE_OPTIONS: OptionGroup = {
   options: [
     one("-r", "RATE", (c, v, u) => (c.rate = parseNumber(u.name, v, { min: 0 })), {
       help: "Calls per rate period.",
-      default: "10",
+      default: shown((d) => d.rate),
       doc,
     }),
     one("-rp", "TIME", (c, v, u) => (c.ratePeriodMs = parseTime(u.name, v, "ms")), {
-      help: "Rate period.",
-      default: "1000, unit ms (-r 7 -rp 2s: 7 calls every 2 s)",
+      help: "Rate period (-r 7 -rp 2s: 7 calls every 2 s).",
+      default: shownTime((d) => d.ratePeriodMs, "ms"),
       doc,
     }),
     one("-rate_increase", "N", (c, v, u) => (c.rateIncrease = int(u.name, v)), {
@@ -32,7 +32,7 @@ export const RATE_OPTIONS: OptionGroup = {
     flag("-no_rate_quit", (c) => (c.noRateQuit = true), { help: "Keep running when -rate_max is reached.", doc }),
     one("-l", "N", (c, v, u) => (c.limit = int(u.name, v, 1)), {
       help: "Maximum simultaneous calls.",
-      default: "3 * call duration (s) * rate",
+      default: "3 * calls per second * max(-d, 1 s)",
       doc,
     }),
     one("-m", "N", (c, v, u) => (c.maxCalls = int(u.name, v, 1)), { help: "Stop after N calls.", doc }),

@@ -1,5 +1,5 @@
 /** `*** Retransmission and timeout options` of the help; docs/cli.md "Retransmissions and timeouts". */
-import { flag, int, one, parseTime, type OptionGroup } from "./option-spec.js";
+import { flag, int, one, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const doc = "Retransmissions and timeouts";
 
@@ -28,23 +28,23 @@ export const RETRANSMISSION_OPTIONS: OptionGroup = {
     }),
     one("-max_invite_retrans", "N", (c, v, u) => (c.maxInviteRetrans = int(u.name, v)), {
       help: "The same for INVITE transactions.",
-      default: "5",
+      default: shown((d) => d.maxInviteRetrans),
       doc,
     }),
     one("-max_non_invite_retrans", "N", (c, v, u) => (c.maxNonInviteRetrans = int(u.name, v)), {
       help: "The same for other transactions.",
-      default: "7",
+      default: shown((d) => d.maxNonInviteRetrans),
       doc,
     }),
     flag("-nr", (c) => (c.noRetrans = true), { help: "No UDP retransmissions.", doc }),
     one("-T1", "TIME", (c, v, u) => (c.t1Ms = parseTime(u.name, v, "ms")), {
       help: "RFC 3261 T1 of the requests sipwright builds itself (trickle INFO).",
-      default: "500, unit ms",
+      default: shownTime((d) => d.t1Ms, "ms"),
       doc,
     }),
     one("-T2", "TIME", (c, v, u) => (c.t2Ms = parseTime(u.name, v, "ms")), {
       help: "RFC 3261 T2.",
-      default: "4000, unit ms",
+      default: shownTime((d) => d.t2Ms, "ms"),
       doc,
     }),
   ],

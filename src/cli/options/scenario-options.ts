@@ -1,5 +1,5 @@
 /** `*** Scenario file options` of the help; docs/cli.md "Scenario options". */
-import { one, type OptionGroup } from "./option-spec.js";
+import { one, shown, type OptionGroup } from "./option-spec.js";
 
 const doc = "Scenario options";
 
@@ -13,7 +13,7 @@ export const SCENARIO_OPTIONS: OptionGroup = {
     }),
     one("-sn", "NAME", (c, v) => ((c.scenarioName = v), (c.scenarioFile = undefined)), {
       help: "Load a built-in scenario (uac, uas, ...).",
-      default: "uac",
+      default: shown((d) => d.scenarioName ?? ""),
       doc,
     }),
     one("-oocsf", "FILE", (c, v, u) => ((c.oocScenarioFile = u.path(v)), (c.oocScenarioName = undefined)), {

@@ -1,5 +1,5 @@
 /** `*** Tracing, logging and statistics options` of the help; docs/cli.md "Traces and statistics". */
-import { flag, int, one, parseTime, type OptionGroup } from "./option-spec.js";
+import { flag, int, one, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const doc = "Traces and statistics";
 
@@ -14,12 +14,12 @@ export const TRACE_OPTIONS: OptionGroup = {
     one("-stf", "FILE", (c, v, u) => (c.trace.statFile = u.path(v)), { help: "Statistics file name.", doc }),
     one("-fd", "TIME", (c, v, u) => (c.trace.statPeriodMs = parseTime(u.name, v, "s")), {
       help: "Statistics period.",
-      default: "60, unit s",
+      default: shownTime((d) => d.trace.statPeriodMs, "s"),
       doc,
     }),
     one("-stat_delimiter", "S", (c, v) => (c.trace.statDelimiter = v), {
       help: "Statistics delimiter.",
-      default: ";",
+      default: shown((d) => d.trace.statDelimiter),
       doc,
     }),
     flag("-trace_msg", (c) => (c.trace.msg = true), {
@@ -49,7 +49,7 @@ export const TRACE_OPTIONS: OptionGroup = {
     flag("-trace_rtt", (c) => (c.trace.rtt = true), { help: "Response times in <scenario>_<pid>_rtt.csv.", doc }),
     one("-rtt_freq", "N", (c, v, u) => (c.trace.rttFreq = int(u.name, v, 1)), {
       help: "Write the -trace_rtt file every N samples.",
-      default: "200",
+      default: shown((d) => d.trace.rttFreq),
       doc,
     }),
     flag("-trace_counts", (c) => (c.trace.counts = true), {

@@ -5,7 +5,7 @@
 import { ConfigError } from "../../shared/errors.js";
 import type { TransportMode } from "../../engine/run/run-config.js";
 import { parseHostPort } from "../host-port.js";
-import { choice, flag, int, one, parseNumber, parseTime, type OptionGroup } from "./option-spec.js";
+import { choice, flag, int, one, parseNumber, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const addresses = "Addresses and transport";
 const tls = "TLS";
@@ -56,10 +56,11 @@ export const TRANSPORT_OPTIONS: OptionGroup = {
   options: [
     one("-t", "MODE", (c, v) => (c.transport = parseTransport(v)), {
       help:
-        "Transport: u1 (UDP, one socket, default), un (UDP, socket per call),\n" +
+        "Transport: u1 (UDP, one socket), un (UDP, socket per call),\n" +
         "t1 (TCP, one socket), tn (TCP, socket per call),\n" +
         "l1 (TLS, one connection), ln (TLS, connection per call),\n" +
         "ws1 / wsn (WebSocket, RFC 7118), wss1 / wssn (secure WebSocket).",
+      default: shown((d) => d.transport),
       doc: addresses,
     }),
     one("-tls_cert", "FILE", (c, v, u) => (c.tls = { ...c.tls, certFile: u.path(v) }), {
@@ -79,7 +80,7 @@ export const TRANSPORT_OPTIONS: OptionGroup = {
       "-tls_version",
       "V",
       (c, v) => (c.tls = { ...c.tls, minVersion: choice("-tls_version", v, ["1.2", "1.3"] as const) }),
-      { help: "Lowest TLS version, 1.2 or 1.3.", default: "1.2", doc: tls },
+      { help: "Lowest TLS version, 1.2 or 1.3.", default: shown((d) => d.tls.minVersion ?? ""), doc: tls },
     ),
     one("--tls-servername", "NAME", (c, v) => (c.tls = { ...c.tls, servername: v }), {
       help: "SNI and name checked.",
@@ -96,23 +97,27 @@ export const TRANSPORT_OPTIONS: OptionGroup = {
     }),
     one("-max_reconnect", "N", (c, v, u) => (c.reconnect.max = parseNumber(u.name, v, { integer: true, min: -1 })), {
       help: "Reopen a lost shared t1/l1/ws1/wss1 connection N times (-1: always).",
-      default: "0",
+      default: shown((d) => d.reconnect.max),
       doc: tls,
     }),
     one("-reconnect_sleep", "MS", (c, v, u) => (c.reconnect.sleepMs = parseTime(u.name, v, "ms")), {
       help: "Wait before reconnecting.",
-      default: "1000",
+      default: shownTime((d) => d.reconnect.sleepMs, "ms"),
       doc: tls,
     }),
     one(
       "-reconnect_close",
       "B",
       (c, v) => (c.reconnect.closeCalls = choice("-reconnect_close", v, ["true", "false"]) === "true"),
-      { help: "true: calls on a lost connection fail (default); false: they go on.", doc: tls },
+      {
+        help: "true: calls on a lost connection fail; false: they go on.",
+        default: shown((d) => d.reconnect.closeCalls),
+        doc: tls,
+      },
     ),
     one("--ws-path", "PATH", (c, v) => (c.ws.path = parseWsPath(v)), {
       help: "WebSocket request path, client and server.",
-      default: "/",
+      default: shown((d) => d.ws.path),
       doc: ws,
     }),
     one("--ws-origin", "URL", (c, v) => (c.ws.origin = v), {
@@ -122,20 +127,28 @@ export const TRANSPORT_OPTIONS: OptionGroup = {
     }),
     one("--ws-ping", "TIME", (c, v, u) => (c.ws.pingIntervalMs = parseTime(u.name, v, "ms")), {
       help: "WebSocket ping interval; a missing pong loses the connection.",
-      default: "30s, 0 off, unit ms",
+      default: shownTime((d) => d.ws.pingIntervalMs, "ms", ", 0 off"),
       doc: ws,
     }),
     one(
       "--max-connections",
       "N",
       (c, v, u) => (c.connectionLimits = { ...c.connectionLimits, maxConnections: int(u.name, v) }),
-      { help: "TCP/TLS/WS/WSS server: accepted connections open at once.", default: "10000, 0 no cap", doc: limits },
+      {
+        help: "TCP/TLS/WS/WSS server: accepted connections open at once.",
+        default: shown((d) => d.connectionLimits.maxConnections, ", 0 no cap"),
+        doc: limits,
+      },
     ),
     one(
       "--idle-timeout",
       "TIME",
       (c, v, u) => (c.connectionLimits = { ...c.connectionLimits, idleTimeoutMs: parseTime(u.name, v, "s") }),
-      { help: "Close an accepted connection idle this long.", default: "300s, 0 off, unit s", doc: limits },
+      {
+        help: "Close an accepted connection idle this long.",
+        default: shownTime((d) => d.connectionLimits.idleTimeoutMs, "s", ", 0 off"),
+        doc: limits,
+      },
     ),
     one("-i", "IP", (c, v) => (c.localIp = v), {
       help: "Local IP for Via/Contact/From.",
@@ -144,7 +157,7 @@ export const TRANSPORT_OPTIONS: OptionGroup = {
     }),
     one("-p", "PORT", (c, v, u) => (c.localPort = int(u.name, v, 0, 65535)), {
       help: "Local port.",
-      default: "0, a free port chosen by the system",
+      default: shown((d) => d.localPort, ", a free port chosen by the system"),
       doc: addresses,
     }),
     one("-rsa", "HOST:PORT", (c, v, u) => (c.remoteSendAddress = parseHostPort(`-${u.name}`, v, 5060)), {

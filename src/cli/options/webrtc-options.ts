@@ -5,7 +5,7 @@
  */
 import { parseIceServers } from "../../media/webrtc/ice-servers.js";
 import { TRICKLE_MODES } from "../../media/webrtc/webrtc-types.js";
-import { choice, flag, int, one, parseTime, type OptionGroup } from "./option-spec.js";
+import { choice, flag, int, one, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const doc = "WebRTC";
 
@@ -29,7 +29,7 @@ export const WEBRTC_OPTIONS: OptionGroup = {
       "--ice-policy",
       "P",
       (c, v) => (c.webrtcOptions.icePolicy = choice("--ice-policy", v, ["all", "relay"] as const)),
-      { help: "all or relay.", default: "all", doc },
+      { help: "all or relay.", default: shown((d) => d.webrtcOptions.icePolicy), doc },
     ),
     one("--ice-username", "U", (c, v) => (c.webrtcOptions.iceUsername = v), {
       help: "Static TURN user name (with --ice-credential).",
@@ -45,19 +45,19 @@ export const WEBRTC_OPTIONS: OptionGroup = {
     }),
     one("--turn-ttl", "SECONDS", (c, v, u) => (c.webrtcOptions.turnTtlS = int(u.name, v, 1)), {
       help: "Lifetime of a TURN REST credential.",
-      default: "86400",
+      default: shown((d) => d.webrtcOptions.turnTtlS),
       doc,
     }),
     one("--turn-user", "ID", (c, v) => (c.webrtcOptions.turnUser = v), {
       help: "User id of TURN REST credentials.",
-      default: "sipwright",
+      default: shown((d) => d.webrtcOptions.turnUser),
       doc,
     }),
     one("--trickle", "MODE", (c, v) => (c.webrtcOptions.trickle = choice("--trickle", v, TRICKLE_MODES)), {
       help:
         "auto (every candidate in the SDP; INFO only to a peer that supports trickle),\n" +
         "trickle (SDP at once, candidates in SIP INFO), half or full.",
-      default: "auto",
+      default: shown((d) => d.webrtcOptions.trickle),
       doc,
     }),
     one("--ice-address", "IP", (c, v) => c.webrtcOptions.candidateAddresses.push(v), {
@@ -67,17 +67,17 @@ export const WEBRTC_OPTIONS: OptionGroup = {
     }),
     one("--gather-timeout", "T", (c, v, u) => (c.webrtcOptions.gatherTimeoutMs = parseTime(u.name, v, "ms")), {
       help: "Bound on candidate gathering.",
-      default: "2000, unit ms",
+      default: shownTime((d) => d.webrtcOptions.gatherTimeoutMs, "ms"),
       doc,
     }),
     one("--ice-timeout", "T", (c, v, u) => (c.webrtcOptions.iceTimeoutMs = parseTime(u.name, v, "ms")), {
       help: "Bound on ICE after the remote description.",
-      default: "10000, unit ms",
+      default: shownTime((d) => d.webrtcOptions.iceTimeoutMs, "ms"),
       doc,
     }),
     one("--dtls-timeout", "T", (c, v, u) => (c.webrtcOptions.dtlsTimeoutMs = parseTime(u.name, v, "ms")), {
       help: "Bound on DTLS after ICE.",
-      default: "10000, unit ms",
+      default: shownTime((d) => d.webrtcOptions.dtlsTimeoutMs, "ms"),
       doc,
     }),
   ],

@@ -47,7 +47,8 @@ export class OutgoingCalls {
         rate: config.rate,
         periodMs: config.ratePeriodMs,
         increase: config.rateIncrease,
-        intervalMs: config.rateIntervalMs,
+        // SIPp behaviour: -rate_interval defaults to the -fd period.
+        intervalMs: config.rateIntervalMs ?? config.trace.statPeriodMs,
         max: config.rateMax,
       },
       host.clock.now(),

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { helpText, usageOf } from "../../../src/cli/help-text.js";
 import { optionNames, RUN_OPTIONS } from "../../../src/cli/options/option-table.js";
-import { parseArgs } from "../../../src/cli/parse-args.js";
+import { defaultText } from "../../../src/cli/options/option-spec.js";
+import { defaultRunConfig, parseArgs } from "../../../src/cli/parse-args.js";
 import type { RunConfig } from "../../../src/engine/run/run-config.js";
 
 const DOCS = new URL("../../../docs/cli.md", import.meta.url);
@@ -75,7 +76,8 @@ describe("the option table", () => {
     for (const option of RUN_OPTIONS) {
       const usage = usageOf(option);
       assert.ok(runPart.includes(`   ${usage} `) || runPart.includes(`   ${usage}\n`), `help line of ${usage}`);
-      if (option.default !== undefined) assert.ok(runPart.includes(`Default: ${option.default}`), option.name);
+      const shown = defaultText(option, defaultRunConfig(env));
+      if (shown !== undefined) assert.ok(runPart.includes(`Default: ${shown}`), option.name);
     }
   });
 });

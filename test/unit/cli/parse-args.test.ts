@@ -217,7 +217,7 @@ describe("parseArgs: errors", () => {
   it("reads -t l1 / ln with the TLS and reconnection options (SIPp's names and defaults)", () => {
     const base = run("-t", "ln", "127.0.0.1");
     assert.equal(base.transport, "ln");
-    assert.deepEqual(base.tls, {});
+    assert.deepEqual(base.tls, { minVersion: "1.2" });
     assert.deepEqual(base.reconnect, { max: 0, sleepMs: 1000, closeCalls: true });
     const c = run(
       ...["-t", "l1", "-tls_cert", "/c.pem", "-tls_key", "/k.pem", "-tls_ca", "/ca.pem", "-tls_version", "1.3"],

@@ -1,10 +1,11 @@
 /**
  * The stat CSV's TargetRate follows the -rate_increase ramp (issue 9 item 6). sipp 3.6.1 with `-r 5
  * -rate_increase 5 -rate_interval 1s -rate_max 20 -fd 1 -trace_stat` writes TargetRate 5, 5, 10, 15, 20 at 0..4 s;
- * ours stayed at the initial rate. Under a FakeClock: the snapshot's `target` (the column) at each interval.
+ * ours stayed at the initial rate; without -rate_interval the ramp steps every -fd period, as in SIPp. Under a FakeClock: the snapshot's `target` (the column) at each interval.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { defaultRunConfig } from "../../../src/cli/run-defaults.js";
 import { startFakeRun } from "./fake-run-environment.js";
 import { request } from "./scenario-snippets.js";
 
@@ -24,6 +25,22 @@ describe("TargetRate and the rate ramp", () => {
     }
     // At 1.5 s, 2.5 s, 3.5 s and 4.5 s: the ramp steps at each whole second and stops at -rate_max.
     assert.deepEqual(targets, [10, 15, 20, 20]);
+    run.controller.stop("now");
+  });
+
+  it("steps every -fd period when -rate_interval is not given (SIPp: -rate_interval defaults to -fd)", () => {
+    const statPeriodMs = 2000;
+    const trace = { ...defaultRunConfig({ isTTY: false, cwd: process.cwd() }).trace, statPeriodMs };
+    const run = startFakeRun(SCENARIO, {
+      config: { rate: 5, rateIncrease: 5, rateMax: 20, noRateQuit: true, maxCalls: 1000, trace },
+    });
+    const targets: number[] = [];
+    run.clock.advance(statPeriodMs / 2);
+    for (let period = 1; period < 3; period++) {
+      run.clock.advance(statPeriodMs);
+      targets.push(run.stats.snapshot().target);
+    }
+    assert.deepEqual(targets, [10, 15]);
     run.controller.stop("now");
   });
 
