@@ -32,18 +32,24 @@ function lawOf(codec: G711Codec): Law {
   return laws[codec];
 }
 
-/** Encodes PCM samples into a G.711 payload of the same number of bytes. */
-export function encodeFrame(codec: G711Codec, pcm: Int16Array): Buffer {
+/**
+ * Encodes PCM samples into a G.711 payload of the same number of bytes: into `into` when it has that length (a
+ * buffer the caller reuses), else a new buffer.
+ */
+export function encodeFrame(codec: G711Codec, pcm: Int16Array, into?: Buffer): Buffer {
   const table = lawOf(codec).encode;
-  const out = Buffer.allocUnsafe(pcm.length);
+  const out = into?.length === pcm.length ? into : Buffer.allocUnsafe(pcm.length);
   for (let i = 0; i < pcm.length; i++) out[i] = table[(pcm[i] ?? 0) + 32768] ?? 0;
   return out;
 }
 
-/** Decodes a G.711 payload (any length; RTP payloads are untrusted but every byte value is valid G.711). */
-export function decodeFrame(codec: G711Codec, payload: Uint8Array): Int16Array {
+/**
+ * Decodes a G.711 payload (any length; RTP payloads are untrusted but every byte value is valid G.711): into `into`
+ * when it has that length (a frame the caller reuses), else a new array.
+ */
+export function decodeFrame(codec: G711Codec, payload: Uint8Array, into?: Int16Array): Int16Array {
   const table = lawOf(codec).decode;
-  const out = new Int16Array(payload.length);
+  const out = into?.length === payload.length ? into : new Int16Array(payload.length);
   for (let i = 0; i < payload.length; i++) out[i] = table[payload[i] ?? 0] ?? 0;
   return out;
 }

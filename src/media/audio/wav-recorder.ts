@@ -13,8 +13,8 @@
  *   written before the burst of received packets queued meanwhile, which belong up to 300 ms back); the missing
  *   side is written as silence. Frames for slots already written are dropped (`lateFrames`).
  *   Each channel of a slot holds 160 samples: a shorter frame is padded with silence, a longer one cut. A frame is
- *   kept (not copied) until its slot is written: do not modify it after passing it (frames from the sources and
- *   from `decodeFrame` are fresh arrays).
+ *   copied into the window (into frame buffers reused once their slot is written), so the caller may reuse its
+ *   buffer at once (the RTP receiver decodes every packet into one).
  *
  * `writeFrame()` after `close()` throws ClosedError. `close()` is idempotent, writes every pending slot, finalises the header and resolves to the file's path.
  * Crash behaviour: see wav-file-writer.ts (the header is patched after every second of audio).
@@ -90,6 +90,8 @@ export class StereoWavRecorder {
   readonly #left: (Int16Array | undefined)[];
   readonly #right: (Int16Array | undefined)[];
   readonly #interleaved = new Int16Array(2 * FRAME_SAMPLES);
+  /** Frame buffers of slots already written, for the next frames placed in the window. */
+  readonly #spare: Int16Array[] = [];
   #next = 0;
   /** One past the highest slot received. */
   #end = 0;
@@ -127,7 +129,7 @@ export class StereoWavRecorder {
       this.#late++;
       return;
     }
-    side[index] = pcm;
+    side[index] = this.#copyOf(pcm);
     this.#end = Math.max(this.#end, slot + 1);
     while (this.#next < this.#end && this.#isComplete(this.#next)) this.#emitNext();
   }
@@ -160,6 +162,20 @@ export class StereoWavRecorder {
     interleave(out, 0, left ?? SILENT_FRAME);
     interleave(out, 1, right ?? SILENT_FRAME);
     this.#writer.append(out);
+    if (left !== undefined) this.#spare.push(left);
+    if (right !== undefined) this.#spare.push(right);
+  }
+
+  /** `pcm` in a frame buffer of the window: 160 samples, padded with silence or cut. */
+  #copyOf(pcm: Int16Array): Int16Array {
+    const frame = this.#spare.pop() ?? new Int16Array(FRAME_SAMPLES);
+    if (pcm.length >= FRAME_SAMPLES) {
+      frame.set(pcm.length === FRAME_SAMPLES ? pcm : pcm.subarray(0, FRAME_SAMPLES));
+    } else {
+      frame.set(pcm);
+      frame.fill(0, pcm.length);
+    }
+    return frame;
   }
 }
 

@@ -21,11 +21,15 @@ export interface ReceiveStatsOptions {
   readonly probation?: number;
 }
 
-/** What {@link ReceiveStats.onPacket} needs from a packet. */
-export interface ReceivedPacketInfo {
+/** The fields of an RTP header the statistics follow. */
+export interface RtpPacketIds {
   readonly sequenceNumber: number;
   readonly timestamp: number;
   readonly ssrc: number;
+}
+
+/** What {@link ReceiveStats.onPacket} needs from a packet. */
+export interface ReceivedPacketInfo extends RtpPacketIds {
   /** Octets of payload (RFC 3550 counts payload octets in SR octet counts). */
   readonly payloadLength: number;
   /**
@@ -77,14 +81,27 @@ export class ReceiveStats {
    * in `packets`/`octets`.
    */
   onPacket(packet: ReceivedPacketInfo, arrivalMs: number): boolean {
+    return this.#account(packet, packet.payloadLength, arrivalMs, packet.excludeFromJitter === true);
+  }
+
+  /** As {@link onPacket}, for a parsed RTP packet (no object built per packet on the receive path). */
+  onRtpPacket(
+    packet: RtpPacketIds & { readonly payload: Uint8Array },
+    arrivalMs: number,
+    excludeFromJitter: boolean,
+  ): boolean {
+    return this.#account(packet, packet.payload.length, arrivalMs, excludeFromJitter);
+  }
+
+  #account(packet: RtpPacketIds, payloadLength: number, arrivalMs: number, excludeFromJitter: boolean): boolean {
     this.#packets++;
-    this.#octets += packet.payloadLength;
+    this.#octets += payloadLength;
     if (this.#lastArrivalMs !== undefined) {
       this.#maxGapMs = Math.max(this.#maxGapMs, arrivalMs - this.#lastArrivalMs);
     }
     this.#lastArrivalMs = arrivalMs;
     if (packet.ssrc !== this.#ssrc) this.#newSource(packet);
-    if (packet.excludeFromJitter !== true) this.#updateJitter(packet.timestamp, arrivalMs);
+    if (!excludeFromJitter) this.#updateJitter(packet.timestamp, arrivalMs);
     return this.#updateSeq(packet.sequenceNumber);
   }
 
@@ -150,7 +167,7 @@ export class ReceiveStats {
     };
   }
 
-  #newSource(packet: ReceivedPacketInfo): void {
+  #newSource(packet: RtpPacketIds): void {
     if (this.#ssrc !== undefined) this.#carriedLost += Math.max(0, this.expected - this.#received);
     this.#ssrc = packet.ssrc;
     this.#initSeq(packet.sequenceNumber);

@@ -4,6 +4,7 @@
  * (RFC 4733 telephone events, left out of the jitter estimate) or decoded as G.711 and handed on with its 20 ms slot.
  */
 import type { G711Codec } from "../media-pipeline.js";
+import { FRAME_SAMPLES } from "../audio/audio-format.js";
 import { decodeFrame } from "../audio/g711.js";
 import { DtmfDetector } from "./dtmf.js";
 import { ReceiveSlots } from "./receive-slots.js";
@@ -23,25 +24,24 @@ export interface ReceiveFormats {
   readonly telephoneEventPt: number | undefined;
 }
 
-export interface ReceivedAudio {
-  readonly packet: RtpPacket;
-  readonly codec: G711Codec;
-  /** The media-clock slot of the frame (see receive-slots.ts). */
-  readonly slot: number;
-  /** The decoded frame, a fresh array. */
-  readonly pcm: Int16Array;
-}
+/**
+ * A decoded G.711 frame: the packet, its codec, its media-clock slot (see receive-slots.ts) and its samples. `pcm`
+ * is the receiver's own buffer, valid only during the call: whoever keeps the audio copies it (the recorders do).
+ */
+export type ReceivedAudioSink = (packet: RtpPacket, codec: G711Codec, slot: number, pcm: Int16Array) => void;
 
 export interface RtpReceiverOptions {
   /** The telephone-event payload type we offered (accepted besides the peer's). */
   readonly telephoneEventPt: number;
-  readonly onAudio: (audio: ReceivedAudio) => void;
+  readonly onAudio: ReceivedAudioSink;
 }
 
 export class RtpReceiver {
   readonly stats = new ReceiveStats();
   readonly #slots = new ReceiveSlots();
   readonly #detector = new DtmfDetector();
+  /** The decoded frame, reused for every packet (20 ms at 8 kHz; other lengths get an array of their own). */
+  readonly #pcm = new Int16Array(FRAME_SAMPLES);
   readonly #options: RtpReceiverOptions;
   #malformed = 0;
   #unknownPayloadType = 0;
@@ -79,8 +79,8 @@ export class RtpReceiver {
   onPacket(packet: RtpPacket, formats: ReceiveFormats | undefined, arrivalMs: number, arrivalSlot: number): void {
     const type = packet.payloadType;
     const isEvent = type === this.#options.telephoneEventPt || type === formats?.telephoneEventPt;
-    // ReceiveStats' excludeFromJitter: all packets of an event carry its start timestamp.
-    this.stats.onPacket({ ...packet, payloadLength: packet.payload.length, excludeFromJitter: isEvent }, arrivalMs);
+    // Left out of the jitter estimate: all packets of an event carry its start timestamp.
+    this.stats.onRtpPacket(packet, arrivalMs, isEvent);
     if (isEvent) {
       this.#detector.onPacket(packet);
       return;
@@ -91,6 +91,6 @@ export class RtpReceiver {
       return;
     }
     const slot = this.#slots.slotOf(packet.ssrc, packet.timestamp, arrivalSlot);
-    this.#options.onAudio({ packet, codec, slot, pcm: decodeFrame(codec, packet.payload) });
+    this.#options.onAudio(packet, codec, slot, decodeFrame(codec, packet.payload, this.#pcm));
   }
 }

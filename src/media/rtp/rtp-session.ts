@@ -1,8 +1,7 @@
 /**
  * RtpSession: the plain RTP/AVP G.711 {@link MediaPipeline} (DESIGN.md, issue 3). It owns one bound RTP/RTCP port
- * pair and is paced by the run's one shared {@link MediaClock}: on each 20 ms tick it sends the next frame of its
- * source (or the due RFC 4733 events of a DTMF string). What it receives is parsed (garbage is counted, never
- * thrown), accounted in {@link ReceiveStats}, decoded and handed, with what it sent, to the recorder and analyzer.
+ * pair, its RTCP reports and its SDP; its media — paced by the run's one shared MediaClock, sources, DTMF,
+ * receiving, recording, audio checks, statistics — is a {@link MediaLeg} whose packets leave through the RTP socket.
  */
 import type { Socket } from "node:dgram";
 import type { Clock } from "../../shared/clock.js";
@@ -22,17 +21,14 @@ import {
 } from "../media-pipeline.js";
 import { buildSdp } from "../sdp/build-sdp.js";
 import type { SdpDirection } from "../sdp/session-description.js";
-import { AudioTaps } from "./audio-taps.js";
-import type { MediaClock, MediaTick } from "./media-clock.js";
+import { MediaLeg } from "./media-leg.js";
+import type { MediaClock } from "./media-clock.js";
 import type { PortAllocator, RtpPortPair } from "./port-allocator.js";
 import { answerDirection, remoteMediaFromSdp, remoteLegOf, type RemoteLeg } from "./remote-media.js";
 import { isRtcpPacket } from "./rtcp.js";
 import { SdpUnusableError } from "../sdp-unusable-error.js";
 import { RtcpReporter, type RtcpCounters } from "./rtcp-reporter.js";
-import { ArrivalSlotClock } from "./receive-slots.js";
-import { RtpReceiver, type ReceivedAudio } from "./rtp-receiver.js";
-import { RtpSender } from "./rtp-sender.js";
-import { SourcePlayer } from "./source-player.js";
+import { udpWire } from "./rtp-sender.js";
 
 const log = createLogger("media.rtp");
 
@@ -74,61 +70,52 @@ export interface RtpSessionCounters {
 export class RtpSession implements MediaPipeline {
   readonly kind = "rtp" as const;
   readonly #ports: RtpPortPair;
-  readonly #wallClock: Clock;
   readonly #codecs: readonly G711Codec[];
   readonly #telephoneEventPt: number;
   readonly #mediaIp: string;
   readonly #sessionId: number;
   #sdpVersion = 0;
-  readonly #sender: RtpSender;
-  readonly #receiver: RtpReceiver;
-  readonly #player: SourcePlayer;
+  readonly #leg: MediaLeg;
   readonly #rtcp: RtcpReporter;
   #rtcpStopped: Promise<void> | undefined;
-  readonly #taps: AudioTaps;
-  readonly #unregister: () => void;
-  #remote: RemoteLeg | undefined;
-  #firstTickIndex: number | undefined;
-  /** The current media-clock slot, 0 = the first tick this session saw. */
-  #slot = 0;
-  /** The slot of a packet's wall-clock arrival (the last tick may be overdue after a stall: receive-slots.ts). */
-  readonly #arrival: ArrivalSlotClock;
   #socketErrors = 0;
-  #closed = false;
   #closing: Promise<void> | undefined;
 
   constructor(options: RtpSessionOptions) {
     if (options.codecs.length === 0) throw new RangeError("an RtpSession needs at least one G.711 codec");
     const random = options.random ?? Math.random;
     this.#ports = options.ports;
-    this.#wallClock = options.wallClock;
     this.#codecs = options.codecs;
     this.#telephoneEventPt = options.telephoneEventPt ?? 101;
     this.#mediaIp = options.mediaIp ?? options.ports.address;
     this.#sessionId = Math.floor(random() * 1e9);
-    this.#sender = new RtpSender(options.ports.rtp, options.wallClock, random);
-    this.#receiver = new RtpReceiver({ telephoneEventPt: this.#telephoneEventPt, onAudio: this.#onAudio });
+    const every = options.frequencyEveryFrames;
+    const leg = new MediaLeg({
+      name: "RTP session",
+      clock: options.clock,
+      wallClock: options.wallClock,
+      ssrc: Math.floor(random() * 0x100000000) >>> 0,
+      wire: udpWire(options.ports.rtp),
+      random,
+      telephoneEventPt: this.#telephoneEventPt,
+      analyze: options.analyze,
+      ...(every === undefined ? {} : { frequencyEveryFrames: every }),
+      holdUntilRemote: false,
+    });
+    this.#leg = leg;
     this.#rtcp = new RtcpReporter({
       socket: options.ports.rtcp,
       clock: options.wallClock,
-      sender: this.#sender,
-      receiveStats: this.#receiver.stats,
-      cname: `sipwright-${this.#sender.ssrc.toString(16)}@${this.#mediaIp}`,
-      target: () => this.#remote?.rtcp,
-      rtpTimestampNow: () => this.#sender.timestampOf(this.#slot),
+      sender: leg.sender,
+      receiveStats: leg.receiver.stats,
+      cname: `sipwright-${leg.sender.ssrc.toString(16)}@${this.#mediaIp}`,
+      target: () => leg.remote?.rtcp,
+      rtpTimestampNow: () => leg.sender.timestampOf(leg.slot),
       random,
       ...(options.rtcpIntervalMs === undefined ? {} : { minIntervalMs: options.rtcpIntervalMs }),
     });
-    const every = options.frequencyEveryFrames;
-    this.#taps = new AudioTaps({
-      analyze: options.analyze,
-      ...(every === undefined ? {} : { frequencyEveryFrames: every }),
-    });
-    this.#player = new SourcePlayer(this.#sender, this.#taps, () => this.#remote);
     this.#listen(options.ports.rtp, this.#onRtp);
     this.#listen(options.ports.rtcp, this.#onRtcp);
-    this.#arrival = new ArrivalSlotClock(options.clock.intervalMs);
-    this.#unregister = options.clock.register(this.#onTick);
   }
 
   /** Allocates a port pair and opens a session on it. */
@@ -206,12 +193,11 @@ export class RtpSession implements MediaPipeline {
   }
 
   startSource(spec: SourceSpec): void {
-    if (this.#closed) throw new ClosedError("RTP session");
-    this.#player.start(spec);
+    this.#leg.startSource(spec);
   }
 
   controlSource(control: SourceControl): void {
-    this.#player.control(control);
+    this.#leg.controlSource(control);
   }
 
   /**
@@ -219,49 +205,42 @@ export class RtpSession implements MediaPipeline {
    * (SIPp's play_dtmf always uses 96), else SdpUnusableError.
    */
   async sendDtmf(digits: string, durationMs = DEFAULT_DTMF_MS, fallbackPayloadType?: number): Promise<void> {
-    if (this.#closed) throw new ClosedError("RTP session");
-    const remote = this.#remote;
+    if (this.#leg.closed) throw new ClosedError("RTP session");
+    const remote = this.#leg.remote;
     if (remote?.rtp === undefined) throw new SdpUnusableError("DTMF before the peer's media address is known");
     const payloadType = remote.telephoneEventPt ?? fallbackPayloadType;
     if (payloadType === undefined) {
       throw new SdpUnusableError("the peer's SDP offers no telephone-event: RFC 4733 DTMF cannot be sent");
     }
-    await this.#player.dtmf.send(digits, durationMs, payloadType);
+    await this.#leg.sendDtmf(digits, durationMs, payloadType);
   }
 
   startRecording(spec: RecordingSpec): void {
-    if (this.#closed) throw new ClosedError("RTP session");
-    this.#taps.startRecording(spec, this.#slot);
+    this.#leg.startRecording(spec);
   }
 
   checkAudio(spec: AudioCheckSpec): AudioCheckResult {
-    return this.#taps.check(spec, { sent: this.#sender.packets, received: this.#receiver.stats.stats().packets });
+    return this.#leg.checkAudio(spec);
   }
 
   stats(): MediaStats {
-    const remote = this.#remote;
+    const remote = this.#leg.remote;
     return {
       kind: this.kind,
       codec: remote?.codec,
       payloadType: remote?.payloadType,
       local: { address: this.#mediaIp, port: this.#ports.rtpPort },
       remote: remote?.rtp,
-      sent: this.#sender.stats(),
-      received: this.#receiver.stats.stats(),
-      dtmfSent: this.#player.dtmf.sentDigits,
-      dtmfReceived: this.#receiver.dtmfDigits,
-      recordings: this.#taps.recordings,
-      incompleteRecordings: this.#taps.incompleteRecordings,
-      audioChecks: [...this.#taps.checks],
+      ...this.#leg.stats(),
     };
   }
 
   /** Counters beyond MediaStats: garbage, unknown payload types, send errors, RTCP. */
   counters(): RtpSessionCounters {
     return {
-      malformedRtp: this.#receiver.malformed,
-      unknownPayloadType: this.#receiver.unknownPayloadType,
-      sendErrors: this.#sender.sendErrors,
+      malformedRtp: this.#leg.receiver.malformed,
+      unknownPayloadType: this.#leg.receiver.unknownPayloadType,
+      sendErrors: this.#leg.sender.sendErrors,
       socketErrors: this.#socketErrors,
       rtcp: this.#rtcp.counters(),
     };
@@ -273,8 +252,8 @@ export class RtpSession implements MediaPipeline {
    * leave a session, a BYE packet MUST be transmitted"); receiving goes on (recordings, statistics) until close().
    */
   hangUp(): void {
-    if (this.#closed) return;
-    this.#player.stop();
+    if (this.#leg.closed) return;
+    this.#leg.stopSending();
     void this.#stopRtcp();
   }
 
@@ -285,18 +264,16 @@ export class RtpSession implements MediaPipeline {
 
   /** Stops the reports once, with a BYE when the peer's RTCP address is known; close() waits for it to leave. */
   #stopRtcp(): Promise<void> {
-    this.#rtcpStopped ??= this.#rtcp.stop(this.#remote?.rtcp !== undefined);
+    this.#rtcpStopped ??= this.#rtcp.stop(this.#leg.remote?.rtcp !== undefined);
     return this.#rtcpStopped;
   }
 
   async #close(): Promise<void> {
-    this.#closed = true;
-    this.#unregister();
-    this.#player.stop();
+    this.#leg.stop();
     try {
       // RFC 3550 6.6: a participant leaving sends BYE (once: hangUp may have sent it already).
       await this.#stopRtcp();
-      await this.#taps.close();
+      await this.#leg.close();
     } finally {
       this.#ports.rtp.off("message", this.#onRtp);
       this.#ports.rtcp.off("message", this.#onRtcp);
@@ -317,38 +294,20 @@ export class RtpSession implements MediaPipeline {
   }
 
   #setRemote(remote: RemoteLeg): void {
-    if (this.#closed) throw new ClosedError("RTP session");
-    this.#remote = remote;
-    this.#player.newTalkspurt();
+    if (this.#leg.closed) throw new ClosedError("RTP session");
+    this.#leg.setRemote(remote);
     this.#rtcp.start();
   }
 
-  readonly #onTick = (tick: MediaTick): void => {
-    if (this.#closed) return;
-    this.#firstTickIndex ??= tick.index;
-    const slot = tick.index - this.#firstTickIndex;
-    this.#slot = slot;
-    this.#arrival.onTick(slot, this.#wallClock.now(), tick.now - tick.idealTime);
-    this.#player.onSlot(slot);
-  };
-
   readonly #onRtp = (datagram: Buffer): void => {
-    if (this.#closed) return;
+    if (this.#leg.closed) return;
     // RFC 5761 4: RTCP arriving on the RTP port is told apart by its packet type.
     if (isRtcpPacket(datagram)) this.#rtcp.onMessage(datagram);
-    else {
-      const now = this.#wallClock.now();
-      this.#receiver.onDatagram(datagram, this.#remote, now, this.#arrival.slotAt(now));
-    }
-  };
-
-  readonly #onAudio = (audio: ReceivedAudio): void => {
-    this.#taps.frame("received", audio.slot, audio.pcm);
-    this.#player.onReceived(audio);
+    else this.#leg.receiveDatagram(datagram);
   };
 
   readonly #onRtcp = (datagram: Buffer): void => {
-    if (!this.#closed) this.#rtcp.onMessage(datagram);
+    if (!this.#leg.closed) this.#rtcp.onMessage(datagram);
   };
 
   /** A socket error (ICMP port unreachable reported on receive, for instance) must not crash the run: counted. */

@@ -10,7 +10,7 @@
 import { G711_PAYLOAD_TYPE, type G711Codec, type SourceControl, type SourceSpec } from "../media-pipeline.js";
 import type { AudioSource } from "../audio/audio-source.js";
 import { createSource } from "../audio/create-source.js";
-import { FRAME_MS } from "../audio/audio-format.js";
+import { FRAME_MS, FRAME_SAMPLES } from "../audio/audio-format.js";
 import { decodeFrame, encodeFrame } from "../audio/g711.js";
 import { PcapReplay } from "../pcap/pcap-source.js";
 import { readPcapFile, type PcapRtpPacket } from "../pcap/read-pcap.js";
@@ -18,7 +18,8 @@ import type { AudioTaps } from "./audio-taps.js";
 import type { DtmfPacket } from "./dtmf.js";
 import { DtmfSender } from "./dtmf-sender.js";
 import type { MediaEndpoint, RemoteLeg } from "./remote-media.js";
-import { STATIC_G711, type ReceivedAudio } from "./rtp-receiver.js";
+import type { RtpPacket } from "./rtp-packet.js";
+import { STATIC_G711 } from "./rtp-receiver.js";
 import type { RtpSender } from "./rtp-sender.js";
 
 interface PcapPlayback {
@@ -39,7 +40,10 @@ interface PcmPlayback {
 
 type ActiveSource = PcmPlayback | { readonly kind: "echo" } | PcapPlayback;
 
-/** What the player sends through: a plain {@link RtpSender}, or the WebRTC bridge's sender over DTLS-SRTP. */
+/**
+ * What the player sends through: an {@link RtpSender} (over UDP or the WebRTC bridge's DTLS-SRTP). Its wire consumes
+ * a payload before `send` returns: the player encodes every frame into one buffer it reuses.
+ */
 export type RtpPacketSink = Pick<RtpSender, "timestampOf" | "send">;
 
 export class SourcePlayer {
@@ -50,6 +54,10 @@ export class SourcePlayer {
   #source: ActiveSource | undefined;
   #paused = false;
   #inTalkspurt = false;
+  /** The encoded payload of the frame being sent, reused (see RtpPacketSink). */
+  readonly #payload = Buffer.alloc(FRAME_SAMPLES);
+  /** A captured packet's decoded audio for the taps, reused (the taps copy what they keep). */
+  readonly #pcm = new Int16Array(FRAME_SAMPLES);
 
   constructor(sender: RtpPacketSink, taps: AudioTaps, remote: () => RemoteLeg | undefined) {
     this.#sender = sender;
@@ -120,16 +128,16 @@ export class SourcePlayer {
     // SIPp behaviour: rtp_stream sends with the payload type the action names, whatever the SDP negotiated.
     const codec = source.codec ?? remote.codec;
     const payloadType = source.codec === undefined ? remote.payloadType : G711_PAYLOAD_TYPE[source.codec];
-    if (!this.#send(remote, slot, encodeFrame(codec, frame), payloadType)) return;
+    if (!this.#send(remote, slot, encodeFrame(codec, frame, this.#payload), payloadType)) return;
     this.#taps.frame("sent", slot, frame);
   }
 
   /** The echo source: what arrives goes back at once, re-stamped with our sequence, timestamp and SSRC. */
-  onReceived({ packet, codec, slot, pcm }: ReceivedAudio): void {
+  onReceived(packet: RtpPacket, codec: G711Codec, slot: number, pcm: Int16Array): void {
     if (this.#source?.kind !== "echo" || this.#paused || this.dtmf.busy) return;
     const remote = this.#remote();
     if (remote === undefined) return;
-    const payload = codec === remote.codec ? packet.payload : encodeFrame(remote.codec, pcm);
+    const payload = codec === remote.codec ? packet.payload : encodeFrame(remote.codec, pcm, this.#payload);
     if (this.#send(remote, slot, payload, remote.payloadType)) this.#taps.frame("sent", slot, pcm);
   }
 
@@ -151,7 +159,7 @@ export class SourcePlayer {
     this.#sender.send(to, { payloadType: packet.payloadType, marker, timestamp }, packet.payload);
     this.#inTalkspurt = true;
     const codec = STATIC_G711.get(packet.payloadType);
-    if (codec !== undefined) this.#taps.frame("sent", slot, decodeFrame(codec, packet.payload));
+    if (codec !== undefined) this.#taps.frame("sent", slot, decodeFrame(codec, packet.payload, this.#pcm));
   }
 
   #send(remote: RemoteLeg, slot: number, payload: Uint8Array, payloadType: number): boolean {

@@ -220,13 +220,7 @@ export class WebRtcBridge implements MediaPipeline {
       payloadType: remote?.payloadType,
       local: pair === undefined ? undefined : { address: pair.local.address, port: pair.local.port },
       remote: pair === undefined ? undefined : { address: pair.remote.address, port: pair.remote.port },
-      sent: this.#media.sent,
-      received: this.#media.received,
-      dtmfSent: this.#media.dtmfSent,
-      dtmfReceived: this.#media.dtmfReceived,
-      recordings: this.#media.recordings,
-      incompleteRecordings: this.#media.incompleteRecordings,
-      audioChecks: this.#media.audioChecks,
+      ...this.#media.stats(),
     };
   }
 

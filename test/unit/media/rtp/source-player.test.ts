@@ -4,7 +4,7 @@ import type { Socket } from "node:dgram";
 import { AudioTaps } from "../../../../src/media/rtp/audio-taps.js";
 import type { RemoteLeg } from "../../../../src/media/rtp/remote-media.js";
 import { parseRtp, type RtpPacket } from "../../../../src/media/rtp/rtp-packet.js";
-import { RtpSender } from "../../../../src/media/rtp/rtp-sender.js";
+import { RtpSender, udpWire } from "../../../../src/media/rtp/rtp-sender.js";
 import { SourcePlayer } from "../../../../src/media/rtp/source-player.js";
 import { decodeFrame, encodeFrame } from "../../../../src/media/audio/g711.js";
 import { readPcapRtp } from "../../../../src/media/pcap/read-pcap.js";
@@ -34,7 +34,8 @@ const REMOTE: RemoteLeg = {
 
 function player(): { player: SourcePlayer; socket: CapturingSocket } {
   const socket = new CapturingSocket();
-  const sender = new RtpSender(socket as unknown as Socket, new FakeClock(), () => 0.5);
+  const wire = udpWire(socket as unknown as Socket);
+  const sender = new RtpSender({ ssrc: 0x80000000, wire, clock: new FakeClock(), random: () => 0.5 });
   const taps = new AudioTaps({ analyze: false });
   return { player: new SourcePlayer(sender, taps, () => REMOTE), socket };
 }

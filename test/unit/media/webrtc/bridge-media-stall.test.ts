@@ -158,7 +158,7 @@ describe("BridgeMedia recording after event-loop stalls", () => {
     await bridge.close();
     mediaClock.close();
 
-    assert.equal(bridge.received.packets, PACKETS);
+    assert.equal(bridge.stats().received.packets, PACKETS);
     // Packet 0 was sampled at 390 ms, in slot 18 (ticks at 20 ms × (slot + 1)): slot 14 of the recording. It was
     // handled at 420 ms (after the first stall), so placing it on arrival may put it up to 2 slots later.
     const received = readWav(await readFile(join(dir, "call-received.wav"))).channels[0] ?? new Int16Array();
