@@ -2,10 +2,11 @@
  * Creates a folder and its missing parents, one non-recursive mkdir at a time. Node 20's `mkdir(path,
  * { recursive: true })` never returns under /proc (it spins at 100 % CPU and ignores SIGTERM: issue 12 item 3);
  * walking the path ourselves ends at the first folder that cannot be made, with an error that names it.
+ * checkOutputFile asks the same of a file a run will write, before the run binds a socket.
  */
-import { mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
-import { SipwrightError } from "./errors.js";
+import { ConfigError, SipwrightError } from "./errors.js";
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : undefined;
@@ -48,4 +49,28 @@ export function makeDirs(path: string): void {
 /** makeDirs for the folder a file goes in. */
 export function makeParentDirs(file: string): void {
   makeDirs(dirname(file));
+}
+
+/**
+ * Whether a run can write `path`, asked before it binds a socket (`--records` naming a folder used to fail only once
+ * the SIP transport was open, `--summary-json` naming one only at the end of the run). Makes the file's folder
+ * (makeParentDirs' FILE_ERROR when it cannot), then throws a ConfigError `<option>: cannot write <path>: <reason>`
+ * when the path is a folder, or when the file (or, for a new file, its folder) is not writable. Creates no file: a
+ * run that never starts leaves none behind.
+ */
+export function checkOutputFile(option: string, path: string): void {
+  makeParentDirs(path);
+  const cannot = (reason: string): ConfigError => new ConfigError(`${option}: cannot write ${path}: ${reason}`);
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    if (codeOf(error) !== "ENOENT") throw cannot(messageOf(error));
+  }
+  if (stats?.isDirectory() === true) throw cannot("it is a folder");
+  try {
+    accessSync(stats === undefined ? dirname(path) : path, constants.W_OK);
+  } catch (error) {
+    throw cannot(messageOf(error));
+  }
 }

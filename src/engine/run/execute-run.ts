@@ -5,7 +5,7 @@
  */
 import { join, resolve } from "node:path";
 import { ConfigError, ScenarioError } from "../../shared/errors.js";
-import { makeDirs, makeParentDirs } from "../../shared/make-dirs.js";
+import { checkOutputFile, makeDirs } from "../../shared/make-dirs.js";
 import { systemClock, type Clock } from "../../shared/clock.js";
 import type { Scenario } from "../../scenario/model.js";
 import { loadScenarioFile } from "../../scenario/load-scenario.js";
@@ -20,6 +20,7 @@ import { Statistics, type StatsSnapshot } from "../outputs/statistics.js";
 import { RunController, type RunOutcome, type StopReason } from "./run-controller.js";
 import { openNetworkEnvironment, type RunEnvironment } from "./run-environment.js";
 import { RunOutputs } from "../outputs/run-outputs.js";
+import { resolveTracePaths, type TraceKind } from "../outputs/trace-paths.js";
 import { defaultTemplates } from "../call/default-messages.js";
 import { buildCallRecord, mediaBlocks } from "../outputs/call-record-builder.js";
 import { RunMedia, runHasMedia, scenarioChecksAudio } from "../media/run-media.js";
@@ -117,10 +118,11 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
 
   const runId = makeRunId(clock.wallNow(), process.pid);
   const outDir = resolve(config.outDir ?? join("recordings", runId));
-  // Every output folder is made before the transport opens: one that cannot be made ends the run here (exit 255).
+  // Every output folder is made and every output file checked before the transport opens: one that cannot be made
+  // or written ends the run here (exit 255), not once a socket is bound or at the end of the run.
   makeDirs(outDir);
-  if (config.summaryJson !== undefined) makeParentDirs(resolve(config.summaryJson));
-  if (config.callRecords && config.callRecordsFile !== undefined) makeParentDirs(resolve(config.callRecordsFile));
+  const files = outputFiles(config, outDir, label);
+  for (const [option, path] of files.checked) checkOutputFile(option, path);
 
   const stats = Statistics.forScenario(scenario, clock);
   stats.setTarget(config.users ?? config.rate);
@@ -135,6 +137,7 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
   try {
     return assembleRun({
       config,
+      files,
       clock,
       scenario,
       ooc,
@@ -154,8 +157,45 @@ export async function prepareRun(opts: PrepareRunOptions): Promise<PreparedRun> 
   }
 }
 
+/** The option that names each trace file (or turns it on, when no option names it). */
+const TRACE_OPTIONS: Record<TraceKind, string> = {
+  messages: "-message_file",
+  shortmessages: "-shortmessage_file",
+  errors: "-error_file",
+  stat: "-stf",
+  rtt: "-trace_rtt",
+  counts: "-trace_counts",
+  logs: "-log_file",
+};
+
+interface OutputFiles {
+  readonly summaryPath: string;
+  /** undefined with --no-records. */
+  readonly callRecordsPath: string | undefined;
+  /** Every file the run will write, with the option that names it (for the error message). */
+  readonly checked: readonly (readonly [option: string, path: string])[];
+}
+
+function outputFiles(config: RunConfig, outDir: string, label: string): OutputFiles {
+  const summaryPath = resolve(config.summaryJson ?? join(outDir, "summary.json"));
+  const callRecordsPath = config.callRecords
+    ? resolve(config.callRecordsFile ?? join(outDir, CALL_RECORDS_FILE))
+    : undefined;
+  const traces = Object.entries(resolveTracePaths(config.trace, { outDir, scenario: label, pid: process.pid }));
+  const named: [string, string | undefined][] = [
+    ["--summary-json", summaryPath],
+    ["--records", callRecordsPath],
+    ["--junit", config.junitFile],
+    ["--live-stats", config.liveStatsFile],
+    ...traces.map(([kind, path]): [string, string | undefined] => [TRACE_OPTIONS[kind as TraceKind], path]),
+  ];
+  const checked = named.flatMap(([option, path]) => (path === undefined ? [] : [[option, resolve(path)] as const]));
+  return { summaryPath, callRecordsPath, checked };
+}
+
 interface RunParts {
   readonly config: RunConfig;
+  readonly files: OutputFiles;
   readonly clock: Clock;
   readonly scenario: Scenario;
   readonly ooc: Scenario | undefined;
@@ -171,6 +211,7 @@ interface RunParts {
 /** The media, the controller and the run itself, once the transport is open (synchronous: the caller closes on error). */
 function assembleRun(parts: RunParts): PreparedRun {
   const { config, clock, scenario, ooc, injection, runId, outDir, stats, outputs, environment, webrtcPlan } = parts;
+  const { summaryPath, callRecordsPath } = parts.files;
   const webrtc = config.webrtc || scenario.webrtc;
   const analyze = scenarioChecksAudio(scenario) || (ooc !== undefined && scenarioChecksAudio(ooc));
   const media = runHasMedia(scenario, ooc, config)
@@ -199,11 +240,6 @@ function assembleRun(parts: RunParts): PreparedRun {
     clock,
     media,
   });
-  const summaryPath = resolve(config.summaryJson ?? join(outDir, "summary.json"));
-  const callRecordsPath = config.callRecords
-    ? resolve(config.callRecordsFile ?? join(outDir, CALL_RECORDS_FILE))
-    : undefined;
-
   return {
     runId,
     outDir,

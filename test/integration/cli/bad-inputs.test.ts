@@ -65,6 +65,21 @@ const CASES: readonly BadRun[] = [
     message: /^sipwright: cannot create folder \/proc\/sipwright-nonexistent: ENOENT/m,
   },
   {
+    what: "--records a folder (failed only once the SIP transport was open)",
+    args: ["-sn", "uac", "REMOTE", "-i", LOOPBACK, ...OUT, "--records", "DIR"],
+    message: /^sipwright: --records: cannot write \S+: it is a folder$/m,
+  },
+  {
+    what: "--summary-json a folder (failed at the end of the run)",
+    args: ["-sn", "uac", "REMOTE", "-i", LOOPBACK, ...OUT, "--summary-json", "DIR"],
+    message: /^sipwright: --summary-json: cannot write \S+: it is a folder$/m,
+  },
+  {
+    what: "-message_file a folder",
+    args: ["-sn", "uac", "REMOTE", "-i", LOOPBACK, ...OUT, "-trace_msg", "-message_file", "DIR"],
+    message: /^sipwright: -message_file: cannot write \S+: it is a folder$/m,
+  },
+  {
     what: "--out /dev/null/x (a stack trace before)",
     args: ["-sn", "uac", "REMOTE", "-i", LOOPBACK, "--out", "/dev/null/x"],
     message: /^sipwright: cannot create folder \/dev\/null: it exists and is not a folder$/m,
@@ -113,6 +128,16 @@ describe("unusable inputs, outputs and addresses exit 255 at once", () => {
       assert.equal(target.received.length, 0, "a message reached the peer");
     });
   }
+
+  it("--records a folder fails before any socket is bound: exit 255, not 254 for -p on a port in use", async () => {
+    const busy = peer;
+    assert.ok(busy);
+    // The peer holds 127.0.0.1:<its port>: a run that binds before it checks --records fails to bind (exit 254).
+    const args = ["-sn", "uas", "-i", LOOPBACK, "-p", String(busy.port), "--out", join(dir, "out"), "--records", dir];
+    const result = await runSipwright([...args, "-m", "1", "--status", "none"], { cwd: dir, timeoutMs: EXIT_BOUND_MS });
+    assert.equal(result.code, 255, `exit code; stderr:\n${result.stderr}`);
+    assert.match(result.stderr, /^sipwright: --records: cannot write \S+: it is a folder$/m);
+  });
 
   it("validate reads through the same function: /dev/zero, a FIFO and an oversized file are refused at once", async () => {
     const result = await runSipwright(["validate", "/dev/zero", join(dir, "fifo"), join(dir, "big.xml")], {
