@@ -100,13 +100,11 @@ export class FakeRunEnvironment implements RunEnvironment {
     this.#handlers = handlers;
   }
 
-  connectionForNewCall(): SipConnection {
-    return this.mainConnection;
-  }
+  /** One shared connection by default; a test may give each call its own, opened when it says (-t tn). */
+  connectionForNewCall: () => Promise<SipConnection> | SipConnection = () => this.mainConnection;
 
-  releaseConnection(): void {
-    // One shared connection: nothing to release.
-  }
+  /** One shared connection: nothing to release (a test giving calls their own connections closes them here). */
+  releaseConnection: (connection: SipConnection) => void = () => undefined;
 
   // Traces are not under test here: every trace hook is a no-op.
   readonly traceSent = NO_TRACE;
@@ -150,7 +148,7 @@ export function startFakeRun(
     /** The run's media (e.g. a WebRTC run with a fake bridge), made on the run's clock. */
     media?: (clock: FakeClock) => RunMedia;
     /** Called with the controller before it starts (e.g. to hear the first callStarted). */
-    beforeStart?: (controller: RunController) => void;
+    beforeStart?: (controller: RunController, env: FakeRunEnvironment) => void;
   } = {},
 ): FakeRun {
   const clock = new FakeClock();
@@ -182,7 +180,7 @@ export function startFakeRun(
     media: opts.media?.(clock),
   });
   let settled: RunOutcome | undefined;
-  opts.beforeStart?.(controller);
+  opts.beforeStart?.(controller, env);
   const done = controller.start().then((outcome) => (settled = outcome));
   return { clock, env, controller, stats, done, outcome: () => settled };
 }
