@@ -1,5 +1,5 @@
 /** A RunConfig holding SIPp's defaults: the values a run has before any option is read. */
-import { networkInterfaces } from "node:os";
+import { availableParallelism, networkInterfaces } from "node:os";
 import {
   DEFAULT_MAX_INVITE_RETRANS,
   DEFAULT_MAX_NON_INVITE_RETRANS,
@@ -31,6 +31,16 @@ function primaryHostIp(): string {
   return "127.0.0.1";
 }
 
+/**
+ * `--media-workers` when not given: one worker per core (os.availableParallelism), or $SIPWRIGHT_MEDIA_WORKERS when
+ * set (e.g. 0 to run a whole test suite with the media in the main thread).
+ */
+export function defaultMediaWorkers(): number {
+  const fromEnv = process.env.SIPWRIGHT_MEDIA_WORKERS;
+  if (fromEnv !== undefined && /^\d+$/.test(fromEnv)) return Math.min(256, Number(fromEnv));
+  return availableParallelism();
+}
+
 /** A RunConfig holding SIPp's defaults (localPort 0 = ephemeral, a deliberate difference). */
 export function defaultRunConfig(env: ParseEnv): RunConfig {
   return {
@@ -54,6 +64,7 @@ export function defaultRunConfig(env: ParseEnv): RunConfig {
     mediaPort: 6000,
     mediaMaxPort: DEFAULT_MAX_RTP_PORT,
     rtpEcho: false,
+    mediaWorkers: defaultMediaWorkers(),
     record: undefined,
     codecs: ["PCMA", "PCMU"],
     webrtc: false,

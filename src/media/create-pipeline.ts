@@ -1,18 +1,19 @@
 /**
- * The engine's one way into media/ (with the types of media-pipeline.ts): a run's MediaRuntime — its one 20 ms
- * MediaClock, its RTP port range, the bridge settings of a WebRTC run — opens each call's pipeline. What the engine
- * needs besides (ICE/TURN option parsing, RFC 8840 sdpfrag bodies, the SDP-unusable error, SDP parsing) is
- * re-exported here, so that nothing in the engine names a file inside media/.
+ * The engine's one way into media/ (with the types of media-pipeline.ts): a run's MediaRuntime opens each call's
+ * pipeline — in this thread (thread-media.ts: one 20 ms MediaClock, the RTP port range, the bridge settings of a
+ * WebRTC run) or on a media worker (worker/media-worker-pool.ts), the engine then holding a proxy that implements
+ * the same interfaces. What the engine needs besides (ICE/TURN option parsing, RFC 8840 sdpfrag bodies, the
+ * SDP-unusable error, SDP parsing) is re-exported here, so that nothing in the engine names a file inside media/.
  */
-import type { Clock } from "../shared/clock.js";
+import { systemClock } from "../shared/clock.js";
 import type { BridgePipeline, G711Codec, RtpPipeline } from "./media-pipeline.js";
-import { MediaClock, type PacingStats } from "./rtp/media-clock.js";
-import { PortAllocator } from "./rtp/port-allocator.js";
-import { RtpSession } from "./rtp/rtp-session.js";
-import { toIceServers, type ParsedIceServer } from "./webrtc/ice-servers.js";
-import { createTurnCredentialSource, type TurnAuthPlan } from "./webrtc/turn-credentials.js";
-import type { WebRtcBridgeOptions } from "./webrtc/webrtc-types.js";
+import type { PacingStats } from "./rtp/media-clock.js";
+import { PortAllocator, sharedPortClaims } from "./rtp/port-allocator.js";
+import { ThreadMedia, type BridgeSettings, type ThreadMediaOptions } from "./thread-media.js";
+import { MediaWorkerPool, type MediaWorkerInfo } from "./worker/media-worker-pool.js";
 
+export type { BridgeSettings } from "./thread-media.js";
+export type { MediaWorkerInfo } from "./worker/media-worker-pool.js";
 export { SdpUnusableError } from "./sdp-unusable-error.js";
 export { parseSdp } from "./sdp/parse-sdp.js";
 export { parseIceServers, type ParsedIceServer } from "./webrtc/ice-servers.js";
@@ -27,84 +28,75 @@ export type {
   WebRtcStats,
 } from "./webrtc/webrtc-types.js";
 
-/**
- * How each call's WebRTC bridge is made: plain data, checked before the run (planWebRtcOptions). Candidate
- * addresses are never empty (the media IP by default).
- */
-export interface BridgeSettings extends Pick<
-  WebRtcBridgeOptions,
-  "icePolicy" | "candidateAddresses" | "trickle" | "gatherTimeoutMs" | "iceTimeoutMs" | "dtlsTimeoutMs"
-> {
-  readonly servers: readonly ParsedIceServer[];
-  readonly turnPlan: TurnAuthPlan;
+export interface MediaRuntimeOptions extends Omit<ThreadMediaOptions, "claims"> {
+  /**
+   * Media worker threads (`--media-workers`): each call's pipeline lives on one of them, the engine holds a proxy.
+   * 0: every pipeline in this thread. A run on another clock than the system's (a FakeClock) keeps its media here.
+   */
+  readonly workers?: number;
 }
 
-export interface MediaRuntimeOptions {
-  readonly clock: Clock;
-  /** Address RTP is bound on and written in our SDP. */
-  readonly mediaIp: string;
-  readonly minPort: number;
-  readonly maxPort: number;
-  /** G.711 codecs in our order of preference. */
-  readonly codecs: readonly G711Codec[];
-  /** Keep per-frame summaries for audio checks. */
-  readonly analyze: boolean;
+/** What the opener of a pipeline hears from it outside any call to it. */
+export interface PipelineHooks {
+  /** The pipeline failed on its own: its media worker died, or a source or recording failed to start there. */
+  readonly onFailure?: (reason: string) => void;
 }
 
+/** The media of one run: in this thread (ThreadMedia), or on media workers (MediaWorkerPool). */
 export class MediaRuntime {
-  readonly #options: MediaRuntimeOptions;
-  readonly #clock: MediaClock;
-  readonly #allocator: PortAllocator;
+  readonly #codecs: readonly G711Codec[];
+  readonly #local: ThreadMedia | undefined;
+  readonly #pool: MediaWorkerPool | undefined;
+  /** The range the workers share (its claims), read here for portsInUse. */
+  readonly #sharedRange: PortAllocator | undefined;
 
   constructor(options: MediaRuntimeOptions) {
-    this.#options = options;
-    this.#clock = new MediaClock(options.clock);
-    this.#allocator = new PortAllocator({
-      address: options.mediaIp,
-      minPort: options.minPort,
-      maxPort: options.maxPort,
-    });
+    this.#codecs = options.codecs;
+    const workers = options.clock === systemClock ? (options.workers ?? 0) : 0;
+    if (workers === 0) {
+      this.#local = new ThreadMedia(options);
+      return;
+    }
+    const { mediaIp, minPort, maxPort, codecs, analyze } = options;
+    const claims = sharedPortClaims({ minPort, maxPort });
+    // Built here for its checks (a range with no pair is a ConfigError before any worker starts) and its count.
+    this.#sharedRange = new PortAllocator({ address: mediaIp, minPort, maxPort, claims });
+    this.#pool = new MediaWorkerPool({ size: workers, init: { mediaIp, minPort, maxPort, codecs, analyze, claims } });
   }
 
-  /** A bound RtpSession on the run's clock (BindError when the port range is exhausted). */
-  async openRtp(): Promise<RtpPipeline> {
-    const { clock, codecs, mediaIp, analyze } = this.#options;
-    return RtpSession.open(this.#allocator, { clock: this.#clock, wallClock: clock, codecs, mediaIp, analyze });
+  /** A bound RTP session (BindError when the port range is exhausted). */
+  async openRtp(hooks: PipelineHooks = {}): Promise<RtpPipeline> {
+    if (this.#pool !== undefined) return this.#pool.openRtp(this.#codecs, hooks.onFailure);
+    return this.#thread().openRtp();
   }
 
-  /** A WebRTC bridge on the run's clock, with its own TURN credential source (REST: issued per call). */
-  async openBridge(settings: BridgeSettings): Promise<BridgePipeline> {
-    const { clock, codecs, analyze } = this.#options;
-    // WebRtcBridge.create is synchronous; what it throws becomes the promise's rejection.
-    const { servers, turnPlan, ...leg } = settings;
-    // werift is loaded by the first bridge, not at start-up: a plain RTP or signalling-only run never pays for it.
-    const { WebRtcBridge } = await import("./webrtc/webrtc-bridge.js");
-    return new Promise<BridgePipeline>((resolve) => {
-      const turnCredentials = createTurnCredentialSource(turnPlan, clock);
-      resolve(
-        WebRtcBridge.create({
-          ...leg,
-          clock: this.#clock,
-          wallClock: clock,
-          codecs,
-          iceServers: toIceServers(servers),
-          ...(turnCredentials === undefined ? {} : { turnCredentials }),
-          analyze,
-        }),
-      );
-    });
+  /** A WebRTC bridge with its own TURN credential source (REST: issued per call). */
+  async openBridge(settings: BridgeSettings, hooks: PipelineHooks = {}): Promise<BridgePipeline> {
+    if (this.#pool !== undefined) return this.#pool.openBridge(settings, hooks.onFailure);
+    return this.#thread().openBridge(settings);
   }
 
   get pacing(): PacingStats {
-    return this.#clock.pacingStats();
+    return this.#pool?.pacing ?? this.#thread().pacing;
   }
 
   get portsInUse(): number {
-    return this.#allocator.inUse;
+    return this.#sharedRange?.inUse ?? this.#thread().portsInUse;
   }
 
-  /** Stops the clock (every pipeline has closed). */
-  close(): void {
-    this.#clock.close();
+  /** The media workers started so far (none when the media runs in this thread). */
+  get workers(): readonly MediaWorkerInfo[] {
+    return this.#pool?.workers ?? [];
+  }
+
+  /** Stops the clock or the workers (every pipeline has closed). */
+  async close(): Promise<void> {
+    this.#local?.close();
+    await this.#pool?.close();
+  }
+
+  #thread(): ThreadMedia {
+    if (this.#local === undefined) throw new Error("this run's media is on its workers");
+    return this.#local;
   }
 }

@@ -168,6 +168,11 @@ export interface BridgePipeline extends MediaPipeline {
   readonly events: TypedEmitter<WebRtcBridgeEvents>;
   iceFragmentInfo(): IceFragmentInfo | undefined;
   webrtcStats(): WebRtcStats;
+  /**
+   * Once closed: the WebRTC state taken just before closing, when the bridge took it (one on a media worker, whose
+   * webrtcStats() before close() may be up to a second old); undefined otherwise.
+   */
+  webrtcAtClose?(): WebRtcStats | undefined;
 }
 
 export class UnsupportedOnPipelineError extends SipwrightError {

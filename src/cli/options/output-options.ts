@@ -1,7 +1,7 @@
 /** `*** sipwright options` of the help; docs/cli.md "sipwright options" and "Media" (recording, codecs). */
 import { ConfigError } from "../../shared/errors.js";
 import type { RunConfig } from "../../engine/run/run-config.js";
-import { flag, one, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
+import { flag, int, one, parseTime, shown, shownTime, type OptionGroup } from "./option-spec.js";
 
 const doc = "sipwright options";
 
@@ -66,6 +66,11 @@ export const OUTPUT_OPTIONS: OptionGroup = {
     one("--codecs", "LIST", (c, v) => (c.codecs = parseCodecs(v)), {
       help: "G.711 codecs in order of preference.",
       default: shown((d) => d.codecs.join(",")),
+      doc: "Media",
+    }),
+    one("--media-workers", "N", (c, v, u) => (c.mediaWorkers = int(u.name, v, 0, 256)), {
+      help: "Worker threads the calls' media runs on (RTP, WebRTC, recordings); SIP\nstays in the main thread. 0: media in the main thread too.",
+      default: "the number of cores ($SIPWRIGHT_MEDIA_WORKERS)",
       doc: "Media",
     }),
     one("--status", "MODE", (c, v) => (c.statusMode = parseStatus(v)), {

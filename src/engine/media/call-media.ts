@@ -128,7 +128,7 @@ export class CallMedia implements CallMediaControl {
     const run = this.#options.run;
     let pipeline: OpenedPipeline;
     try {
-      pipeline = await run.openPipeline();
+      pipeline = await run.openPipeline({ onFailure: this.#lostMedia });
     } catch (error) {
       const failed =
         error instanceof CallMediaError
@@ -215,6 +215,11 @@ export class CallMedia implements CallMediaControl {
     }
   }
 
+  /** The pipeline failed on its own (its media worker died, a source it was told to play failed there). */
+  readonly #lostMedia = (reason: string): void => {
+    if (this.#state.kind === "open") this.#options.onFailure("media_error", reason);
+  };
+
   readonly #backgroundFailure = (error: CallMediaError): void => {
     if (this.#state.kind === "open") this.#options.onFailure(error.failure, error.message);
   };
@@ -284,7 +289,7 @@ export class CallMedia implements CallMediaControl {
     const opened = this.#pipeline;
     if (opened === undefined) return undefined;
     // The WebRTC states as the call left them (ICE connected, the selected pair), not as closing leaves them.
-    const webrtc = opened.kind === "webrtc" ? opened.pipeline.webrtcStats() : undefined;
+    const webrtcBefore = opened.kind === "webrtc" ? opened.pipeline.webrtcStats() : undefined;
     const before = opened.pipeline.stats();
     let closeError: unknown;
     try {
@@ -297,6 +302,7 @@ export class CallMedia implements CallMediaControl {
     }
     // Counters are final after close; the endpoints are those of the open connection.
     const after = opened.pipeline.stats();
+    const webrtc = opened.kind === "webrtc" ? (opened.pipeline.webrtcAtClose?.() ?? webrtcBefore) : undefined;
     const incompleteRecordings = incompleteAfterClose(after, closeError);
     return {
       stats: {

@@ -8,6 +8,7 @@ import type { Clock } from "../../shared/clock.js";
 import { makeDirs } from "../../shared/make-dirs.js";
 import type { BridgePipeline, G711Codec, MediaStats, RecordingSpec, RtpPipeline } from "../../media/media-pipeline.js";
 import { MediaRuntime, type BridgeSettings, type PacingStats } from "../../media/create-pipeline.js";
+import type { MediaWorkerInfo, PipelineHooks } from "../../media/create-pipeline.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { SummaryMedia } from "../../records/summary.js";
 
@@ -38,6 +39,8 @@ export interface RunMediaOptions {
   readonly recordingsDir: string;
   /** Keep per-frame summaries for audio checks (the scenario has a check_audio action). */
   readonly analyze: boolean;
+  /** `--media-workers`: worker threads the pipelines live on; 0 (default) = this thread. */
+  readonly workers?: number;
 }
 
 /** True when calls of this run have media: WebRTC, a media action in a scenario, or -rtp_echo / --record. */
@@ -70,13 +73,21 @@ export class RunMedia {
     this.#runtime = new MediaRuntime(options);
   }
 
-  /** A call's pipeline on the run's clock: a bound RtpSession (BindError when the range is exhausted) or a bridge. */
-  async openPipeline(): Promise<OpenedPipeline> {
+  /**
+   * A call's pipeline, in this thread or on a media worker: a bound RTP session (BindError when the range is
+   * exhausted) or a bridge. `hooks.onFailure`: the pipeline failed outside any call to it (its worker died).
+   */
+  async openPipeline(hooks: PipelineHooks = {}): Promise<OpenedPipeline> {
     const { kind, bridge, createBridge } = this.options;
-    if (kind === "rtp") return { kind: "rtp", pipeline: await this.#runtime.openRtp() };
+    if (kind === "rtp") return { kind: "rtp", pipeline: await this.#runtime.openRtp(hooks) };
     if (createBridge !== undefined) return { kind: "webrtc", pipeline: await createBridge() };
     if (bridge === undefined) throw new Error("a WebRTC run needs its bridge settings");
-    return { kind: "webrtc", pipeline: await this.#runtime.openBridge(bridge) };
+    return { kind: "webrtc", pipeline: await this.#runtime.openBridge(bridge, hooks) };
+  }
+
+  /** The media workers started so far (none when the media runs in this thread). */
+  get workers(): readonly MediaWorkerInfo[] {
+    return this.#runtime.workers;
   }
 
   /** The recording of call `callNumber`: files named by call number and Call-ID in the run's recordings folder. */
@@ -111,10 +122,10 @@ export class RunMedia {
     return this.#totals.summary(this.#runtime.pacing);
   }
 
-  /** Waits for every pipeline still closing, then stops the clock. */
+  /** Waits for every pipeline still closing, then stops the clock (or the media workers). */
   async close(): Promise<void> {
     while (this.#closing.size > 0) await Promise.allSettled([...this.#closing]);
-    this.#runtime.close();
+    await this.#runtime.close();
   }
 }
 

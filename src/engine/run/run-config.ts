@@ -139,6 +139,8 @@ export interface RunConfig {
   mediaMaxPort: number;
   /** `-rtp_echo`: every call's RTP session sends back what it receives. */
   rtpEcho: boolean;
+  /** `--media-workers`: worker threads the calls' pipelines live on; 0 = the engine's thread. */
+  mediaWorkers: number;
   /**
    * `--record` (one WAV per direction) / `--record-stereo` (left = sent, right = received): record every call;
    * both options together: "both" (the two mono files and the stereo file).

@@ -103,13 +103,17 @@ export class MediaClock {
   }
 
   pacingStats(): PacingStats {
+    return pacingStatsOf([this.pacingRecord()]);
+  }
+
+  /** The counts and the deviation histogram behind pacingStats(), to merge clocks of several media workers. */
+  pacingRecord(): PacingRecord {
     return {
       ticks: this.#ticks,
       skippedTicks: this.#skipped,
       callbackErrors: this.#errors,
-      p50Ms: this.#percentile(0.5),
-      p99Ms: this.#percentile(0.99),
       maxMs: this.#maxDeviation,
+      histogram: this.#histogram.slice(),
     };
   }
 
@@ -189,15 +193,41 @@ export class MediaClock {
     const bucket = Math.min(BUCKETS, Math.floor(deviationMs / BUCKET_MS + EPSILON_MS));
     this.#histogram[bucket] = (this.#histogram[bucket] ?? 0) + 1;
   }
+}
 
-  #percentile(q: number): number {
-    if (this.#ticks === 0) return 0;
-    const rank = Math.ceil(q * this.#ticks);
+/** What a MediaClock measured, as counts: records of several clocks merge into one PacingStats. */
+export interface PacingRecord {
+  readonly ticks: number;
+  readonly skippedTicks: number;
+  readonly callbackErrors: number;
+  readonly maxMs: number;
+  /** Ticks by |actual − ideal|: 0.01 ms buckets up to 100 ms, then one overflow bucket. */
+  readonly histogram: Uint32Array;
+}
+
+/** The pacing of one clock, or of several (media workers): percentiles over all their ticks together. */
+export function pacingStatsOf(records: readonly PacingRecord[]): PacingStats {
+  const histogram = new Uint32Array(BUCKETS + 1);
+  let ticks = 0;
+  let skippedTicks = 0;
+  let callbackErrors = 0;
+  let maxMs = 0;
+  for (const record of records) {
+    ticks += record.ticks;
+    skippedTicks += record.skippedTicks;
+    callbackErrors += record.callbackErrors;
+    maxMs = Math.max(maxMs, record.maxMs);
+    for (let i = 0; i <= BUCKETS; i++) histogram[i] = (histogram[i] ?? 0) + (record.histogram[i] ?? 0);
+  }
+  const percentile = (q: number): number => {
+    if (ticks === 0) return 0;
+    const rank = Math.ceil(q * ticks);
     let seen = 0;
     for (let i = 0; i <= BUCKETS; i++) {
-      seen += this.#histogram[i] ?? 0;
-      if (seen >= rank) return i === BUCKETS ? this.#maxDeviation : i * BUCKET_MS;
+      seen += histogram[i] ?? 0;
+      if (seen >= rank) return i === BUCKETS ? maxMs : i * BUCKET_MS;
     }
-    return this.#maxDeviation;
-  }
+    return maxMs;
+  };
+  return { ticks, skippedTicks, callbackErrors, p50Ms: percentile(0.5), p99Ms: percentile(0.99), maxMs };
 }

@@ -6,6 +6,10 @@
  * IP, and handed over bound, so no other process can take a port between the check and its use. A pair that fails to
  * bind (EADDRINUSE: another process holds it) is skipped. Ports are handed out round-robin, so a port just released
  * is not reused at once (a late packet of the previous call would land in the next one).
+ *
+ * Which pairs are held, and the round-robin cursor, live in a small Int32Array updated with Atomics: backed by a
+ * SharedArrayBuffer (`claims`), one range is shared by the allocators of several media workers without a pair ever
+ * being handed out twice.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
@@ -21,6 +25,31 @@ export interface PortAllocatorOptions {
   readonly minPort: number;
   /** Highest port; the last RTCP port must not exceed it. */
   readonly maxPort: number;
+  /** The claims table shared with other allocators of the same range (sharedPortClaims()); default: its own. */
+  readonly claims?: SharedArrayBuffer;
+}
+
+/** Slots of the claims table before the per-pair flags. */
+const CURSOR = 0;
+const IN_USE = 1;
+const FLAGS = 2;
+
+/** A claims table for the range of `options`, to give to every allocator (one per media worker) that shares it. */
+export function sharedPortClaims(options: Pick<PortAllocatorOptions, "minPort" | "maxPort">): SharedArrayBuffer {
+  const { first, last } = pairRange(options);
+  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (FLAGS + Math.max(0, (last - first) / 2 + 1)));
+}
+
+/** How many pairs the allocators sharing this claims table hold right now. */
+export function claimedPairs(claims: SharedArrayBuffer): number {
+  return Atomics.load(new Int32Array(claims), IN_USE);
+}
+
+function pairRange(options: Pick<PortAllocatorOptions, "minPort" | "maxPort">): { first: number; last: number } {
+  return {
+    first: options.minPort + (options.minPort % 2),
+    last: options.maxPort - 1 - ((options.maxPort - 1) % 2),
+  };
 }
 
 /** A bound RTP socket (even port) and RTCP socket (port + 1). */
@@ -40,13 +69,11 @@ export class PortAllocator {
   readonly #address: string;
   readonly #first: number;
   readonly #last: number;
-  /** RTP ports handed out and not yet released (or being bound right now). */
-  readonly #held = new Set<number>();
-  #cursor: number;
+  /** [cursor, pairs held, one flag per pair (1 = handed out or being bound)], updated with Atomics. */
+  readonly #claims: Int32Array;
 
   constructor(options: PortAllocatorOptions) {
-    const first = options.minPort + (options.minPort % 2);
-    const last = options.maxPort - 1 - ((options.maxPort - 1) % 2);
+    const { first, last } = pairRange(options);
     if (!Number.isInteger(options.minPort) || !Number.isInteger(options.maxPort) || options.minPort < 1) {
       throw new ConfigError(`RTP port range ${options.minPort}-${options.maxPort} is not a range of ports`);
     }
@@ -58,7 +85,14 @@ export class PortAllocator {
     this.#address = options.address;
     this.#first = first;
     this.#last = last;
-    this.#cursor = first;
+    this.#claims = new Int32Array(
+      options.claims ?? new ArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (FLAGS + this.capacity)),
+    );
+    if (this.#claims.length !== FLAGS + this.capacity) {
+      throw new RangeError(
+        `a claims table for ${this.#claims.length - FLAGS} pairs given to a range of ${this.capacity}`,
+      );
+    }
   }
 
   /** Number of pairs in the range. */
@@ -66,9 +100,9 @@ export class PortAllocator {
     return (this.#last - this.#first) / 2 + 1;
   }
 
-  /** Number of pairs currently handed out. */
+  /** Number of pairs currently handed out (by every allocator sharing the claims table). */
   get inUse(): number {
-    return this.#held.size;
+    return Atomics.load(this.#claims, IN_USE);
   }
 
   /**
@@ -78,26 +112,37 @@ export class PortAllocator {
   async allocate(): Promise<RtpPortPair> {
     let busy = 0;
     for (let tried = 0; tried < this.capacity; tried++) {
-      const port = this.#cursor;
-      this.#cursor = port + 2 > this.#last ? this.#first : port + 2;
-      if (this.#held.has(port)) continue;
-      this.#held.add(port);
+      // Int32 wraps after 2^31 allocations: the modulo stays in range (one jump in the rotation then).
+      const ticket = Atomics.add(this.#claims, CURSOR, 1);
+      const pair = ((ticket % this.capacity) + this.capacity) % this.capacity;
+      if (!this.#claim(pair)) continue;
+      const port = this.#first + 2 * pair;
       const rtp = this.#newSocket();
       const rtcp = this.#newSocket();
       let outcome: BindOutcome | undefined;
       try {
         outcome = await this.#bindBoth(rtp, rtcp, port);
       } finally {
-        if (outcome !== "bound") this.#held.delete(port);
+        if (outcome !== "bound") this.#release(pair);
       }
-      if (outcome === "bound") return this.#pair(port, rtp, rtcp);
+      if (outcome === "bound") return this.#pair(port, pair, rtp, rtcp);
       busy++;
       log.debug(`RTP ports ${port}/${port + 1} on ${this.#address} are busy, trying the next pair`);
     }
     throw new BindError(
       `no free RTP port pair in ${this.#first}-${this.#last + 1} on ${this.#address}: ` +
-        `${this.capacity} pairs, ${this.#held.size} in use by this run, ${busy} busy (bound by another process)`,
+        `${this.capacity} pairs, ${this.inUse} in use by this run, ${busy} busy (bound by another process)`,
     );
+  }
+
+  #claim(pair: number): boolean {
+    if (Atomics.compareExchange(this.#claims, FLAGS + pair, 0, 1) !== 0) return false;
+    Atomics.add(this.#claims, IN_USE, 1);
+    return true;
+  }
+
+  #release(pair: number): void {
+    if (Atomics.compareExchange(this.#claims, FLAGS + pair, 1, 0) === 1) Atomics.sub(this.#claims, IN_USE, 1);
   }
 
   #newSocket(): Socket {
@@ -114,13 +159,13 @@ export class PortAllocator {
     throw new BindError(`cannot bind RTP port ${port} on ${this.#address}: ${error.message}`, { cause: error });
   }
 
-  #pair(port: number, rtp: Socket, rtcp: Socket): RtpPortPair {
+  #pair(port: number, pair: number, rtp: Socket, rtcp: Socket): RtpPortPair {
     let released: Promise<void> | undefined;
     let open = 2;
     // Whoever closes the sockets (release() or the session itself), the pair returns to the range.
     const onClose = (): void => {
       open--;
-      if (open === 0) this.#held.delete(port);
+      if (open === 0) this.#release(pair);
     };
     rtp.once("close", onClose);
     rtcp.once("close", onClose);

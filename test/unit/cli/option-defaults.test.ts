@@ -32,6 +32,8 @@ const DESCRIBED = [
   "-i",
   "-auth_uri",
   "-au",
+  // One per core: the value depends on the machine.
+  "--media-workers",
 ];
 
 function config(argv: string[]): RunConfig {
