@@ -145,6 +145,7 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
   stop(mode: StopMode, reason: StopReason = "signal"): void {
     if (this.#state === "ended") return;
     if (this.#reason === "completed" || mode === "now") this.#reason = reason;
+    log.info(`stop ${mode} (${reason}): no new calls${mode === "now" ? ", every call aborted" : ""}`);
     this.emit("stopping", { mode, reason });
     if (mode === "now") this.#transition("stopping");
     else if (this.#state === "running") this.#transition("draining");
@@ -345,7 +346,14 @@ export class RunController extends TypedEmitter<RunEvents> implements RunContext
     const call = this.#outgoingCall(number, userId, connection);
     if (call === undefined) return;
     this.#register(call);
-    startCall(call);
+    if (this.#state === "running") {
+      startCall(call);
+      return;
+    }
+    // A stop was asked while its connection (-t tn / ln / un, or a shared one reconnecting) was opening: no new
+    // request goes out after a stop. The call ends aborted at its first step, nothing sent; its end releases the
+    // connection.
+    call.fail("aborted", `run stopped (${this.#reason}) before its connection opened`, 0);
   }
 
   /**
