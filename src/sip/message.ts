@@ -46,6 +46,11 @@ export interface SipMessage {
   headerAll(name: string): string[];
   /** Every header line, in order. */
   headerFields(): readonly HeaderField[];
+  /**
+   * The header lines whose name is exactly `lower` (lower-case ASCII; ASCII case ignored, no compact-form mapping),
+   * in order: the first one's name as written and every value. Undefined when there is none.
+   */
+  headerLines(lower: string): { readonly name: string; readonly values: readonly string[] } | undefined;
   /** The header section as text: start line + headers, without the blank line that ends them. */
   headerText(): string;
   /** The whole message as latin1/utf8 text (cached). */

@@ -18,6 +18,9 @@ const COLON = 0x3a;
 /** Largest Content-Length accepted (a datagram or framed message can never be larger). */
 const MAX_CONTENT_LENGTH = 0x7fffffff;
 
+/** See parseSipMessage: HEADER_STRIDE numbers per header line of the message being parsed. */
+const scratchOffsets: number[] = [];
+
 function fail(error: string): ParseResult {
   return { ok: false, error };
 }
@@ -56,7 +59,10 @@ export function parseSipMessage(buf: Buffer): ParseResult {
   if (typeof startLine === "string") return fail(startLine);
   pos = lf + 1;
 
-  const offsets: number[] = [];
+  // The header offsets are collected in a scratch array and copied out once, at their final size (no growing array
+  // per message). parseSipMessage never re-enters itself, so one scratch array serves every call.
+  const offsets = scratchOffsets;
+  let count = 0;
   let callIdHeader = -1;
   let cseqHeader = -1;
   let contentLengthHeader = -1;
@@ -75,9 +81,9 @@ export function parseSipMessage(buf: Buffer): ParseResult {
     const first = buf[pos];
     if (first === SP || first === HT) {
       // RFC 3261 7.3.1: a line starting with whitespace continues the previous header's value.
-      if (offsets.length === 0) return fail("folded line before any header");
+      if (count === 0) return fail("folded line before any header");
       while (lineEnd > pos && (buf[lineEnd - 1] === SP || buf[lineEnd - 1] === HT)) lineEnd--;
-      const base = offsets.length - HEADER_STRIDE;
+      const base = count - HEADER_STRIDE;
       if (lineEnd > pos) {
         offsets[base + 3] = lineEnd;
         offsets[base + 4] = 1;
@@ -100,8 +106,13 @@ export function parseSipMessage(buf: Buffer): ParseResult {
     let valueEnd = lineEnd;
     while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HT)) valueEnd--;
 
-    const headerNumber = offsets.length / HEADER_STRIDE;
-    offsets.push(pos, nameEnd, valueStart, valueEnd, 0);
+    const headerNumber = count / HEADER_STRIDE;
+    offsets[count] = pos;
+    offsets[count + 1] = nameEnd;
+    offsets[count + 2] = valueStart;
+    offsets[count + 3] = valueEnd;
+    offsets[count + 4] = 0;
+    count += HEADER_STRIDE;
     const nameLen = nameEnd - pos;
     if (nameLen === 1) {
       const c = (buf[pos] ?? 0) | 0x20;
@@ -140,7 +151,7 @@ export function parseSipMessage(buf: Buffer): ParseResult {
   }
   const message = new ParsedSipMessage(
     buf,
-    { offsets, start, headerEnd, bodyStart, end },
+    { offsets: offsets.slice(0, count), start, headerEnd, bodyStart, end },
     startLine,
     callIdHeader,
     cseqHeader,

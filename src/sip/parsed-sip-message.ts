@@ -35,7 +35,6 @@ export class ParsedSipMessage implements SipMessage {
   readonly reason: string;
   readonly callId: string;
   readonly cseq: CSeq | undefined;
-  readonly body: Buffer;
 
   readonly #buf: Buffer;
   readonly #index: HeaderIndex;
@@ -43,12 +42,12 @@ export class ParsedSipMessage implements SipMessage {
   #values: (string | undefined)[] | undefined;
   #fields: HeaderField[] | undefined;
   #text: string | undefined;
+  #body: Buffer | undefined;
 
   constructor(buf: Buffer, index: HeaderIndex, startLine: StartLine, callIdHeader: number, cseqHeader: number) {
     this.#buf = buf;
     this.#index = index;
     this.raw = buf.subarray(index.start, index.end);
-    this.body = buf.subarray(index.bodyStart, index.end);
     this.kind = startLine.kind;
     this.requestUri = startLine.requestUri;
     this.status = startLine.status;
@@ -56,6 +55,12 @@ export class ParsedSipMessage implements SipMessage {
     this.callId = callIdHeader >= 0 ? this.#value(callIdHeader) : "";
     this.cseq = cseqHeader >= 0 ? parseCSeq(this.#value(cseqHeader)) : undefined;
     this.method = startLine.kind === "request" ? startLine.method : (this.cseq?.method ?? "");
+  }
+
+  /** Cut out on first use: most messages on the hot path are never asked for their body. */
+  get body(): Buffer {
+    this.#body ??= this.#buf.subarray(this.#index.bodyStart, this.#index.end);
+    return this.#body;
   }
 
   get startLine(): string {
@@ -88,6 +93,20 @@ export class ParsedSipMessage implements SipMessage {
       this.#fields = fields;
     }
     return this.#fields;
+  }
+
+  headerLines(lower: string): { readonly name: string; readonly values: readonly string[] } | undefined {
+    const o = this.#index.offsets;
+    const buf = this.#buf;
+    let first = -1;
+    let values: string[] | undefined;
+    for (let base = 0; base < o.length; base += HEADER_STRIDE) {
+      if (!asciiNameEquals(buf, o[base] ?? 0, o[base + 1] ?? 0, lower)) continue;
+      const i = base / HEADER_STRIDE;
+      if (first < 0) first = i;
+      (values ??= []).push(this.#value(i));
+    }
+    return values === undefined ? undefined : { name: this.#name(first), values };
   }
 
   headerText(): string {
@@ -141,7 +160,7 @@ export class ParsedSipMessage implements SipMessage {
   }
 
   #value(i: number): string {
-    this.#values ??= [];
+    this.#values ??= new Array<string | undefined>(this.#index.offsets.length / HEADER_STRIDE);
     const cached = this.#values[i];
     if (cached !== undefined) return cached;
     const o = this.#index.offsets;

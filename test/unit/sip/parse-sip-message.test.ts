@@ -179,6 +179,26 @@ void describe("parseSipMessage line ends, names and bodies", () => {
     assert.equal(msg.header("l"), "0");
   });
 
+  void it("gives the lines of one exact name with headerLines: the first name as written, every value, no compact mapping", () => {
+    const msg = parseOk(
+      crlf(["SIP/2.0 200 OK", "record-ROUTE: <sip:p1;lr>", "m: <sip:c@d>", "Record-Route: <sip:p2;lr>", "", ""]),
+    );
+    assert.deepEqual(msg.headerLines("record-route"), {
+      name: "record-ROUTE",
+      values: ["<sip:p1;lr>", "<sip:p2;lr>"],
+    });
+    assert.equal(msg.headerLines("contact"), undefined);
+    assert.deepEqual(msg.headerLines("m"), { name: "m", values: ["<sip:c@d>"] });
+  });
+
+  void it("parses one message after another without offsets of the earlier one leaking in", () => {
+    const long = parseOk(crlf(["OPTIONS sip:a@b SIP/2.0", "A: 1", "B: 2", "C: 3", "Call-ID: long", "", ""]));
+    const short = parseOk(crlf(["OPTIONS sip:a@b SIP/2.0", "Call-ID: short", "", ""]));
+    assert.deepEqual(short.headerFields(), [{ name: "Call-ID", value: "short" }]);
+    assert.equal(long.header("C"), "3");
+    assert.equal(long.callId, "long");
+  });
+
   void it("does not treat a missing Call-ID or CSeq as an error", () => {
     const msg = parseOk("ACK sip:a@b SIP/2.0\r\n\r\n");
     assert.equal(msg.callId, "");
