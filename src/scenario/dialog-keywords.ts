@@ -42,8 +42,17 @@ function equalsLowerAscii(name: string, lower: string): boolean {
  * one line `Name: v1, v2` with the name as the peer wrote it; undefined when absent.
  */
 export function lastHeader(msg: SipMessage, name: string): string | undefined {
-  const fields = msg.headerFields();
   const lower = name.toLowerCase();
+  if (isAscii(lower)) {
+    // The usual case: the wanted lines found by their bytes, without decoding every header of the message.
+    let lines = msg.headerLines(lower);
+    const compactForm = COMPACT_FORMS[lower];
+    if (lines === undefined && compactForm !== undefined) lines = msg.headerLines(compactForm);
+    if (lines === undefined) return undefined;
+    const joined = lines.values.length === 1 ? (lines.values[0] ?? "") : lines.values.join(", ");
+    return joined === "" ? `${lines.name}:` : `${lines.name}: ${joined}`;
+  }
+  const fields = msg.headerFields();
   let found = matching(fields, lower);
   const compact = COMPACT_FORMS[lower];
   if (found.length === 0 && compact !== undefined) found = matching(fields, compact);
@@ -51,6 +60,11 @@ export function lastHeader(msg: SipMessage, name: string): string | undefined {
   if (first === undefined) return undefined;
   const value = found.map((f) => f.value).join(", ");
   return value === "" ? `${first.name}:` : `${first.name}: ${value}`;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 /** SIPp behaviour ([last_Request_URI]): the text between the first `<` and `>` of the last To header, else empty. */

@@ -39,6 +39,8 @@ const BODY_SEPARATOR = Buffer.from("\r\n\r\n");
  */
 const scratchPool: Buffer[] = [];
 const SCRATCH_BYTES = 16 * 1024;
+/** Keyword values up to this length are copied by a JS loop when they are ASCII (see Output.pushText). */
+const ASCII_LOOP_MAX = 64;
 
 /** Collects the rendered bytes and the SIPp markers of one rendering. */
 class Output {
@@ -55,17 +57,37 @@ class Output {
   push(b: Buffer): void {
     if (b.length === 0) return;
     this.#reserve(b.length);
-    b.copy(this.buf, this.length);
+    // TypedArray set, not Buffer#copy: no call into C++ for the many short pieces of a message.
+    this.buf.set(b, this.length);
     this.length += b.length;
     this.last = b[b.length - 1] ?? -1;
   }
 
   pushText(s: string): void {
-    if (s === "") return;
+    const n = s.length;
+    if (n === 0) return;
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    this.#reserve(s.length * 3);
-    this.length += this.buf.write(s, this.length, "utf8");
-    this.last = this.buf[this.length - 1] ?? -1;
+    this.#reserve(n * 3);
+    const buf = this.buf;
+    const at = this.length;
+    if (n <= ASCII_LOOP_MAX) {
+      // Keyword values are mostly short ASCII (addresses, ports, tags): copied here, byte by byte, instead of one
+      // call into C++ per keyword; the first non-ASCII code unit hands the whole string to the UTF-8 encoder.
+      let i = 0;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+        i++;
+      }
+      if (i === n) {
+        this.length = at + n;
+        this.last = buf[at + n - 1] ?? -1;
+        return;
+      }
+    }
+    this.length = at + buf.write(s, at, "utf8");
+    this.last = buf[this.length - 1] ?? -1;
   }
 
   /** The rendered bytes as a buffer of their own; the scratch buffer goes back to the pool. */

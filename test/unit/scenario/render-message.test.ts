@@ -47,6 +47,19 @@ describe("renderMessage: call keywords", () => {
     assert.equal(out, "M sip:x SIP/2.0\r\nX: z9hG4bK-4242-7-3 z9hG4bK-4242-7-2 12 13 5063 3\r\n\r\n");
   });
 
+  it("renders keyword values as UTF-8: short ASCII, non-ASCII, and values longer than the short-value copy", () => {
+    const long = "x".repeat(70) + "é";
+    const state = fakeState({
+      vars: {
+        a: { type: "string", value: "plain" },
+        b: { type: "string", value: "héllo ✓ 𝄞" },
+        c: { type: "string", value: long },
+      },
+    });
+    const out = render("M sip:x SIP/2.0\nX: [$a] [$b] [$c]\n", state);
+    assert.equal(out, `M sip:x SIP/2.0\r\nX: plain héllo ✓ 𝄞 ${long}\r\n\r\n`);
+  });
+
   it("renders run and call values", () => {
     const out = render(
       "M sip:[service]@[remote_host] SIP/2.0\nX: [remote_ip] [local_ip]:[local_port] [local_ip_type] [transport] " +
