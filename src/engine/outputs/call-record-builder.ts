@@ -20,6 +20,27 @@ export interface CallRecordInput {
   readonly media?: MediaStats | undefined;
 }
 
+/** The `YYYY-MM-DDTHH:MM:SS.` of the last second formatted, and that second (epoch ms / 1000). */
+let isoSecond = Number.NaN;
+let isoPrefix = "";
+
+/**
+ * `new Date(epochMs).toISOString()`, with the date and time up to the second formatted once per second: calls end
+ * thousands of times a second, and each record has two timestamps. Same text as toISOString (Date keeps whole
+ * milliseconds, truncated); outside 1970..9999 it is toISOString itself.
+ */
+export function isoTimestamp(epochMs: number): string {
+  const ms = Math.trunc(epochMs);
+  if (!(ms >= 0 && ms < 253402300800000)) return new Date(epochMs).toISOString();
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    isoSecond = second;
+  }
+  const milli = ms - second * 1000;
+  return `${isoPrefix}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+}
+
 /** Milliseconds to 3 decimals (microseconds), as in summary.json. */
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
@@ -109,8 +130,8 @@ export function buildCallRecord(call: Call, input: CallRecordInput): CallRecord 
     transport: call.connection.transport,
     local: endpoint(call.connection.local),
     remote: endpoint(call.peer),
-    started_at: new Date(endedWall - durationMs).toISOString(),
-    ended_at: new Date(endedWall).toISOString(),
+    started_at: isoTimestamp(endedWall - durationMs),
+    ended_at: isoTimestamp(endedWall),
     duration_ms: round(durationMs),
     result: outcome.result,
     failure: failed ? { class: outcome.failure, step: outcome.step, reason: outcome.reason } : null,
