@@ -15,15 +15,13 @@ import { systemClock, type Clock, type TimerHandle } from "../shared/clock.js";
 import { ClosedError, SipwrightError } from "../shared/errors.js";
 import { makeParentDirs } from "../shared/make-dirs.js";
 
-export interface JsonlWriterOptions<T = unknown> {
+export interface JsonlWriterOptions {
   readonly path: string;
   readonly clock?: Clock;
   /** A batch older than this is written (default 100 ms). */
   readonly flushIntervalMs?: number;
   /** A batch this large (in UTF-16 code units, close to bytes for JSON) is written at once (default 64 KiB). */
   readonly flushBytes?: number;
-  /** One record as one line of JSON without the line end (default JSON.stringify). */
-  readonly serialize?: (record: T) => string;
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
@@ -34,7 +32,6 @@ export class JsonlWriter<T = unknown> {
   readonly #clock: Clock;
   readonly #intervalMs: number;
   readonly #flushBytes: number;
-  readonly #serialize: (record: T) => string;
   readonly #fd: number;
   /** Serialised lines waiting for the next write. */
   #pending: string[] = [];
@@ -52,12 +49,11 @@ export class JsonlWriter<T = unknown> {
   #closing: Promise<void> | undefined;
 
   /** Opens `path` for appending (creating it and its folder); throws FILE_ERROR when it cannot. */
-  constructor(opts: JsonlWriterOptions<T>) {
+  constructor(opts: JsonlWriterOptions) {
     this.path = opts.path;
     this.#clock = opts.clock ?? systemClock;
     this.#intervalMs = opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.#flushBytes = opts.flushBytes ?? DEFAULT_FLUSH_BYTES;
-    this.#serialize = opts.serialize ?? JSON.stringify;
     try {
       makeParentDirs(opts.path);
       this.#fd = openSync(opts.path, "a");
@@ -79,7 +75,7 @@ export class JsonlWriter<T = unknown> {
   write(record: T): void {
     if (this.#closed) throw new ClosedError(`JSONL writer for ${this.path}`);
     if (this.#error !== undefined) return;
-    const line = this.#serialize(record) + "\n";
+    const line = JSON.stringify(record) + "\n";
     this.#pending.push(line);
     this.#pendingSize += line.length;
     this.#lines++;

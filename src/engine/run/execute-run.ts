@@ -13,7 +13,7 @@ import { isBuiltinScenario, loadBuiltinScenario } from "../../scenario/builtin-s
 import { InjectionFiles } from "../../scenario/injection-files.js";
 import { writeSummary, type SummaryMedia } from "../../records/summary.js";
 import { buildSummary } from "../outputs/build-summary.js";
-import { CALL_RECORDS_FILE, serializeCallRecord, type CallRecord } from "../../records/call-record.js";
+import { CALL_RECORDS_FILE, type CallRecord } from "../../records/call-record.js";
 import { JsonlWriter } from "../../records/jsonl-writer.js";
 import type { RunConfig } from "./run-config.js";
 import { Statistics, type StatsSnapshot } from "../outputs/statistics.js";
@@ -252,10 +252,7 @@ function assembleRun(parts: RunParts): PreparedRun {
       // Opened here, not in prepareRun: a prepared run that never runs leaves no file behind.
       let records: JsonlWriter<CallRecord> | undefined;
       try {
-        records =
-          callRecordsPath === undefined
-            ? undefined
-            : new JsonlWriter<CallRecord>({ path: callRecordsPath, serialize: serializeCallRecord });
+        records = callRecordsPath === undefined ? undefined : new JsonlWriter<CallRecord>({ path: callRecordsPath });
       } catch (error) {
         await environment.close();
         await outputs.close();
