@@ -14,24 +14,27 @@ import { FRAME_SAMPLES } from "../audio/audio-format.js";
 import type { MediaEndpoint } from "./remote-media.js";
 import { serializeRtp } from "./rtp-packet.js";
 
-export interface RtpSendFields {
+/** The complete header of a packet to send. */
+export interface RtpSendHeader {
   readonly payloadType: number;
   readonly marker: boolean;
   readonly timestamp: number;
-}
-
-/** The complete header of a packet to send. */
-export interface RtpSendHeader extends RtpSendFields {
   readonly sequenceNumber: number;
   readonly ssrc: number;
 }
 
-/** Where a numbered packet goes. */
+/**
+ * Where a numbered packet goes. `send` uses `header` and `payload` before it returns and keeps neither: the sender
+ * reuses its header object for every packet, the player its payload buffer for every frame.
+ */
 export interface RtpWire {
   /** False while there is nothing to send through: a packet is then neither numbered nor counted. */
   readonly ready: boolean;
   send(to: MediaEndpoint, header: RtpSendHeader, payload: Uint8Array): void;
 }
+
+/** The sender's one header object, rewritten for each packet. */
+type MutableHeader = { -readonly [K in keyof RtpSendHeader]: RtpSendHeader[K] };
 
 /**
  * Opens a wire for one sender. `sendFailed` counts a send the network refused (ICMP unreachable, a closing
@@ -59,12 +62,14 @@ export class RtpSender {
   #sendErrors = 0;
   #lastSendMs: number | undefined;
   #maxGapMs = 0;
+  readonly #header: MutableHeader;
 
   constructor(options: RtpSenderOptions) {
     this.ssrc = options.ssrc;
     this.#clock = options.clock;
     this.#sequence = Math.floor(options.random() * 0x10000) & 0xffff;
     this.#timestampBase = Math.floor(options.random() * 0x100000000) >>> 0;
+    this.#header = { payloadType: 0, marker: false, timestamp: 0, sequenceNumber: 0, ssrc: options.ssrc };
     this.#wire = options.wire(() => {
       this.#sendErrors++;
     });
@@ -89,7 +94,8 @@ export class RtpSender {
     return this.#sendErrors;
   }
 
-  send(to: MediaEndpoint, fields: RtpSendFields, payload: Uint8Array): void {
+  /** One packet (positional arguments: called for every packet, no object built per call). */
+  send(to: MediaEndpoint, payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void {
     if (!this.#wire.ready) return;
     const sequenceNumber = this.#sequence;
     this.#sequence = (sequenceNumber + 1) & 0xffff;
@@ -98,8 +104,12 @@ export class RtpSender {
     const now = this.#clock.now();
     if (this.#lastSendMs !== undefined) this.#maxGapMs = Math.max(this.#maxGapMs, now - this.#lastSendMs);
     this.#lastSendMs = now;
-    const { payloadType, marker, timestamp } = fields;
-    this.#wire.send(to, { payloadType, marker, timestamp, sequenceNumber, ssrc: this.ssrc }, payload);
+    const header = this.#header;
+    header.payloadType = payloadType;
+    header.marker = marker;
+    header.timestamp = timestamp;
+    header.sequenceNumber = sequenceNumber;
+    this.#wire.send(to, header, payload);
   }
 
   stats(): StreamStats {

@@ -156,7 +156,7 @@ export class SourcePlayer {
     }
     const timestamp = (packet.timestamp + source.timestampOffset) >>> 0;
     const marker = packet.marker || !this.#inTalkspurt;
-    this.#sender.send(to, { payloadType: packet.payloadType, marker, timestamp }, packet.payload);
+    this.#sender.send(to, packet.payloadType, marker, timestamp, packet.payload);
     this.#inTalkspurt = true;
     const codec = STATIC_G711.get(packet.payloadType);
     if (codec !== undefined) this.#taps.frame("sent", slot, decodeFrame(codec, packet.payload, this.#pcm));
@@ -165,13 +165,14 @@ export class SourcePlayer {
   #send(remote: RemoteLeg, slot: number, payload: Uint8Array, payloadType: number): boolean {
     if (remote.rtp === undefined || !remote.send) return false;
     const timestamp = this.#sender.timestampOf(slot);
-    this.#sender.send(remote.rtp, { payloadType, marker: !this.#inTalkspurt, timestamp }, payload);
+    this.#sender.send(remote.rtp, payloadType, !this.#inTalkspurt, timestamp, payload);
     this.#inTalkspurt = true;
     return true;
   }
 
   readonly #sendDtmfPacket = (packet: DtmfPacket): void => {
     const remote = this.#remote();
-    if (remote?.rtp !== undefined && remote.send) this.#sender.send(remote.rtp, packet, packet.payload);
+    if (remote?.rtp === undefined || !remote.send) return;
+    this.#sender.send(remote.rtp, packet.payloadType, packet.marker, packet.timestamp, packet.payload);
   };
 }
