@@ -142,8 +142,11 @@ export interface MediaPipeline {
   /** RFC 4733 telephone events. */
   sendDtmf(digits: string, durationMs?: number): Promise<void>;
   startRecording(spec: RecordingSpec): void;
-  /** Synchronous in this thread; a promise from a pipeline on a media worker (worker/media-worker-pool.ts). */
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult | Promise<AudioCheckResult>;
+  /**
+   * Synchronous in this thread; a promise from a pipeline on a media worker (worker/media-worker-pool.ts), which
+   * judges the audio as of the wall-clock time it was asked (`asOfWallMs`), however late the worker answers.
+   */
+  checkAudio(spec: AudioCheckSpec, asOfWallMs?: number): AudioCheckResult | Promise<AudioCheckResult>;
   stats(): MediaStats;
   /** Idempotent; finalises recordings. */
   close(): Promise<void>;

@@ -141,8 +141,18 @@ export class AudioAnalyzer {
     return this.#rings[direction].toArray();
   }
 
-  /** Evaluates a check on the frames kept so far (packet counts are needed for the "packets" kind only). */
-  check(spec: AudioCheckSpec, packets?: PacketCounts): AudioCheckResult {
-    return evaluateCheck(spec, this.frames("sent"), this.frames("received"), packets);
+  /**
+   * Evaluates a check on the frames kept so far (packet counts are needed for the "packets" kind only). `untilSlot`:
+   * only the frames of the slots before it (the audio as it was when the check was asked, a little earlier).
+   */
+  check(spec: AudioCheckSpec, packets?: PacketCounts, untilSlot?: number): AudioCheckResult {
+    return evaluateCheck(spec, this.#framesUntil("sent", untilSlot), this.#framesUntil("received", untilSlot), packets);
+  }
+
+  #framesUntil(direction: AudioDirection, untilSlot: number | undefined): FrameSummary[] {
+    const frames = this.frames(direction);
+    const next = this.#nextSlot?.[direction];
+    if (untilSlot === undefined || next === undefined || next <= untilSlot) return frames;
+    return frames.slice(0, Math.max(0, frames.length - (next - untilSlot)));
   }
 }

@@ -60,9 +60,10 @@ export class AudioTaps {
     this.#analyzer?.addFrame(direction, pcm, slot);
   }
 
-  check(spec: AudioCheckSpec, packets: PacketCounts): AudioCheckResult {
+  /** `untilSlot`: judge the frames of the slots before it only (AudioAnalyzer.check). */
+  check(spec: AudioCheckSpec, packets: PacketCounts, untilSlot?: number): AudioCheckResult {
     let result: AudioCheckResult;
-    if (this.#analyzer !== undefined) result = this.#analyzer.check(spec, packets);
+    if (this.#analyzer !== undefined) result = this.#analyzer.check(spec, packets, untilSlot);
     else if (spec.kind === "packets") result = evaluateCheck(spec, [], [], packets);
     else result = { kind: spec.kind, passed: false, measured: {}, reason: "audio analysis is off for this session" };
     this.#checks.push(result);

@@ -69,6 +69,7 @@ export class MediaLeg {
   readonly #unregister: () => void;
   /** The slot of a packet's wall-clock arrival (the last tick may be overdue after a stall: receive-slots.ts). */
   readonly #arrival: ArrivalSlotClock;
+  readonly #intervalMs: number;
   #remote: RemoteLeg | undefined;
   #firstTickIndex: number | undefined;
   /** The current media-clock slot, 0 = the first tick this leg saw. */
@@ -94,6 +95,7 @@ export class MediaLeg {
     });
     this.#player = new SourcePlayer(this.sender, this.#taps, () => this.#remote);
     this.#arrival = new ArrivalSlotClock(options.clock.intervalMs);
+    this.#intervalMs = options.clock.intervalMs;
     this.#unregister = options.clock.register(this.#onTick);
   }
 
@@ -140,8 +142,15 @@ export class MediaLeg {
     this.#taps.startRecording(spec, this.#slot);
   }
 
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult {
-    return this.#taps.check(spec, { sent: this.sender.packets, received: this.receiver.stats.stats().packets });
+  /**
+   * `asOfWallMs`: the audio as it was at that wall-clock time (when a check was asked from another thread): the
+   * slots since are left out.
+   */
+  checkAudio(spec: AudioCheckSpec, asOfWallMs?: number): AudioCheckResult {
+    const packets = { sent: this.sender.packets, received: this.receiver.stats.stats().packets };
+    if (asOfWallMs === undefined) return this.#taps.check(spec, packets);
+    const lateSlots = Math.max(0, Math.floor((this.#wallClock.wallNow() - asOfWallMs) / this.#intervalMs));
+    return this.#taps.check(spec, packets, this.#slot + 1 - lateSlots);
   }
 
   stats(): LegStats {

@@ -219,8 +219,8 @@ export class RtpSession implements MediaPipeline {
     this.#leg.startRecording(spec);
   }
 
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult {
-    return this.#leg.checkAudio(spec);
+  checkAudio(spec: AudioCheckSpec, asOfWallMs?: number): AudioCheckResult {
+    return this.#leg.checkAudio(spec, asOfWallMs);
   }
 
   stats(): MediaStats {

@@ -125,8 +125,8 @@ export class BridgeMedia {
     this.#leg.startRecording(spec);
   }
 
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult {
-    return this.#leg.checkAudio(spec);
+  checkAudio(spec: AudioCheckSpec, asOfWallMs?: number): AudioCheckResult {
+    return this.#leg.checkAudio(spec, asOfWallMs);
   }
 
   /** Streams, DTMF, recordings (incomplete ones once close() has settled) and audio checks, for MediaStats. */

@@ -200,8 +200,8 @@ export class WebRtcBridge implements MediaPipeline {
     this.#media.startRecording(spec);
   }
 
-  checkAudio(spec: AudioCheckSpec): AudioCheckResult {
-    const result = this.#media.checkAudio(spec);
+  checkAudio(spec: AudioCheckSpec, asOfWallMs?: number): AudioCheckResult {
+    const result = this.#media.checkAudio(spec, asOfWallMs);
     const phase = this.#watch.phase;
     if (result.passed || (phase !== "ice" && phase !== "dtls")) return result;
     // Media actions wait for the connection: a check that finds no audio before ICE/DTLS came up is the

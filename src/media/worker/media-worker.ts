@@ -140,7 +140,7 @@ async function perform(opened: Opened, call: Exclude<PipelineRequest, { op: "clo
         ? opened.pipeline.sendDtmf(call.digits, call.durationMs, call.fallbackPayloadType)
         : opened.pipeline.sendDtmf(call.digits, call.durationMs);
     case "checkAudio":
-      return pipeline.checkAudio(call.spec);
+      return pipeline.checkAudio(call.spec, call.asOfWallMs);
   }
 }
 

@@ -10,6 +10,7 @@
  * When the worker dies, every request still open rejects, the call hears `onFailure` with the reason, and close()
  * resolves with the last state, the recordings named incomplete (the pool finalises their WAV headers).
  */
+import { systemClock } from "../../shared/clock.js";
 import { SipwrightError } from "../../shared/errors.js";
 import { ClosedError } from "../../shared/errors.js";
 import { TypedEmitter } from "../../shared/typed-emitter.js";
@@ -134,7 +135,7 @@ abstract class RemotePipeline {
   }
 
   async checkAudio(spec: AudioCheckSpec): Promise<AudioCheckResult> {
-    return (await this.request({ op: "checkAudio", spec })) as AudioCheckResult;
+    return (await this.request({ op: "checkAudio", spec, asOfWallMs: systemClock.wallNow() })) as AudioCheckResult;
   }
 
   /** Idempotent; finalises recordings in the worker (or, when it died, resolves with what is known). */

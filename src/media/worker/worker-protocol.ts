@@ -34,7 +34,8 @@ export type PipelineRequest =
       readonly durationMs: number | undefined;
       readonly fallbackPayloadType: number | undefined;
     }
-  | { readonly op: "checkAudio"; readonly spec: AudioCheckSpec }
+  /** `asOfWallMs`: when the engine asked (epoch ms): the audio is judged as it was then. */
+  | { readonly op: "checkAudio"; readonly spec: AudioCheckSpec; readonly asOfWallMs: number }
   | { readonly op: "close" };
 
 /** A pipeline method that answers nothing; a failure comes back as a `failure` message. */

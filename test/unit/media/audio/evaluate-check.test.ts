@@ -91,6 +91,19 @@ describe("audio checks", () => {
     });
   });
 
+  describe("as of a slot (a check answered late by a media worker)", () => {
+    it("judges only the frames before the slot it was asked at, in each direction", () => {
+      // The tone stops at frame 50; the check was asked at slot 50 and answered 40 slots later.
+      const a = analyzer(90, { receivedSilentFrom: 50 });
+      const now = a.check(TONE_440);
+      assert.equal(now.passed, false, "90 frames, 40 of them silent");
+      const asked = a.check(TONE_440, undefined, 50);
+      assert.equal(asked.passed, true, asked.reason);
+      assert.equal(asked.measured.frames, 50);
+      assert.equal(a.check(TONE_440, undefined, 200).measured.frames, 90, "a slot not reached yet cuts nothing");
+    });
+  });
+
   describe("two-way", () => {
     const spec: AudioCheckSpec = { kind: "two-way", minLevelDbfs: -40, minShare: 0.5 };
 
