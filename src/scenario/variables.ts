@@ -13,7 +13,8 @@ export interface VariableTableOptions {
 }
 
 export class VariableTable implements VariableStore {
-  readonly #own = new Map<string, VariableValue>();
+  /** The call's own variables, created with the first one set (most calls of a load test have none). */
+  #own: Map<string, VariableValue> | undefined;
   readonly #opts: VariableTableOptions;
 
   constructor(opts: VariableTableOptions) {
@@ -21,17 +22,19 @@ export class VariableTable implements VariableStore {
   }
 
   get(name: string): VariableValue | undefined {
-    return this.#scope(name).get(name);
+    const shared = this.#shared(name);
+    return shared === undefined ? this.#own?.get(name) : shared.get(name);
   }
 
   set(name: string, value: VariableValue): void {
-    this.#scope(name).set(name, value);
+    (this.#shared(name) ?? (this.#own ??= new Map())).set(name, value);
   }
 
-  #scope(name: string): Map<string, VariableValue> {
+  /** The Global or User map that holds `name`; undefined when it is the call's own. */
+  #shared(name: string): Map<string, VariableValue> | undefined {
     if (this.#opts.globalNames.has(name)) return this.#opts.globals;
     if (this.#opts.user !== undefined && this.#opts.userNames.has(name)) return this.#opts.user;
-    return this.#own;
+    return undefined;
   }
 }
 

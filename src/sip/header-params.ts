@@ -45,7 +45,7 @@ export function headerParam(value: string | undefined, name: string): string | u
       if (c === EQUALS || c === SEMI || c === COMMA) break;
       j++;
     }
-    const paramName = value.slice(nameStart, j).trim().toLowerCase();
+    const matches = paramNameIs(value, nameStart, j, wanted);
     let paramValue = "";
     if (j < len && value.charCodeAt(j) === EQUALS) {
       let k = j + 1;
@@ -61,10 +61,35 @@ export function headerParam(value: string | undefined, name: string): string | u
         paramValue = value.slice(k, j).trim();
       }
     }
-    if (paramName === wanted) return paramValue;
+    if (matches) return paramValue;
     i = j;
   }
   return undefined;
+}
+
+/** The ASCII white space of C isspace(), String#trim and `\s`: SP, HT, LF, VT, FF, CR. */
+export function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/**
+ * `value.slice(start, end).trim().toLowerCase() === wanted`, without building the strings for the usual ASCII name
+ * (the hot path asks for `tag` and `branch` on every message); any other code unit takes the exact string route.
+ */
+function paramNameIs(value: string, start: number, end: number, wanted: string): boolean {
+  let a = start;
+  let b = end;
+  while (a < b && isAsciiSpace(value.charCodeAt(a))) a++;
+  while (b > a && isAsciiSpace(value.charCodeAt(b - 1))) b--;
+  for (let k = start; k < end; k++) {
+    if (value.charCodeAt(k) >= 0x80) return value.slice(start, end).trim().toLowerCase() === wanted;
+  }
+  if (b - a !== wanted.length) return false;
+  for (let k = 0; k < wanted.length; k++) {
+    const c = value.charCodeAt(a + k);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== wanted.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** Reads the quoted-string starting at `start` (a `"`); returns its unescaped text and the index after it. */

@@ -6,7 +6,7 @@ import type { CSeq, HeaderField, SipMessage } from "./message.js";
 import type { StartLine } from "./start-line.js";
 import { canonicalHeaderKey, compactHeaderName } from "./header-names.js";
 import { asciiNameEquals } from "./ascii-name-equals.js";
-import { headerParam } from "./header-params.js";
+import { headerParam, isAsciiSpace } from "./header-params.js";
 
 /** Offsets kept per header line, in {@link HeaderIndex.offsets}, stride {@link HEADER_STRIDE}. */
 export const HEADER_STRIDE = 5;
@@ -188,7 +188,18 @@ export function parseCSeq(value: string): CSeq | undefined {
   const digitsEnd = i;
   while (i < len && (value.charCodeAt(i) === 0x20 || value.charCodeAt(i) === 0x09)) i++;
   if (i === digitsEnd || i >= len) return undefined;
-  const method = value.slice(i).trimEnd();
-  if (method.length === 0 || /\s/.test(method)) return undefined;
-  return { seq, method };
+  // The method runs to the end, trailing white space aside, and holds none itself (checked on the code units for
+  // the usual ASCII value; anything else takes the exact string route).
+  let end = len;
+  let ascii = true;
+  for (let k = i; k < len; k++) if (value.charCodeAt(k) >= 0x80) ascii = false;
+  if (!ascii) {
+    const method = value.slice(i).trimEnd();
+    if (method.length === 0 || /\s/.test(method)) return undefined;
+    return { seq, method };
+  }
+  while (end > i && isAsciiSpace(value.charCodeAt(end - 1))) end--;
+  if (end === i) return undefined;
+  for (let k = i; k < end; k++) if (isAsciiSpace(value.charCodeAt(k))) return undefined;
+  return { seq, method: value.slice(i, end) };
 }
