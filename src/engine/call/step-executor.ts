@@ -372,7 +372,22 @@ function onRetransmissionsExhausted(call: Call, sent: SendStep): void {
   }
   // SIPp behaviour (-default_behaviors bye): a call that times out is aborted with a CANCEL or a BYE.
   if (call.ctx.config.defaultBehaviors.has("bye")) abortCall(call);
-  call.fail("max_udp_retrans", `no answer after ${sent.retrans ?? 0} ms T1 retransmissions`, sent.index);
+  call.fail("max_udp_retrans", exhaustedReason(call, sent), sent.index);
+}
+
+/**
+ * Why the send gave up. Over UDP its T1 retransmissions went unanswered; on a reliable transport nothing was
+ * retransmitted: Timer B/F (the wait the UDP schedule would have ended with) ran out, with the message still queued
+ * behind a full socket buffer, or written and not answered.
+ */
+function exhaustedReason(call: Call, sent: SendStep): string {
+  if (!call.ctx.reliable) return `no answer after ${sent.retrans ?? 0} ms T1 retransmissions`;
+  const transport = call.connection.transport;
+  const waited = call.retransmitSource?.policy.t1 ?? 0;
+  const queued = call.connection.pendingBytes;
+  return queued > 0
+    ? `message not written within ${waited} ms on ${transport} (${queued} bytes still queued, no retransmission on a reliable transport)`
+    : `no answer within ${waited} ms on ${transport} (Timer B/F; no retransmission on a reliable transport)`;
 }
 
 function jumpAfterTimeout(call: Call, target: number): void {

@@ -69,6 +69,35 @@ describe("send timeouts on a reliable transport", () => {
     assert.equal(run.env.sent.length, 1, "nothing resent over TCP");
   });
 
+  it("says what happened when the send gives up: T1 retransmissions over UDP, unanswered or unwritten over TCP", async () => {
+    const reasons: string[] = [];
+    const cases = [
+      { transport: "UDP", pendingBytes: 0 },
+      { transport: "TCP", pendingBytes: 0 },
+      { transport: "TCP", pendingBytes: 4096 },
+    ] as const;
+    for (const { transport, pendingBytes } of cases) {
+      const run = startFakeRun(UAS, {
+        transport,
+        pendingBytes,
+        beforeStart: (controller) =>
+          controller.on("callEnded", (call) => {
+            const outcome = call.outcome;
+            reasons.push(outcome?.result === "failure" ? `${outcome.failure}: ${outcome.reason}` : "success");
+          }),
+      });
+      run.env.inject(INVITE_FROM_PEER);
+      run.clock.advance(23_500);
+      await settle();
+    }
+    assert.deepEqual(reasons, [
+      "max_udp_retrans: no answer after 500 ms T1 retransmissions",
+      "max_udp_retrans: no answer within 23500 ms on TCP (Timer B/F; no retransmission on a reliable transport)",
+      "max_udp_retrans: message not written within 23500 ms on TCP (4096 bytes still queued, no retransmission on a" +
+        " reliable transport)",
+    ]);
+  });
+
   it("-nr turns the timeout off as it turns retransmissions off", async () => {
     const run = startFakeRun(UAS, { transport: "TCP", config: { noRetrans: true } });
     run.env.inject(INVITE_FROM_PEER);
