@@ -35,6 +35,8 @@ export interface MediaWorkerInfo {
   readonly threadId: number;
   /** Pipelines open on it. */
   readonly pipelines: number;
+  /** Pipelines being opened on it. */
+  readonly opening: number;
   /** Ends the worker as a crash would (tests: a worker that dies mid-run). */
   terminate(): Promise<void>;
 }
@@ -78,6 +80,14 @@ class WorkerSlot implements WorkerLink {
 
   get load(): number {
     return this.#remotes.size + this.#opening;
+  }
+
+  get openPipelines(): number {
+    return this.#remotes.size;
+  }
+
+  get opening(): number {
+    return this.#opening;
   }
 
   get dead(): boolean {
@@ -243,7 +253,8 @@ export class MediaWorkerPool {
             {
               index: slot.index,
               threadId: slot.worker.threadId,
-              pipelines: slot.load,
+              pipelines: slot.openPipelines,
+              opening: slot.opening,
               terminate: async () => {
                 await slot.worker.terminate();
               },
