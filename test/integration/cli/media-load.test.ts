@@ -168,13 +168,13 @@ describe("media at scale and under interruption", () => {
     }
   });
 
-  it("SIGTERM in the middle of a 50-call run leaves complete JSONL lines and playable WAVs", async () => {
+  it("SIGTERM in the middle of a 50-call run on 2 media workers leaves complete JSONL lines and playable WAVs", async () => {
     const calls = 50;
     const caseDir = await mkdtemp(join(dir, "sigterm-"));
     const { uas, uac } = await startPair(caseDir, calls, {
       rate: 10,
       talkMs: 3000,
-      extra: ["--status", "lines", "-f", "0.2"],
+      extra: ["--status", "lines", "-f", "0.2", "--media-workers", "2"],
     });
     // 10 calls/s for 5 s, 3 s each: once 20 have started, about 10 are talking and recording.
     await waitForStderr(uac.proc, /calls (2\d|[3-9]\d) started/, 30_000);
