@@ -2,10 +2,10 @@
  * SIP over UDP (`-t u1`: one shared socket; `-t un`: one more socket per call via {@link UdpTransport.openSocket}).
  * RFC 3261 18.1.1 / 18.2.1: one message per datagram; a malformed datagram is reported and dropped, never fatal.
  */
-import { createSocket, type Socket, type SocketOptions } from "node:dgram";
-import { lookup as dnsLookup } from "node:dns";
-import { isIP, isIPv6 } from "node:net";
+import { createSocket, type Socket } from "node:dgram";
+import { isIPv6 } from "node:net";
 import { BindError, ClosedError } from "../shared/errors.js";
+import { lookupLiteral } from "../shared/ip-literal-lookup.js";
 import { createLogger } from "../shared/logger.js";
 import { parseSipMessage } from "./parse-sip-message.js";
 import {
@@ -101,17 +101,6 @@ class UdpConnection implements SipConnection {
     return this.#closedPromise;
   }
 }
-
-/**
- * dgram resolves the destination of every send through `lookup`; the default (dns.lookup) answers an IP literal one
- * tick later, through a closure per send. Peers are IP literals on the hot path: answered at once, so the datagram
- * goes out inside send(). Host names still go through dns.lookup.
- */
-const lookupLiteral: NonNullable<SocketOptions["lookup"]> = (hostname, options, callback) => {
-  const family = isIP(hostname);
-  if (family === 0) dnsLookup(hostname, options, callback);
-  else callback(null, hostname, family);
-};
 
 function openSocket(opts: BindOptions, handlers: TransportHandlers, onClosed: (c: UdpConnection) => void) {
   return new Promise<UdpConnection>((resolve, reject) => {

@@ -14,6 +14,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
 import { BindError, ConfigError } from "../../shared/errors.js";
+import { lookupLiteral } from "../../shared/ip-literal-lookup.js";
 import { createLogger } from "../../shared/logger.js";
 
 const log = createLogger("media.ports");
@@ -146,7 +147,7 @@ export class PortAllocator {
   }
 
   #newSocket(): Socket {
-    return createSocket({ type: isIPv6(this.#address) ? "udp6" : "udp4" });
+    return createSocket({ type: isIPv6(this.#address) ? "udp6" : "udp4", lookup: lookupLiteral });
   }
 
   async #bindBoth(rtp: Socket, rtcp: Socket, port: number): Promise<BindOutcome> {
