@@ -6,7 +6,7 @@
 import { SipwrightError } from "../shared/errors.js";
 import { INPUT_FILES, readInputFile } from "../shared/input-files.js";
 import { buildAuthorization, parseChallenge } from "../sip/digest.js";
-import type { CallState } from "./runtime.js";
+import type { CallState, RunValues } from "./runtime.js";
 import type { SimpleKeyword } from "./keyword.js";
 import type { KeywordNode, MessageTemplate, TemplatePart, TextTemplate } from "./template.js";
 import { lastHeader, lastRequestUri, peerTagParam, routeView } from "./dialog-keywords.js";
@@ -107,7 +107,90 @@ class Output {
 }
 
 export function renderMessage(t: MessageTemplate, state: CallState): Buffer {
-  return render(t.parts, state);
+  return render(runParts(t, state.run), state);
+}
+
+/**
+ * The keywords whose value depends on the run alone (its addresses, ports, transport, pid), and their values (the
+ * `+N` offset applies to the ports; SIPp's [remote_ip] and friends bracket an IPv6 address): a message template's
+ * literal text and these values are folded into one buffer per stretch, once per run, so a call renders only what
+ * is its own ([call_id], [branch], [cseq], [len] ...). Same bytes as rendering each piece.
+ */
+const RUN_CONSTANT_VALUES = {
+  service: (run) => run.service,
+  remote_ip: (run) => bracketed(run.remoteIp),
+  remote_host: (run) => run.remoteHost,
+  remote_port: (run, offset) => String(run.remotePort + offset),
+  transport: (run) => run.transport,
+  local_ip: (run) => bracketed(run.localIp),
+  local_ip_type: (run) => (run.localIp.includes(":") ? "6" : "4"),
+  local_port: (run, offset) => String(run.localPort + offset),
+  server_ip: (run) => run.localIp,
+  media_ip: (run) => bracketed(run.mediaIp),
+  media_ip_type: (run) => (run.mediaIp.includes(":") ? "6" : "4"),
+  pid: (run) => String(run.pid),
+  users: (run) => String(run.users),
+  sipp_version: (run) => run.sippVersion,
+  contact_transport: (run) => run.transport.toLowerCase(),
+} satisfies Partial<Record<SimpleKeyword, (run: RunValues, offset: number) => string>>;
+type RunConstantKeyword = keyof typeof RUN_CONSTANT_VALUES;
+
+function isRunConstant(name: SimpleKeyword): name is RunConstantKeyword {
+  return Object.hasOwn(RUN_CONSTANT_VALUES, name);
+}
+
+/** The folded parts of a template for the run that rendered it last (one run per process, in practice). */
+const foldedParts = new WeakMap<
+  MessageTemplate,
+  { readonly run: RunValues; readonly parts: readonly TemplatePart[] }
+>();
+
+function runParts(t: MessageTemplate, run: RunValues): readonly TemplatePart[] {
+  const cached = foldedParts.get(t);
+  if (cached?.run === run) return cached.parts;
+  const parts = foldRunConstants(t.parts, run);
+  foldedParts.set(t, { run, parts });
+  return parts;
+}
+
+/** C isspace(): what the SIPp line-vanishing rule skips at the start of the next literal. */
+function isCSpace(c: number | undefined): boolean {
+  return c === 0x20 || (c !== undefined && c >= 0x09 && c <= 0x0d);
+}
+
+/**
+ * Literal runs extended by the run-constant values that follow them. A stretch always starts with a literal (a
+ * literal is where a vanishing line's white space is skipped, see render), and a piece is not added to a stretch
+ * that is all white space if it starts with white space, so that skip stops where it stopped before.
+ */
+function foldRunConstants(parts: readonly TemplatePart[], run: RunValues): TemplatePart[] {
+  const out: TemplatePart[] = [];
+  let stretch: Buffer[] | undefined;
+  let blank = true;
+  const close = (): void => {
+    if (stretch !== undefined) out.push(stretch.length === 1 ? (stretch[0] ?? EMPTY) : Buffer.concat(stretch));
+    stretch = undefined;
+  };
+  for (const part of parts) {
+    const literal = Buffer.isBuffer(part);
+    let piece: Buffer | undefined;
+    if (literal) piece = part;
+    else if (stretch !== undefined && part.kind === "simple" && isRunConstant(part.name)) {
+      piece = Buffer.from(RUN_CONSTANT_VALUES[part.name](run, part.offset), "utf8");
+    }
+    if (piece !== undefined && stretch !== undefined && !(blank && piece.length > 0 && isCSpace(piece[0]))) {
+      stretch.push(piece);
+      if (blank) blank = piece.every((c) => isCSpace(c));
+      continue;
+    }
+    close();
+    if (literal) {
+      stretch = [part];
+      blank = part.every((c) => isCSpace(c));
+    } else out.push(part);
+  }
+  close();
+  return out;
 }
 
 export function renderText(t: TextTemplate, state: CallState): string {
@@ -214,29 +297,8 @@ function simpleValue(
   state: CallState,
 ): string {
   const run = state.run;
+  if (isRunConstant(name)) return RUN_CONSTANT_VALUES[name](run, offset);
   switch (name) {
-    case "service":
-      return run.service;
-    case "remote_ip":
-      return bracketed(run.remoteIp);
-    case "remote_host":
-      return run.remoteHost;
-    case "remote_port":
-      return String(run.remotePort + offset);
-    case "transport":
-      return run.transport;
-    case "local_ip":
-      return bracketed(run.localIp);
-    case "local_ip_type":
-      return run.localIp.includes(":") ? "6" : "4";
-    case "local_port":
-      return String(run.localPort + offset);
-    case "server_ip":
-      return run.localIp;
-    case "media_ip":
-      return bracketed(run.mediaIp);
-    case "media_ip_type":
-      return run.mediaIp.includes(":") ? "6" : "4";
     // In a run with media each call has its own RTP port pair: all three name it. Without media they render what
     // SIPp renders: -mp, and for auto_media_port media_port + (4 * (call_number - 1)) % 10000.
     case "media_port":
@@ -252,8 +314,6 @@ function simpleValue(
       return state.callId;
     case "cseq":
       return String(state.cseq + offset);
-    case "pid":
-      return String(run.pid);
     case "branch":
       // SIPp behaviour: z9hG4bK-<pid>-<call number>-<message index + offset>.
       return `z9hG4bK-${run.pid}-${state.callNumber}-${state.msgIndex + offset}`;
@@ -269,8 +329,6 @@ function simpleValue(
       return String((state.lastMessage?.cseq?.seq ?? 0) + offset);
     case "clock_tick":
       return String(run.clockTick());
-    case "users":
-      return String(run.users);
     case "userid":
       return String(state.userId ?? 0);
     case "timestamp":
@@ -278,16 +336,12 @@ function simpleValue(
     case "date":
       // RFC 2822 / RFC 1123 date in GMT: "Sat, 21 Nov 2026 05:17:48 GMT".
       return new Date(run.startWallMs + run.clockTick()).toUTCString();
-    case "sipp_version":
-      return run.sippVersion;
     case "webrtc_offer":
     case "webrtc_answer":
     case "webrtc_trickle":
       return webrtcSdp(state, name);
     case "media_transport":
       return state.webrtcSdp === undefined ? "RTP/AVP" : "UDP/TLS/RTP/SAVPF";
-    case "contact_transport":
-      return run.transport.toLowerCase();
     case "ws_contact_host":
       return wsContactHost(run);
   }

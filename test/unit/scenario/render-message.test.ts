@@ -263,3 +263,39 @@ describe("renderText", () => {
     assert.equal(renderText(template, fakeState({ vars: { who: { type: "string", value: "me" } } })), " call 7 of me ");
   });
 });
+
+describe("renderMessage: run-constant keywords folded into the literal text once per run", () => {
+  /** The same parts rendered piece by piece (a text template is never folded). */
+  function unfolded(raw: string, state: CallState): string {
+    const { template } = compileMessageTemplate(raw);
+    return renderText({ kind: "text", parts: template.parts }, state);
+  }
+
+  const scenarios = ["uac.xml", "uas.xml", "branchc.xml", "ooc_default.xml"].map((name) =>
+    readFileSync(new URL(`../../../scenarios/${name}`, import.meta.url), "utf8"),
+  );
+  const messages = scenarios.flatMap((xml) => [...xml.matchAll(/<!\[CDATA\[([\s\S]*?)\]\]>/g)].map((m) => m[1] ?? ""));
+
+  it("renders the built-in scenarios' messages byte for byte as piece by piece", () => {
+    assert.ok(messages.length >= 5);
+    const state = fakeState({ lastMessage: sipMessage(fixture("uas-invite.sip").toString("utf8")) });
+    for (const raw of messages) assert.equal(render(raw, state), unfolded(raw, state));
+  });
+
+  it("keeps SIPp's vanishing line exact around run values that start with white space", () => {
+    const state = fakeState({ run: fakeRun({ service: "  padded" }) });
+    const raws = [
+      "M sip:x SIP/2.0\nA: [$unset]\n[service]: y\n[$unset]\n   [local_ip] [service]\n[last_Foo:]\n[service][local_port]\n",
+      "M sip:x SIP/2.0\n[$unset]\n\n[service]\n",
+    ];
+    for (const raw of raws) assert.equal(render(raw, state), unfolded(raw, state));
+  });
+
+  it("renders each run's own values when one template serves two runs", () => {
+    const { template } = compileMessageTemplate("M sip:[service]@[remote_ip]:[remote_port] SIP/2.0\nX: [call_id]\n");
+    const first = renderMessage(template, fakeState({ run: fakeRun({ remotePort: 5070 }) })).toString("utf8");
+    const second = renderMessage(template, fakeState({ run: fakeRun({ remotePort: 5080, service: "é" }) }));
+    assert.match(first, /^M sip:service@192\.0\.2\.10:5070 SIP\/2\.0\r\n/);
+    assert.match(second.toString("utf8"), /^M sip:é@192\.0\.2\.10:5080 SIP\/2\.0\r\n/);
+  });
+});
