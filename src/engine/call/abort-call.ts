@@ -8,16 +8,16 @@
  */
 import { RenderError, renderMessage } from "../../scenario/render-message.js";
 import type { Call } from "./call.js";
-import { dialogView } from "../media/webrtc-dialog.js";
 
 /** SIPp's abortCall: CANCEL a ringing INVITE, BYE an established one (client side). */
 export function abortCall(call: Call): void {
   if (call.ended || call.direction !== "outgoing") return;
   const ctx = call.ctx;
-  const kind = call.invite === "provisional" ? "cancel" : call.invite === "established" ? "bye" : undefined;
+  const invite = call.dialog.invite;
+  const kind = invite === "provisional" ? "cancel" : invite === "established" ? "bye" : undefined;
   if (kind === undefined) return;
   const template = ctx.defaults[kind];
-  if (kind === "bye") call.cseq++;
+  if (kind === "bye") call.dialog.newRequest();
   let data: Buffer;
   try {
     data = renderMessage(template, call);
@@ -33,19 +33,9 @@ export function abortCall(call: Call): void {
 
 /** The built-in CANCEL or BYE with the Request-URI and Route the dialog calls for. */
 function withinDialog(call: Call, kind: "cancel" | "bye", data: Buffer): Buffer {
-  const dialog = call.dialog;
-  if (dialog === undefined) return data;
-  let requestUri: string;
-  let route: string | undefined;
-  if (kind === "cancel") {
-    requestUri = dialog.inviteUri;
-    route = dialog.inviteRoute.length === 0 ? undefined : dialog.inviteRoute.join(", ");
-  } else {
-    const view = dialogView(call);
-    if (view === undefined) return data;
-    requestUri = view.requestUri;
-    route = view.route;
-  }
+  const target = kind === "cancel" ? call.dialog.inviteRequest() : call.dialog.view();
+  if (target === undefined) return data;
+  const { requestUri, route } = target;
   const text = data.toString("latin1");
   const eol = text.indexOf("\r\n");
   if (eol < 0) return data;

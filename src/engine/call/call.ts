@@ -1,6 +1,7 @@
 /**
  * One call: the run-time state of one Call-ID walking through the scenario. It implements the CallState and
- * ActionHost views that keyword rendering and actions use. Step execution lives in step-executor.ts.
+ * ActionHost views that keyword rendering and actions use. Its dialog state (CSeq, tags, route set, challenge) is
+ * the CallDialog's (call-dialog.ts); its steps are run by its CallRunner (call-runner.ts).
  *
  *   created ──> running ──> waiting (recv) ──> running ──> ... ──> ended
  *                  │  ^──────────────┘ │
@@ -15,7 +16,6 @@ import type {
   CallMediaControl,
   CallState,
   InjectionAccess,
-  RouteSetInfo,
   RunValues,
   VariableStore,
 } from "../../scenario/runtime.js";
@@ -28,7 +28,8 @@ import type { RunContext } from "../run/run-context.js";
 import { CallMedia, CallMediaError } from "../media/call-media.js";
 import { abortCall } from "./abort-call.js";
 import { TrickleInfo } from "../media/trickle-info.js";
-import type { DialogInfo } from "../media/webrtc-dialog.js";
+import { CallDialog } from "./call-dialog.js";
+import { CallRunner } from "./call-runner.js";
 
 const log = createLogger("call");
 
@@ -44,19 +45,9 @@ const ALLOWED_PREDECESSORS: Record<CallPhase, readonly CallPhase[]> = {
   ended: ["running", "waiting", "pausing", "media"],
 };
 
-/** A message that arrived while the call waited for its media: delivered once the media is open. */
-export interface DeferredMessage {
-  readonly message: SipMessage;
-  readonly connection: SipConnection;
-  readonly from: Peer;
-}
-
 export type CallOutcome =
   | { readonly result: "success" }
   | { readonly result: "failure"; readonly failure: FailureClass; readonly step: number; readonly reason: string };
-
-/** Where the INVITE transaction stands, for aborting a call the way SIPp does (CANCEL, ACK or BYE). */
-export type InviteProgress = "none" | "sent" | "provisional" | "established" | "rejected";
 
 const NO_INJECTION: InjectionAccess = {
   field: () => undefined,
@@ -106,17 +97,10 @@ export class Call implements CallState, ActionHost {
   connection: SipConnection;
   peer: Peer;
   msgIndex = 0;
-  cseq: number;
   lastMessage: SipMessage | undefined;
-  peerTag: string | undefined;
-  routeSet: RouteSetInfo | undefined;
-  authChallenge: CallState["authChallenge"];
   pausedUntil = 0;
-  invite: InviteProgress = "none";
   /** See ActionHost.actionMessage: set while a send's or recv's actions run. */
   actionMessage: SipMessage | undefined;
-  /** Index to continue at when the current step finishes (set by `jump`). */
-  pendingJump: number | undefined;
 
   readonly sentMethods = new Set<string>();
   readonly txnBranches = new Map<string, string>();
@@ -151,11 +135,12 @@ export class Call implements CallState, ActionHost {
   rtdSamples: Map<string, number> | undefined;
   /** The call's media, in a run with media (its pipeline opens when a step first needs it). */
   readonly callMedia: CallMedia | undefined;
-  /** Messages that arrived in the `media` phase, in order. */
-  deferred: DeferredMessage[] | undefined;
-  /** The dialog as the INVITE transaction set it up (webrtc-dialog.ts), and in WebRTC runs the trickle INFO exchange. */
-  dialog: DialogInfo | undefined;
+  /** In WebRTC runs, the trickle INFO exchange. */
   readonly trickle: TrickleInfo | undefined;
+  /** CSeq, tags, route set, challenge, the INVITE's progress: what the messages of the call made of its dialog. */
+  readonly dialog: CallDialog;
+  /** Runs the call's steps and takes the messages that arrive for it. */
+  readonly runner: CallRunner;
 
   timer: TimerHandle | undefined;
   /** Send timeout of a message still queued on a TCP connection. */
@@ -179,7 +164,6 @@ export class Call implements CallState, ActionHost {
     this.direction = opts.direction;
     this.connection = opts.connection;
     this.peer = opts.peer;
-    this.cseq = opts.run.config.baseCseq - 1;
     this.startedAt = opts.run.clock.now();
     this.variables = new VariableTable({
       globals: opts.run.globals,
@@ -206,6 +190,30 @@ export class Call implements CallState, ActionHost {
             onLocalCandidate: (candidate) => this.trickle?.candidate(candidate),
           });
     this.trickle = media?.options.kind === "webrtc" ? new TrickleInfo(this) : undefined;
+    this.dialog = new CallDialog({
+      direction: opts.direction,
+      baseCseq: opts.run.config.baseCseq,
+      trickle: this.trickle,
+    });
+    this.runner = new CallRunner(this);
+  }
+
+  // CallState: the dialog as keywords render it ---------------------------------------------------------------
+
+  get cseq(): number {
+    return this.dialog.cseq;
+  }
+
+  get peerTag(): string | undefined {
+    return this.dialog.peerTag;
+  }
+
+  get routeSet(): CallState["routeSet"] {
+    return this.dialog.routeSet;
+  }
+
+  get authChallenge(): CallState["authChallenge"] {
+    return this.dialog.authChallenge;
   }
 
   get mediaPort(): number | undefined {
@@ -284,7 +292,7 @@ export class Call implements CallState, ActionHost {
   }
 
   jumpTo(index: number): void {
-    this.pendingJump = index;
+    this.runner.jumpTo(index);
   }
 
   restorePause(untilMs: number): void {

@@ -12,14 +12,11 @@ import { abortCall } from "./abort-call.js";
 /** Methods SIPp's -aa answers automatically with 200 OK. */
 const AUTO_ANSWER_METHODS = new Set(["INFO", "NOTIFY", "OPTIONS", "UPDATE"]);
 
-/** SIPp's checkAutomaticResponseMode + process_unexpected. */
-export function handleUnexpected(
-  call: Call,
-  message: SipMessage,
-  connection: SipConnection,
-  from: Peer,
-  runSteps: (call: Call) => void,
-): void {
+/**
+ * SIPp's checkAutomaticResponseMode + process_unexpected. True when the call goes on at `_unexp.main` (the caller
+ * runs its steps from there).
+ */
+export function handleUnexpected(call: Call, message: SipMessage, connection: SipConnection, from: Peer): boolean {
   const ctx = call.ctx;
   const behaviors = ctx.config.defaultBehaviors;
   if (message.kind === "request") {
@@ -31,16 +28,16 @@ export function handleUnexpected(
       call.unexpectedMessages++;
       call.lastMessage = message;
       call.fail("unexpected_message", `unexpected ${method} (answered 200 OK)`);
-      return;
+      return false;
     }
     if (method === "PING" && behaviors.has("pingreply")) {
       ctx.reply(buildResponse(message, 200, "OK"), connection, from);
-      return;
+      return false;
     }
     if (ctx.config.autoAnswer && AUTO_ANSWER_METHODS.has(method)) {
       ctx.reply(buildResponse(message, 200, "OK"), connection, from);
       ctx.stats.autoAnswered();
-      return;
+      return false;
     }
   }
   ctx.stats.messageUnexpected(call.msgIndex);
@@ -59,15 +56,15 @@ export function handleUnexpected(
     if (call.phase === "pausing") ctx.stats.pauseEnded(call.msgIndex);
     call.msgIndex = handler;
     if (call.phase !== "running") call.transition("running");
-    runSteps(call);
-    return;
+    return true;
   }
   if (!behaviors.has("abortunexp")) {
     // SIPp behaviour: with abortunexp disabled the unexpected message is ignored and the call goes on.
-    return;
+    return false;
   }
   const description =
     message.kind === "request" ? `unexpected ${message.method}` : `unexpected ${message.status} response`;
   if (behaviors.has("bye")) abortCall(call);
   call.fail("unexpected_message", `${description} at step ${call.msgIndex}`);
+  return false;
 }

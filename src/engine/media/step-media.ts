@@ -5,18 +5,15 @@
  * - the SDP a send carries sets our codec preference; the SDP a received message carries (unless the recv says
  *   `ignoresdp`, SIPp behaviour) sets where and how we send.
  */
+import type { FailureClass } from "../../shared/failure.js";
 import type { Step } from "../../scenario/model.js";
 import { MEDIA_PORT_KEYWORDS, WEBRTC_SDP_KEYWORDS } from "../../scenario/keyword.js";
 import type { Scenario } from "../../scenario/model.js";
 import type { SipMessage } from "../../sip/message.js";
-import type { Peer, SipConnection } from "../../sip/transport.js";
 import { buildResponse } from "../../sip/build-response.js";
 import type { Call } from "../call/call.js";
 import { CallMediaError } from "./call-media.js";
 import type { WebRtcSdpKeyword } from "./webrtc-signalling.js";
-
-type RunSteps = (call: Call) => void;
-type Deliver = (call: Call, message: SipMessage, connection: SipConnection, from: Peer) => void;
 
 /** Per step of a scenario that needs media: the WebRTC SDP keywords its message renders (often none). */
 const mediaStepsOf = new WeakMap<Scenario, ReadonlyMap<number, ReadonlySet<WebRtcSdpKeyword>>>();
@@ -65,30 +62,21 @@ export function needsMediaOpen(call: Call, step: Step): boolean {
   return needs !== undefined && !media.readyFor(needs);
 }
 
-/** Prepares the call's media, then runs the step (and the messages that arrived meanwhile); fails the call if not. */
-export function openMediaThenRun(call: Call, step: Step, runSteps: RunSteps, deliver: Deliver): void {
+/** Prepares the call's media for `step`: its pipeline open, and the WebRTC SDP the step renders produced. */
+export function prepareStepMedia(call: Call, step: Step): Promise<void> {
   const media = call.callMedia;
-  if (media === undefined) return;
-  call.msgIndex = step.index;
-  call.transition("media");
-  media.prepare(mediaSteps(call.scenario).get(step.index)).then(
-    () => {
-      if (call.ended) return;
-      call.transition("running");
-      runSteps(call);
-      const deferred = call.deferred;
-      call.deferred = undefined;
-      for (const d of deferred ?? []) deliver(call, d.message, d.connection, d.from);
-    },
-    (error: unknown) => {
-      if (call.ended) return;
-      call.deferred = undefined;
-      const failure = error instanceof CallMediaError ? error.failure : "media_error";
-      const reason = error instanceof Error ? error.message : String(error);
-      if (failure === "sdp_incompatible") rejectOffer(call, reason);
-      call.fail(failure, reason, step.index);
-    },
-  );
+  if (media === undefined) return Promise.resolve();
+  return media.prepare(mediaSteps(call.scenario).get(step.index));
+}
+
+/** Why the media could not be prepared: how the call fails, and the 488 that refuses an offer we cannot answer. */
+export function mediaOpenFailure(
+  call: Call,
+  error: unknown,
+): { readonly failure: FailureClass; readonly reason: string; readonly rejection: Buffer | undefined } {
+  const failure = error instanceof CallMediaError ? error.failure : "media_error";
+  const reason = error instanceof Error ? error.message : String(error);
+  return { failure, reason, rejection: failure === "sdp_incompatible" ? rejectOffer(call, reason) : undefined };
 }
 
 /** The peer's SDP in a matched message; false when it is unusable and the call failed. */
@@ -136,14 +124,12 @@ function carriesSdp(message: SipMessage): boolean {
  * refused with 488 Not Acceptable Here, its reason in a Warning (RFC 3261 20.43, code 304 "Media type not
  * available"), when we are the one answering an INVITE.
  */
-function rejectOffer(call: Call, reason: string): void {
+function rejectOffer(call: Call, reason: string): Buffer | undefined {
   const invite = call.lastMessage;
-  if (invite?.kind !== "request" || invite.method !== "INVITE" || call.direction !== "incoming") return;
+  if (invite?.kind !== "request" || invite.method !== "INVITE" || call.direction !== "incoming") return undefined;
   const warning = reason.replace(/["\\\r\n]/g, " ").slice(0, 200);
-  const response = buildResponse(invite, 488, "Not Acceptable Here", {
-    toTag: call.dialog?.localTag ?? `sw488-${call.callNumber}`,
+  return buildResponse(invite, 488, "Not Acceptable Here", {
+    toTag: call.dialog.localTag ?? `sw488-${call.callNumber}`,
     extraHeaders: [`Warning: 304 sipwright "${warning}"`],
   });
-  call.ctx.transmit(call, response, call.connection, call.peer);
-  call.finalStatus = 488;
 }

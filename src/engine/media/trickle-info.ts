@@ -19,7 +19,7 @@ import type { TimerHandle } from "../../shared/clock.js";
 import { Retransmitter } from "../../sip/retransmission.js";
 import { buildSdpFragment, SDPFRAG_CONTENT_TYPE, type LocalCandidate } from "../../media/create-pipeline.js";
 import type { Call } from "../call/call.js";
-import { dialogView, type DialogView } from "./webrtc-dialog.js";
+import type { DialogView } from "./webrtc-dialog.js";
 
 /** Is this request a trickle INFO (RFC 8840 5.1)? */
 export function isTrickleInfo(message: SipMessage): boolean {
@@ -73,8 +73,8 @@ export class TrickleInfo {
     const call = this.#call;
     if (call.ended || this.#stopped || (this.#queue.length === 0 && (!this.#complete || this.#endSent))) return;
     // RFC 8840 4.1: in auto mode only a peer that announced trickle support gets INFOs.
-    if (call.ctx.config.webrtcOptions.trickle === "auto" && call.dialog?.peerTrickles !== true) return;
-    const dialog = dialogView(call);
+    if (call.ctx.config.webrtcOptions.trickle === "auto" && !call.dialog.peerTrickles) return;
+    const dialog = call.dialog.view();
     const info = call.callMedia?.webrtc?.bridge.iceFragmentInfo();
     if (dialog === undefined || info === undefined) return;
     const candidates = this.#queue.splice(0);
@@ -88,8 +88,7 @@ export class TrickleInfo {
   #send(dialog: DialogView, body: string): void {
     const call = this.#call;
     const ctx = call.ctx;
-    call.cseq++;
-    const cseq = call.cseq;
+    const cseq = call.dialog.newRequest();
     const values = ctx.values;
     const host = values.localIp.includes(":") ? `[${values.localIp}]` : values.localIp;
     const branch = `z9hG4bK-trickle-${values.pid}-${call.callNumber}-${++this.#branchSeq}`;

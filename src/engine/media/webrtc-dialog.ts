@@ -9,14 +9,14 @@
  *   (loose routing; a strict first hop becomes the Request-URI, see routeView).
  * - RFC 8840 4.1: the peer supports trickle when a message of the dialog says `Supported: trickle-ice` or its SDP
  *   has `a=ice-options:trickle`.
+ * The functions here read and build the dialog from messages; the call's CallDialog (engine/call/call-dialog.ts)
+ * keeps it and applies them as messages go out and come in.
  */
-import { parseSipMessage } from "../../sip/parse-sip-message.js";
 import type { SipMessage } from "../../sip/message.js";
 import { routeView } from "../../scenario/dialog-keywords.js";
 import type { RouteSetInfo } from "../../scenario/runtime.js";
-import type { Call } from "../call/call.js";
 
-/** What the INVITE transaction tells about the dialog (kept on the Call). */
+/** What the INVITE transaction tells about the dialog (kept by the call's CallDialog). */
 export interface DialogInfo {
   readonly inviteUri: string;
   /** From and To header values of the INVITE, To without a tag. */
@@ -48,10 +48,7 @@ export interface DialogView {
  * UAC — our INVITE's From and To, the To tag of the peer's response and its Contact as the target; UAS — the
  * INVITE's To (plus the tag we sent) and From, and its Contact as the target. Undefined before a dialog exists.
  */
-export function dialogView(call: Call): DialogView | undefined {
-  const d = call.dialog;
-  if (d === undefined) return undefined;
-  const outgoing = call.direction === "outgoing";
+export function dialogView(d: DialogInfo, outgoing: boolean): DialogView | undefined {
   const tag = outgoing ? d.peerTag : d.localTag;
   if (tag === undefined) return undefined;
   const target = d.remoteTarget ?? d.inviteUri;
@@ -63,33 +60,28 @@ export function dialogView(call: Call): DialogView | undefined {
     : { requestUri, route: view.route, from: `${d.inviteTo};tag=${tag}`, to: d.inviteFrom };
 }
 
-/** Notes the dialog from a message we sent or received (INVITE, its responses; support for trickle). */
-export function noteDialog(call: Call, message: SipMessage, sent: boolean): void {
-  if (message.kind === "request" && message.method === "INVITE" && call.dialog === undefined) {
-    const from = message.header("From");
-    const to = message.header("To");
-    if (from === undefined || to === undefined) return;
-    call.dialog = {
-      inviteUri: message.requestUri,
-      inviteFrom: from.trim(),
-      inviteTo: to.replace(/;\s*tag=[^;>\s]*/i, "").trim(),
-      inviteRoute: message.headerAll("Route"),
-      remoteTarget: sent ? undefined : contactUri(message),
-      peerTag: undefined,
-      localTag: undefined,
-      recordRoute: sent ? [] : message.headerAll("Record-Route"),
-      fromRequest: !sent,
-      peerTrickles: false,
-    };
-  }
-  const dialog = call.dialog;
-  if (dialog === undefined) return;
-  if (!sent && call.trickle !== undefined && announcesTrickle(message)) dialog.peerTrickles = true;
-  if (message.kind === "response" && message.cseq?.method === "INVITE") noteInviteResponse(dialog, message, sent);
-  call.trickle?.flush();
+/** The dialog an INVITE starts, sent by us (UAC) or received (UAS); undefined without From or To. */
+export function dialogInfoFromInvite(invite: SipMessage, sent: boolean): DialogInfo | undefined {
+  if (invite.kind !== "request") return undefined;
+  const from = invite.header("From");
+  const to = invite.header("To");
+  if (from === undefined || to === undefined) return undefined;
+  return {
+    inviteUri: invite.requestUri,
+    inviteFrom: from.trim(),
+    inviteTo: to.replace(/;\s*tag=[^;>\s]*/i, "").trim(),
+    inviteRoute: invite.headerAll("Route"),
+    remoteTarget: sent ? undefined : contactUri(invite),
+    peerTag: undefined,
+    localTag: undefined,
+    recordRoute: sent ? [] : invite.headerAll("Record-Route"),
+    fromRequest: !sent,
+    peerTrickles: false,
+  };
 }
 
-function noteInviteResponse(dialog: DialogInfo, message: SipMessage, sent: boolean): void {
+/** A response to the INVITE, sent (our tag) or received (the peer's tag, route set and target). */
+export function noteInviteResponse(dialog: DialogInfo, message: SipMessage, sent: boolean): void {
   if (message.status < 101 || message.status >= 300) return;
   const tag = message.toTag();
   if (sent) {
@@ -103,12 +95,6 @@ function noteInviteResponse(dialog: DialogInfo, message: SipMessage, sent: boole
   if (tag !== dialog.peerTag) return;
   if (first || message.status >= 200) dialog.recordRoute = message.headerAll("Record-Route");
   dialog.remoteTarget = contactUri(message) ?? dialog.remoteTarget;
-}
-
-/** Notes the dialog from bytes we sent. */
-export function noteSentDialog(call: Call, data: Buffer): void {
-  const parsed = parseSipMessage(data);
-  if (parsed.ok) noteDialog(call, parsed.message, true);
 }
 
 /** RFC 8840 4.1: `Supported: trickle-ice`, or an SDP body with `a=ice-options:` naming `trickle`. */
