@@ -1,4 +1,6 @@
 /** The tables and verdicts bench/rtp-calls.ts prints: per peer, the sipwright/sipp CPU ratio, the goal. */
+import { workersLabel } from "./bench-args.js";
+import { mean, peakRssCells, printTable, ratioText, span } from "./report-format.js";
 import type { Options, Peer, SideResult, StepResult } from "./rtp-calls-types.js";
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -11,6 +13,9 @@ export const pct = (v: number | null | undefined): string =>
 const COLUMNS: readonly (readonly [string, (step: StepResult, side: SideResult, name: string) => string])[] = [
   ["calls", (s) => String(s.calls)],
   ["rec", (s) => (s.recording ? "on" : "off")],
+  ["workers", (s) => workersLabel(s.media_workers)],
+  ["round", (s) => String(s.round)],
+  ["load", (s) => s.load_1m.toFixed(1)],
   ["side", (_, __, name) => name],
   ["exit", (_, d) => d.exit],
   ["ok/failed", (_, d) => `${d.successful ?? "?"}/${d.failed ?? "?"}`],
@@ -19,6 +24,7 @@ const COLUMNS: readonly (readonly [string, (step: StepResult, side: SideResult, 
   ["RSS MB", (_, d) => fixed(d.rss_mb, 0)],
   ["peak MB", (_, d) => fixed(d.peak_rss_mb, 0)],
   ["KB/call", (_, d) => fixed(d.rss_kb_per_call, 0)],
+  ["peak KB/call", (_, d) => fixed(d.peak_rss_kb_per_call, 0)],
   ["sent/s", (_, d) => String(d.sent_pps ?? "-")],
   ["recv/s", (_, d) => String(d.received_pps ?? "-")],
   ["lost", (_, d) => String(d.media?.packets_lost ?? "-")],
@@ -46,10 +52,9 @@ export function printPeerTable(peer: Peer, results: readonly StepResult[], opts:
     ] as const)
       rows.push(COLUMNS.map(([, cell]) => cell(step, side, name)));
   }
-  const widths = COLUMNS.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
-  for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c] ?? 0)).join("  "));
+  printTable(rows);
   for (const step of steps) {
-    const line = `${step.calls} calls, rec ${step.recording ? "on" : "off"}: window ${fixed(step.window_s, 1)} s, UDP ${step.udp_out_pps ?? "-"} pkt/s (${pct(step.udp_expected_share)} of expected), round-trip loss ${fixed(step.round_trip_loss === null ? null : step.round_trip_loss * 100, 3)}%`;
+    const line = `${step.calls} calls, rec ${step.recording ? "on" : "off"}, workers ${workersLabel(step.media_workers)}, round ${step.round}: window ${fixed(step.window_s, 1)} s, UDP ${step.udp_out_pps ?? "-"} pkt/s (${pct(step.udp_expected_share)} of expected), round-trip loss ${fixed(step.round_trip_loss === null ? null : step.round_trip_loss * 100, 3)}%`;
     console.log(`${line}${step.problems.length === 0 ? ", clean" : `\n  PROBLEMS: ${step.problems.join("; ")}`}`);
   }
 }
@@ -103,4 +108,64 @@ export function goal(results: readonly StepResult[]): string[] {
     );
   }
   return lines;
+}
+
+/** Clean for the worker comparison: no problem, and p99 pacing under 2 ms on every sipwright side. */
+export function cleanStep(step: StepResult): boolean {
+  const sides = step.peer === "sipwright" ? [step.uac, step.uas] : [step.uac];
+  return step.problems.length === 0 && sides.every((side) => (side.media?.pacing.p99_deviation_ms ?? 99) < 2);
+}
+
+/**
+ * One row per (peer, calls, recording, --media-workers) over the rounds: clean rounds (no problem, p99 < 2 ms on
+ * every sipwright side), the pacing p99 range, mean CPU per stream-second (all threads) and its ratio to the first
+ * worker count of the same step, mean peak RSS per call.
+ */
+export function printWorkersTable(results: readonly StepResult[]): void {
+  const key = (r: StepResult): string => `${r.peer} ${r.calls} ${r.recording} ${workersLabel(r.media_workers)}`;
+  const groups = new Map<string, StepResult[]>();
+  for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  console.log(
+    "\n== By --media-workers (mean over the rounds; clean = no problem and p99 pacing < 2 ms on each sipwright side)",
+  );
+  const head = ["peer", "calls", "rec", "workers", "clean", "load", "UAC p99 ms", "UAS p99 ms"];
+  const rows: string[][] = [
+    [...head, "UAC µs/str·s", "UAS µs/str·s", "x first", "UAC peak KB/call", "UAS peak KB/call"],
+  ];
+  const baseline = new Map<string, number>();
+  for (const steps of groups.values()) {
+    const first = steps[0];
+    if (first === undefined) continue;
+    const uacCpu = mean(steps.map((s) => s.uac.cpu_us_per_stream_s));
+    const uasCpu = mean(steps.map((s) => s.uas.cpu_us_per_stream_s));
+    const both = uacCpu === null || uasCpu === null ? null : uacCpu + uasCpu;
+    const stepKey = `${first.peer} ${first.calls} ${first.recording}`;
+    if (!baseline.has(stepKey) && both !== null) baseline.set(stepKey, both);
+    const base = baseline.get(stepKey);
+    rows.push([
+      first.peer,
+      String(first.calls),
+      first.recording ? "on" : "off",
+      workersLabel(first.media_workers),
+      `${steps.filter(cleanStep).length}/${steps.length}`,
+      span(
+        steps.map((s) => s.load_1m),
+        1,
+      ),
+      span(
+        steps.map((s) => s.uac.media?.pacing.p99_deviation_ms),
+        2,
+      ),
+      span(
+        steps.map((s) => s.uas.media?.pacing.p99_deviation_ms),
+        2,
+      ),
+      fixed(uacCpu, 0),
+      fixed(uasCpu, 0),
+      ratioText(both, base),
+      ...peakRssCells(steps),
+    ]);
+  }
+  printTable(rows);
+  console.log('"x first": (UAC + UAS CPU per stream-second) / the same of the first --media-workers value listed');
 }

@@ -7,6 +7,10 @@ export interface Options {
   calls: number[];
   record: boolean[];
   peers: Peer[];
+  /** `--media-workers` of the sipwright sides, one step per value (null: not given, the CLI's default). */
+  mediaWorkers: (number | null)[];
+  /** Each step is run this many times, the `mediaWorkers` values alternating within a round (0,1,2,0,1,2). */
+  rounds: number;
   seconds: number;
   rampS: number;
   deadlineS: number;
@@ -30,6 +34,8 @@ export interface SideResult {
   rss_mb: number | null;
   /** (RSS at the end of the window − RSS of an idle sipwright) / N; sipwright sides only. */
   rss_kb_per_call: number | null;
+  /** (peak RSS − RSS of an idle sipwright with the same --media-workers) / N; sipwright sides only. */
+  peak_rss_kb_per_call: number | null;
   media: Summary["media"];
   /** packets_sent / hold seconds, packets_received / hold seconds (sipwright sides). */
   sent_pps: number | null;
@@ -40,6 +46,12 @@ export interface StepResult {
   calls: number;
   recording: boolean;
   peer: Peer;
+  /** `--media-workers` given to the sipwright sides (null: not given). */
+  media_workers: number | null;
+  /** 1-based round of `--rounds`. */
+  round: number;
+  /** The host's 1-minute load average when the step started. */
+  load_1m: number;
   rate: number;
   window_s: number | null;
   /** Host-wide UDP datagrams per second in the window; expected 2 × 50 × N plus a little RTCP. */

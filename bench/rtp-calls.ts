@@ -3,12 +3,16 @@
  * echoing UAS — a sipwright UAS (`-rtp_echo`) or `sipp -sn uas -rtp_echo` — on 127.0.0.1.
  *
  *   node --import tsx bench/rtp-calls.ts [--calls 100,250,500,1000,2000] [--record off,on] [--peers sipwright,sipp]
- *                                        [--seconds 10] [--ramp 2] [--deadline 600] [--skip-build] [--json FILE]
+ *                                        [--seconds 10] [--ramp 2] [--media-workers 0,1,2] [--rounds 1]
+ *                                        [--deadline 600] [--skip-build] [--json FILE]
  *
  * Per step (N calls, recording mode, peer): the UAS starts first; the UAC brings N calls up at N / ramp calls per
  * second (`-l N -m N`), each holds S seconds then sends BYE. `--record on` adds `--record-stereo` to the sipwright
  * side(s). CPU and RSS are sampled from /proc/<pid> over the window where all N calls are up (ramp-up and teardown
- * left out); packet counts, loss and pacing come from each sipwright's summary.json. Every process runs under GNU
+ * left out); packet counts, loss and pacing come from each sipwright's summary.json. `--media-workers 0,1,2` runs
+ * each step once per worker count (both sipwright sides get it), `--rounds R` repeats that R times, alternating
+ * (0,1,2,0,1,2: a host whose other load changes shifts every configuration alike); a comparison table per
+ * configuration follows (clean rounds, CPU per stream-second, peak RSS per call against an idle sipwright). Every process runs under GNU
  * time and `timeout -s KILL`; temp folders (recordings) are deleted after each step. Figures: docs/performance.md.
  * Goal (issue 3): 2,000 concurrent G.711 streams with recording on one core, p99 pacing deviation under 2 ms.
  */
@@ -22,9 +26,9 @@ import { uacScenario, uasScenario, writeScenario } from "../test/helpers/media-s
 import { readSippStatCsv, SIPP, sippVersion, statCount } from "../test/helpers/sipp.js";
 import { readSummary, REPO_ROOT } from "../test/helpers/sipwright.js";
 import * as timed from "../test/helpers/timed-process.js";
-import { positive, onOff } from "./bench-args.js";
+import { mediaWorkersArgs, onOff, positive, workerCounts, workersLabel } from "./bench-args.js";
 import type { Options, Peer, SideResult, StepResult } from "./rtp-calls-types.js";
-import { goal, pct, printPeerTable, ratios } from "./rtp-calls-report.js";
+import { goal, pct, printPeerTable, printWorkersTable, ratios } from "./rtp-calls-report.js";
 import {
   measureWindow,
   programPid,
@@ -51,6 +55,8 @@ function parseOptions(argv: readonly string[]): Options {
     calls: [100, 250, 500, 1000, 2000],
     record: [false, true],
     peers: ["sipwright", "sipp"],
+    mediaWorkers: [null],
+    rounds: 1,
     seconds: 10,
     rampS: 2,
     deadlineS: 600,
@@ -67,6 +73,8 @@ function parseOptions(argv: readonly string[]): Options {
     if (arg === "--calls") opts.calls = value.split(",").map((n) => positive(arg, n));
     else if (arg === "--record") opts.record = value.split(",").map(onOff);
     else if (arg === "--peers") opts.peers = value.split(",").map(peer);
+    else if (arg === "--media-workers") opts.mediaWorkers = workerCounts(arg, value);
+    else if (arg === "--rounds") opts.rounds = positive(arg, value);
     else if (arg === "--seconds") opts.seconds = positive(arg, value);
     else if (arg === "--ramp") opts.rampS = positive(arg, value);
     else if (arg === "--deadline") opts.deadlineS = positive(arg, value);
@@ -135,6 +143,7 @@ function sideResult(
   idleRssKiB: number,
   holdS: number,
 ): SideResult {
+  const ours = side.engine === "sipwright";
   const stats = typeof side.stats === "string" ? undefined : side.stats;
   const media = stats?.media ?? null;
   const measured =
@@ -157,7 +166,8 @@ function sideResult(
     cpu_us_per_stream_s: measured ? round((measured.cpu * 1e6) / (calls * measured.seconds), 1) : null,
     core_share: measured ? round(measured.cpu / measured.seconds, 3) : null,
     rss_mb: measured ? round(measured.rss / 1024, 1) : null,
-    rss_kb_per_call: measured && side.engine === "sipwright" ? round((measured.rss - idleRssKiB) / calls, 1) : null,
+    rss_kb_per_call: measured && ours ? round((measured.rss - idleRssKiB) / calls, 1) : null,
+    peak_rss_kb_per_call: ours ? round((side.exit.usage.maxRssKiB - idleRssKiB) / calls, 1) : null,
     media,
     sent_pps: media ? Math.round(media.packets_sent / holdS) : null,
     received_pps: media ? Math.round(media.packets_received / holdS) : null,
@@ -182,13 +192,32 @@ function portLayout(calls: number): { uac: PortRange; uas: PortRange; sippMp: nu
 
 const rangeArgs = (r: PortRange): string[] => ["-mp", String(r.min), "-max_rtp_port", String(r.max)];
 
-function sipwrightArgs(dir: string, side: string, softS: number, recording: boolean): string[] {
-  return ["-buff_size", BUFF_SIZE, "-timeout", `${softS}s`, "--status", "none", "--out", join(dir, `${side}-out`)]
+function sipwrightArgs(dir: string, side: string, softS: number, recording: boolean, workers: number | null): string[] {
+  return [
+    ...mediaWorkersArgs(workers),
+    "-buff_size",
+    BUFF_SIZE,
+    "-timeout",
+    `${softS}s`,
+    "--status",
+    "none",
+    "--out",
+    join(dir, `${side}-out`),
+  ]
     .concat(["--summary-json", join(dir, `${side}.json`)])
     .concat(recording ? ["--record-stereo"] : []);
 }
 
-async function startUas(peer: Peer, dir: string, sipPort: number, calls: number, softS: number, recording: boolean) {
+interface StepSpec {
+  peer: Peer;
+  calls: number;
+  recording: boolean;
+  workers: number | null;
+  round: number;
+}
+
+async function startUas(step: StepSpec, dir: string, sipPort: number, softS: number) {
+  const { peer, calls, recording } = step;
   const ports = portLayout(calls);
   const timing = { cwd: dir, hardTimeoutSeconds: softS + 40, usageFile: join(dir, "uas.time") };
   if (peer === "sipp") {
@@ -198,7 +227,8 @@ async function startUas(peer: Peer, dir: string, sipPort: number, calls: number,
   }
   const xml = writeScenario(dir, "uas.xml", uasScenario());
   const args = ["-sf", xml, "-i", LOOPBACK, "-p", String(sipPort), "-rtp_echo", "-m", String(calls)];
-  const all = [SIPWRIGHT_BIN, ...args, ...rangeArgs(ports.uas), ...sipwrightArgs(dir, "uas", softS, recording)];
+  const own = sipwrightArgs(dir, "uas", softS, recording, step.workers);
+  const all = [SIPWRIGHT_BIN, ...args, ...rangeArgs(ports.uas), ...own];
   return { ports, proc: await timed.startTimedProcess(process.execPath, all, timing) };
 }
 
@@ -206,13 +236,9 @@ async function sipwrightStats(path: string): Promise<SideStats> {
   return summaryStats(await readSummary(path));
 }
 
-async function measureStep(
-  peer: Peer,
-  calls: number,
-  recording: boolean,
-  opts: Options,
-  idleRssKiB: number,
-): Promise<StepResult> {
+async function measureStep(step: StepSpec, opts: Options, idleRssKiB: number): Promise<StepResult> {
+  const { peer, calls, recording } = step;
+  const [load = 0] = loadavg();
   const dir = await mkdtemp(join(tmpdir(), `sipwright-bench-rtp-calls-${peer}-${calls}-`));
   const started: timed.TimedProcess[] = [];
   const rate = Math.ceil(calls / opts.rampS);
@@ -220,7 +246,7 @@ async function measureStep(
   try {
     const udpBefore = await udpCounters();
     const sipPort = await freeUdpPort();
-    const { ports, proc: uas } = await startUas(peer, dir, sipPort, calls, softS, recording);
+    const { ports, proc: uas } = await startUas(step, dir, sipPort, softS);
     started.push(uas);
     await waitUntilBound(sipPort, "udp", 10_000, () => !uas.wrapper.isAlive());
     const uasPid = await programPid(uas);
@@ -230,7 +256,7 @@ async function measureStep(
     const uacXml = writeScenario(dir, "uac.xml", uacScenario(talk));
     const uacArgs = ["-sf", uacXml, `${LOOPBACK}:${sipPort}`, "-i", LOOPBACK, "-p", "0", "-r", String(rate)]
       .concat(["-l", String(calls), "-m", String(calls), ...rangeArgs(ports.uac)])
-      .concat(sipwrightArgs(dir, "uac", softS, recording));
+      .concat(sipwrightArgs(dir, "uac", softS, recording, step.workers));
     const uacTiming = { cwd: dir, hardTimeoutSeconds: softS + 20, usageFile: join(dir, "uac.time") };
     const uac = await timed.startTimedProcess(process.execPath, [SIPWRIGHT_BIN, ...uacArgs], uacTiming);
     started.push(uac);
@@ -286,6 +312,9 @@ async function measureStep(
       calls,
       recording,
       peer,
+      media_workers: step.workers,
+      round: step.round,
+      load_1m: round(load, 2),
       rate,
       window_s: windowS === null ? null : round(windowS, 2),
       udp_out_pps: udpOutPps === null ? null : Math.round(udpOutPps),
@@ -347,7 +376,8 @@ function problems(step: StepResult, sides: readonly SideResult[], notes: readonl
 
 // ---- report
 
-async function idleSipwrightRss(): Promise<number> {
+/** RSS of a sipwright UAS bound and waiting, no call yet (media workers start with a run's first calls). */
+async function idleSipwrightRss(workers: number | null): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "sipwright-bench-rtp-calls-idle-"));
   const port = await freeUdpPort();
   const xml = writeScenario(dir, "uas.xml", uasScenario());
@@ -360,7 +390,7 @@ async function idleSipwrightRss(): Promise<number> {
     "-p",
     String(port),
     "-rtp_echo",
-    ...sipwrightArgs(dir, "idle", 20, false),
+    ...sipwrightArgs(dir, "idle", 20, false, workers),
   ];
   const proc = await timed.startTimedProcess(process.execPath, args, {
     cwd: dir,
@@ -392,32 +422,35 @@ async function main(): Promise<number> {
     console.error(
       `warning: load average ${load.toFixed(2)} on ${cpus().length} CPUs: other work will skew the figures`,
     );
-  const idleRssKiB = await idleSipwrightRss();
+  const idle = new Map<number | null, number>();
+  for (const workers of opts.mediaWorkers) idle.set(workers, await idleSipwrightRss(workers));
+  const idleText = [...idle].map(([w, kib]) => `${workersLabel(w)}: ${(kib / 1024).toFixed(0)} MB`).join(", ");
   console.log(
-    `RTP calls with SIP on ${LOOPBACK}: ${opts.seconds} s per call, ramp ${opts.rampS} s; ${cpus().length} CPUs, node ${process.version}, idle sipwright RSS ${(idleRssKiB / 1024).toFixed(0)} MB`,
+    `RTP calls with SIP on ${LOOPBACK}: ${opts.seconds} s per call, ramp ${opts.rampS} s; ${cpus().length} CPUs, node ${process.version}, idle sipwright RSS by --media-workers ${idleText}`,
   );
 
   const results: StepResult[] = [];
-  for (const calls of opts.calls) {
-    for (const recording of opts.record) {
-      for (const peer of opts.peers) {
-        const stepMs = (opts.rampS + opts.seconds + 15) * 1000 + calls * 5;
-        if (performance.now() + stepMs > deadline) {
-          console.log(
-            `deadline: skipping ${calls} calls, recording ${recording ? "on" : "off"}, peer ${peer}, and later steps`,
-          );
-          return finish(opts, results, load, sipp, idleRssKiB);
-        }
-        const step = await measureStep(peer, calls, recording, opts, idleRssKiB);
-        results.push(step);
-        const uac = step.uac;
-        console.log(
-          `${calls} calls, rec ${recording ? "on" : "off"}, peer ${peer}: UAC ${pct(uac.core_share)} core, UAS ${pct(step.uas.core_share)}, p99 ${uac.media?.pacing.p99_deviation_ms ?? "-"} ms, ${step.problems.length === 0 ? "clean" : `${step.problems.length} problem(s)`}`,
-        );
-      }
+  const steps: StepSpec[] = [];
+  for (const calls of opts.calls)
+    for (const recording of opts.record)
+      for (const peer of opts.peers)
+        for (let round = 1; round <= opts.rounds; round++)
+          for (const workers of opts.mediaWorkers) steps.push({ peer, calls, recording, workers, round });
+  for (const spec of steps) {
+    const what = `${spec.calls} calls, rec ${spec.recording ? "on" : "off"}, peer ${spec.peer}, workers ${workersLabel(spec.workers)}, round ${spec.round}`;
+    const stepMs = (opts.rampS + opts.seconds + 15) * 1000 + spec.calls * 5;
+    if (performance.now() + stepMs > deadline) {
+      console.log(`deadline: skipping ${what} and later steps`);
+      break;
     }
+    const step = await measureStep(spec, opts, idle.get(spec.workers) ?? 0);
+    results.push(step);
+    const uac = step.uac;
+    console.log(
+      `${what} (load ${step.load_1m}): UAC ${pct(uac.core_share)} core, UAS ${pct(step.uas.core_share)}, p99 ${uac.media?.pacing.p99_deviation_ms ?? "-"} ms, ${step.problems.length === 0 ? "clean" : `${step.problems.length} problem(s)`}`,
+    );
   }
-  return finish(opts, results, load, sipp, idleRssKiB);
+  return finish(opts, results, load, sipp, idle);
 }
 
 async function finish(
@@ -425,9 +458,10 @@ async function finish(
   results: StepResult[],
   load: number,
   sipp: string,
-  idleRssKiB: number,
+  idle: ReadonlyMap<number | null, number>,
 ): Promise<number> {
   for (const peer of opts.peers) printPeerTable(peer, results, opts);
+  if (opts.mediaWorkers.length > 1 || opts.rounds > 1) printWorkersTable(results);
   const cpuRatios = ratios(results);
   if (cpuRatios.length > 0) console.log("\nUAS CPU over the window, sipwright / sipp:");
   for (const r of cpuRatios)
@@ -444,9 +478,10 @@ async function finish(
     node: process.version,
     sipp,
     load_avg_1m_at_start: load,
-    idle_rss_mb: round(idleRssKiB / 1024, 1),
+    idle_rss_mb: Object.fromEntries([...idle].map(([w, kib]) => [workersLabel(w), round(kib / 1024, 1)])),
+    load_avg_1m_at_end: round(loadavg()[0] ?? 0, 2),
   };
-  const options = { seconds: opts.seconds, ramp_s: opts.rampS };
+  const options = { seconds: opts.seconds, ramp_s: opts.rampS, media_workers: opts.mediaWorkers, rounds: opts.rounds };
   await writeFile(
     jsonPath,
     JSON.stringify({ benchmark: "rtp-calls", date, host, options, results, uas_cpu_ratios: cpuRatios }, null, 2) + "\n",

@@ -14,6 +14,7 @@ import type { TransportMode } from "../src/engine/run/run-config.js";
 import { freeTcpPort, freeUdpPort, LOOPBACK, waitUntilBound } from "../test/helpers/free-port.js";
 import { readSummary } from "../test/helpers/sipwright.js";
 import * as timed from "../test/helpers/timed-process.js";
+import { mediaWorkersArgs } from "./bench-args.js";
 import { cpuSeconds, programPid, rssKiB } from "./proc-sampling.js";
 import { listenProtocol, transportArgs, type BenchCerts } from "./webrtc-transport.js";
 
@@ -33,6 +34,10 @@ export interface PairSpec {
   /** -t of both sides (default u1); TLS / WSS modes need `certs`. */
   readonly transport?: TransportMode | undefined;
   readonly certs?: BenchCerts | undefined;
+  /** `--media-workers` of both sides; null or undefined: not given (the CLI's default). */
+  readonly mediaWorkers?: number | null | undefined;
+  /** With `holdMs`: audio checks before the end of each call (see uacXml / uasXml). */
+  readonly checks?: boolean | undefined;
 }
 
 export interface PairSample {
@@ -56,6 +61,9 @@ export interface PairRun {
   readonly samples: readonly PairSample[];
   /** The UAS's RSS once bound, before its first call. */
   readonly idleRssKiB: number | undefined;
+  /** Peak RSS of each process over its whole run (GNU time). */
+  readonly uacPeakRssKiB: number;
+  readonly uasPeakRssKiB: number;
   readonly notes: readonly string[];
 }
 
@@ -66,8 +74,22 @@ const UAS_DRAIN_MS = 15_000;
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A UAC like the built-in webrtc_uac without DTMF and checks: a 440 Hz tone for `holdMs`, then BYE. */
-export function uacXml(holdMs: number): string {
+/**
+ * The UAC's audio checks when the BYE is answered: audio both ways, and the UAS's 880 Hz tone in 70 % of the frames
+ * received (the built-in webrtc_uac's checks).
+ */
+const UAC_CHECKS = `
+    <action>
+      <check_audio two_way="true"/>
+      <check_audio tone="880" tolerance="2%" min_share="70%"/>
+    </action>
+  `;
+
+/**
+ * A UAC like the built-in webrtc_uac without DTMF: a 440 Hz tone for `holdMs`, then BYE; with `checks`, the
+ * built-in's audio checks (UAC_CHECKS), else none.
+ */
+export function uacXml(holdMs: number, checks = false): string {
   const dialog = `From: sipwright <sip:sipwright@[local_ip]:[local_port]>;tag=[pid]SWTag[call_number]
       To: [service] <sip:[service]@[remote_ip]:[remote_port]>`;
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -109,13 +131,15 @@ export function uacXml(holdMs: number): string {
       Max-Forwards: 70
       Content-Length: 0
   ]]></send>
-  <recv response="200" crlf="true"/>
+  <recv response="200" crlf="true">${checks ? UAC_CHECKS : ""}</recv>
 </scenario>
 `;
 }
 
-/** A UAS like the built-in webrtc_uas without the audio check and with a 1 s timewait. */
-export const UAS_XML = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+/** A UAS like the built-in webrtc_uas with a 1 s timewait; with `checks`, the UAC's 440 Hz tone in 70 % of the frames. */
+export function uasXml(checks: boolean): string {
+  const check = checks ? `<action><check_audio tone="440" tolerance="2%" min_share="70%"/></action>` : "";
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="bench webrtc uas" webrtc="true">
   <recv request="INVITE" crlf="true"/>
   <send retrans="500"><![CDATA[
@@ -144,10 +168,14 @@ export const UAS_XML = `<?xml version="1.0" encoding="ISO-8859-1" ?>
       [last_Call-ID:]
       [last_CSeq:]
       Content-Length: 0
-  ]]></send>
+  ]]>${check}</send>
   <timewait milliseconds="1000"/>
 </scenario>
 `;
+}
+
+/** The UAS without audio checks. */
+export const UAS_XML = uasXml(false);
 
 function commonArgs(spec: PairSpec, side: "uac" | "uas"): string[] {
   return [
@@ -160,6 +188,7 @@ function commonArgs(spec: PairSpec, side: "uac" | "uas"): string[] {
     LOOPBACK,
     "-buff_size",
     BUFF_SIZE,
+    ...mediaWorkersArgs(spec.mediaWorkers ?? null),
   ]
     .concat(["-timeout", `${spec.softS}s`, "--status", "none", "--out", join(spec.dir, `${side}-out`)])
     .concat(["--summary-json", join(spec.dir, `${side}.json`)])
@@ -169,7 +198,8 @@ function commonArgs(spec: PairSpec, side: "uac" | "uas"): string[] {
 async function scenarioArgs(spec: PairSpec, side: "uac" | "uas"): Promise<string[]> {
   if (spec.holdMs === undefined) return ["-sn", `webrtc_${side}`];
   const path = join(spec.dir, `${side}.xml`);
-  await writeFile(path, side === "uac" ? uacXml(spec.holdMs) : UAS_XML);
+  const checks = spec.checks === true;
+  await writeFile(path, side === "uac" ? uacXml(spec.holdMs, checks) : uasXml(checks));
   return ["-sf", path];
 }
 
@@ -308,6 +338,8 @@ export async function runPair(spec: PairSpec): Promise<PairRun> {
       answerMs: answerDelays(await readShortMessages(join(spec.dir, "uas-out"))),
       samples,
       idleRssKiB,
+      uacPeakRssKiB: uacExit.usage.maxRssKiB,
+      uasPeakRssKiB: uasExit.usage.maxRssKiB,
       notes,
     };
   } finally {

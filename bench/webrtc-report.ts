@@ -1,4 +1,6 @@
 /** The tables and the verdict bench/webrtc.ts prints (console output is this benchmark's purpose). */
+import { workersLabel } from "./bench-args.js";
+import { mean, peakRssCells, printTable, ratioText, span } from "./report-format.js";
 import type { ConcurrencyResult, Percentiles, SetupResult } from "./webrtc-results.js";
 
 /** Goals of issue 4. */
@@ -9,11 +11,6 @@ const CONCURRENT_GOAL = 300;
 const p = (v: Percentiles | null): string => (v === null ? "-" : `${v.p50}/${v.p95}`);
 const fixed = (v: number | null | undefined, digits: number): string =>
   v === null || v === undefined ? "-" : v.toFixed(digits);
-
-function table(rows: readonly (readonly string[])[]): void {
-  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
-  for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c] ?? 0)).join("  "));
-}
 
 export function printSetup(title: string, results: readonly SetupResult[]): void {
   if (results.length === 0) return;
@@ -47,7 +44,7 @@ export function printSetup(title: string, results: readonly SetupResult[]): void
       p(r.uas.dtls),
       p(r.uas.first_rtp),
     ]);
-  table(rows);
+  printTable(rows);
   for (const r of results) {
     for (const [side, t] of [
       ["UAC", r.uac],
@@ -68,6 +65,9 @@ export function printConcurrency(results: readonly ConcurrencyResult[], windowS:
   const rows = [
     [
       "calls",
+      "workers",
+      "round",
+      "load",
       "side",
       "exit",
       "ok",
@@ -75,6 +75,7 @@ export function printConcurrency(results: readonly ConcurrencyResult[], windowS:
       "%core/call",
       "RSS MB",
       "KB/call",
+      "peak KB/call",
       "sent",
       "recv",
       "lost",
@@ -90,6 +91,9 @@ export function printConcurrency(results: readonly ConcurrencyResult[], windowS:
       const m = side.media;
       rows.push([
         String(r.calls),
+        workersLabel(r.media_workers),
+        String(r.round),
+        r.load_1m.toFixed(1),
         name,
         exit,
         String(ok),
@@ -97,6 +101,7 @@ export function printConcurrency(results: readonly ConcurrencyResult[], windowS:
         fixed(side.core_pct_per_call, 3),
         fixed(side.rss_mb, 0),
         fixed(side.rss_kb_per_call, 0),
+        fixed(side.peak_rss_kb_per_call, 0),
         String(m?.packets_sent ?? "-"),
         String(m?.packets_received ?? "-"),
         String(m?.packets_lost ?? "-"),
@@ -105,10 +110,10 @@ export function printConcurrency(results: readonly ConcurrencyResult[], windowS:
       ]);
     }
   }
-  table(rows);
+  printTable(rows);
   for (const r of results) {
     const short = `shortfall UAC->UAS ${fixed(pctOf(r.shortfall.uac_to_uas), 2)}%, UAS->UAC ${fixed(pctOf(r.shortfall.uas_to_uac), 2)}%`;
-    const line = `${r.calls} calls: window ${fixed(r.window_s, 1)} s, answer ${p(r.answer_ms)} ms, UAC first RTP ${p(r.uac_first_rtp_ms)} ms, ${short}`;
+    const line = `${r.calls} calls, workers ${workersLabel(r.media_workers)}, round ${r.round}: window ${fixed(r.window_s, 1)} s, answer ${p(r.answer_ms)} ms, UAC first RTP ${p(r.uac_first_rtp_ms)} ms, ${short}`;
     console.log(`${line}${r.problems.length === 0 ? ", clean" : `\n  PROBLEMS: ${r.problems.join("; ")}`}`);
   }
 }
@@ -159,4 +164,68 @@ export function verdict(
       `projected at ${last.calls} calls' cost: one core carries about ${Math.floor(last.calls / last.worst)} bridged calls per side (goal ${CONCURRENT_GOAL})`,
     );
   return lines;
+}
+
+/**
+ * One row per (calls, --media-workers) over the rounds: rounds where every call succeeded on both sides (audio
+ * checks included), fully clean rounds (no problem at all: no gap, no skipped tick either), pacing p99, mean
+ * %core per call (all threads) and its ratio to the first worker count listed, mean peak RSS per call.
+ */
+export function printWorkersComparison(results: readonly ConcurrencyResult[]): void {
+  const groups = new Map<string, ConcurrencyResult[]>();
+  for (const r of results) {
+    const key = `${r.calls} ${workersLabel(r.media_workers)}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  console.log("\n== By --media-workers (mean over the rounds; both sides run with the same count)");
+  const rows = [
+    [
+      "calls",
+      "workers",
+      "all ok",
+      "clean",
+      "load",
+      "UAC p99 ms",
+      "UAS p99 ms",
+      "UAC %core/call",
+      "UAS %core/call",
+      "x first",
+      "UAC peak KB/call",
+      "UAS peak KB/call",
+    ],
+  ];
+  const baseline = new Map<number, number>();
+  for (const steps of groups.values()) {
+    const first = steps[0];
+    if (first === undefined) continue;
+    const allOk = steps.filter((r) => r.successful.uac === r.calls && r.successful.uas === r.calls).length;
+    const uac = mean(steps.map((r) => r.uac.core_pct_per_call));
+    const uas = mean(steps.map((r) => r.uas.core_pct_per_call));
+    const both = uac === null || uas === null ? null : uac + uas;
+    if (!baseline.has(first.calls) && both !== null) baseline.set(first.calls, both);
+    const base = baseline.get(first.calls);
+    const p99 = (pick: (r: ConcurrencyResult) => number | undefined): string =>
+      span(
+        steps.flatMap((r) => pick(r) ?? []),
+        1,
+      );
+    rows.push([
+      String(first.calls),
+      workersLabel(first.media_workers),
+      `${allOk}/${steps.length}`,
+      `${steps.filter((r) => r.problems.length === 0).length}/${steps.length}`,
+      span(
+        steps.map((r) => r.load_1m),
+        1,
+      ),
+      p99((r) => r.uac.media?.pacing.p99_deviation_ms),
+      p99((r) => r.uas.media?.pacing.p99_deviation_ms),
+      fixed(uac, 3),
+      fixed(uas, 3),
+      ratioText(both, base),
+      ...peakRssCells(steps),
+    ]);
+  }
+  printTable(rows);
+  console.log('"x first": (UAC + UAS %core per call) / the same of the first --media-workers value listed');
 }

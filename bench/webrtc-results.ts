@@ -158,10 +158,22 @@ export interface SideLoad {
   rss_mb: number | null;
   /** (RSS at the end of the window − the UAS's RSS before its first call) / N. */
   rss_kb_per_call: number | null;
+  /** (peak RSS of the whole run − the UAS's RSS before its first call) / N. */
+  peak_rss_kb_per_call: number | null;
   media: SummaryMedia | null;
 }
 
-export interface ConcurrencyResult {
+/** Which configuration a concurrency step ran and when. */
+export interface StepMeta {
+  /** `--media-workers` of both sides (null: not given). */
+  media_workers: number | null;
+  /** 1-based round (`--rounds`). */
+  round: number;
+  /** The host's 1-minute load average when the step started. */
+  load_1m: number;
+}
+
+export interface ConcurrencyResult extends StepMeta {
   calls: number;
   ramp_rate: number;
   exits: { uac: string; uas: string };
@@ -197,11 +209,20 @@ function sideLoad(
   window: { start: PairSample; end: PairSample } | undefined,
   calls: number,
   idleRssKiB: number | undefined,
+  peakRssKiB: number,
   media: SummaryMedia | null,
   pick: (s: PairSample) => readonly [number, number],
 ): SideLoad {
+  const peak = idleRssKiB === undefined ? null : round((peakRssKiB - idleRssKiB) / calls, 0);
   if (window === undefined)
-    return { core_share: null, core_pct_per_call: null, rss_mb: null, rss_kb_per_call: null, media };
+    return {
+      core_share: null,
+      core_pct_per_call: null,
+      rss_mb: null,
+      rss_kb_per_call: null,
+      peak_rss_kb_per_call: peak,
+      media,
+    };
   const seconds = (window.end.wallMs - window.start.wallMs) / 1000;
   const share = (pick(window.end)[0] - pick(window.start)[0]) / seconds;
   const rss = pick(window.end)[1];
@@ -210,6 +231,7 @@ function sideLoad(
     core_pct_per_call: round((share * 100) / calls, 3),
     rss_mb: round(rss / 1024, 1),
     rss_kb_per_call: idleRssKiB === undefined ? null : round((rss - idleRssKiB) / calls, 0),
+    peak_rss_kb_per_call: peak,
     media,
   };
 }
@@ -217,7 +239,7 @@ function sideLoad(
 const shortfall = (sent: number | undefined, received: number | undefined): number | null =>
   sent === undefined || received === undefined || sent === 0 ? null : round((sent - received) / sent, 5);
 
-export function concurrencyResult(calls: number, rampRate: number, run: PairRun): ConcurrencyResult {
+export function concurrencyResult(calls: number, rampRate: number, run: PairRun, meta: StepMeta): ConcurrencyResult {
   const problems = commonProblems(calls, run);
   const found = allUpWindow(run);
   if (typeof found === "string") problems.push(found);
@@ -233,6 +255,7 @@ export function concurrencyResult(calls: number, rampRate: number, run: PairRun)
       problems.push(`${name}: media clock skipped ${media?.pacing.skipped_ticks} ticks`);
   }
   return {
+    ...meta,
     calls,
     ramp_rate: rampRate,
     exits: { uac: run.uacExit, uas: run.uasExit },
@@ -243,8 +266,8 @@ export function concurrencyResult(calls: number, rampRate: number, run: PairRun)
     window_s: window === undefined ? null : round((window.end.wallMs - window.start.wallMs) / 1000, 1),
     answer_ms: percentiles(run.answerMs),
     uac_first_rtp_ms: timing(run.uac, "first_rtp"),
-    uac: sideLoad(window, calls, run.idleRssKiB, uacMedia, (s) => [s.uacCpu, s.uacRssKiB]),
-    uas: sideLoad(window, calls, run.idleRssKiB, uasMedia, (s) => [s.uasCpu, s.uasRssKiB]),
+    uac: sideLoad(window, calls, run.idleRssKiB, run.uacPeakRssKiB, uacMedia, (s) => [s.uacCpu, s.uacRssKiB]),
+    uas: sideLoad(window, calls, run.idleRssKiB, run.uasPeakRssKiB, uasMedia, (s) => [s.uasCpu, s.uasRssKiB]),
     shortfall: {
       uac_to_uas: shortfall(uacMedia?.packets_sent, uasMedia?.packets_received),
       uas_to_uac: shortfall(uasMedia?.packets_sent, uacMedia?.packets_received),

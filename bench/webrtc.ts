@@ -7,8 +7,8 @@
  *   node --import tsx bench/webrtc.ts [--phases latency,rate,concurrency] [--latency-rates 5,20] [--latency-seconds 10]
  *                                     [--rates 10,20,40,60,80,120,160] [--rate-seconds 5]
  *                                     [--calls 50,100,200,300,500] [--ramp-rate 20] [--window 15]
- *                                     [--sip-transport u1,wss1] [--deadline 1500] [--profile DIR] [--skip-build]
- *                                     [--json FILE]
+ *                                     [--sip-transport u1,wss1] [--media-workers 0,1,2] [--rounds 1]
+ *                                     [--deadline 1500] [--profile DIR] [--skip-build] [--json FILE]
  *
  * 1. latency: the built-in webrtc_uac -> webrtc_uas (tone both ways, DTMF, audio checks) at each rate for
  *    `--latency-seconds`: INVITE received -> 200 OK with [webrtc_answer] sent at the UAS (its -trace_shortmsg),
@@ -21,7 +21,11 @@
  *    temporary folder (test/helpers/test-certs.ts), the UAC verifies the UAS's against the test CA (-tls_ca).
  * 3. concurrency: N calls brought up at `--ramp-rate`, held until all are up plus `--window` seconds, both sides
  *    `--record-stereo`. CPU (% of a core) and RSS per call over the all-calls-up window (from the records: the
- *    last call's first RTP to the first call's end), loss and pacing from summary.json. Goal: 300 on one core.
+ *    last call's first RTP to the first call's end), peak RSS per call (GNU time, less the UAS's RSS before its
+ *    first call), loss and pacing from summary.json; each call ends with the built-in scenarios' audio checks
+ *    (a failed check fails the call). Goal: 300 on one core. `--media-workers 0,1,2` runs each size once per
+ *    worker count (both sides), `--rounds R` repeats that R times alternating (0,1,2,0,1,2), and a table compares
+ *    the configurations. The latency and rate phases run with the first worker count given.
  * Everything is bounded: `timeout -s KILL` per process, -timeout, --deadline; temp folders are deleted.
  */
 import { spawn } from "node:child_process";
@@ -35,10 +39,10 @@ import { REPO_ROOT } from "../test/helpers/sipwright.js";
 import { makeTestCerts } from "../test/helpers/test-certs.js";
 import type { TransportMode } from "../src/engine/run/run-config.js";
 import * as timed from "../test/helpers/timed-process.js";
-import { positive } from "./bench-args.js";
+import { positive, workerCounts, workersLabel } from "./bench-args.js";
 import { runPair, type PairRun } from "./webrtc-pair.js";
 import { concurrencyResult, setupResult, type ConcurrencyResult, type SetupResult } from "./webrtc-results.js";
-import { printConcurrency, printSetup, verdict } from "./webrtc-report.js";
+import { printConcurrency, printSetup, printWorkersComparison, verdict } from "./webrtc-report.js";
 import { needsCerts, sipTransports, type BenchCerts } from "./webrtc-transport.js";
 
 type Phase = "latency" | "rate" | "concurrency";
@@ -54,6 +58,9 @@ interface Options {
   windowS: number;
   /** -t modes of the latency and rate phases (the concurrency phase runs over the first). */
   sipTransports: TransportMode[];
+  /** `--media-workers` of both sides per concurrency step (null: not given); the other phases use the first. */
+  mediaWorkers: (number | null)[];
+  rounds: number;
   deadlineS: number;
   profileDir: string | undefined;
   skipBuild: boolean;
@@ -75,6 +82,8 @@ function parseOptions(argv: readonly string[]): Options {
     rampRate: 20,
     windowS: 15,
     sipTransports: ["u1"],
+    mediaWorkers: [null],
+    rounds: 1,
     deadlineS: 1500,
     profileDir: undefined,
     skipBuild: false,
@@ -97,6 +106,8 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === "--ramp-rate") opts.rampRate = positive(arg, value);
     else if (arg === "--window") opts.windowS = positive(arg, value);
     else if (arg === "--sip-transport") opts.sipTransports = sipTransports(value);
+    else if (arg === "--media-workers") opts.mediaWorkers = workerCounts(arg, value);
+    else if (arg === "--rounds") opts.rounds = positive(arg, value);
     else if (arg === "--deadline") opts.deadlineS = positive(arg, value);
     else if (arg === "--profile") opts.profileDir = value;
     else if (arg === "--json") opts.jsonPath = value;
@@ -134,7 +145,17 @@ async function latencyPhase(opts: Options, budget: Budget, certs: BenchCerts | u
       if (!budget.allows(`latency at ${rate} calls/s over ${transport}`, opts.latencySeconds + 25)) return out;
       const softS = opts.latencySeconds + 40;
       const run = await inTempDir(`latency-${transport}-${rate}`, (dir) =>
-        runPair({ dir, calls, rate, holdMs: undefined, record: false, softS, transport, certs }),
+        runPair({
+          dir,
+          calls,
+          rate,
+          holdMs: undefined,
+          record: false,
+          softS,
+          transport,
+          certs,
+          mediaWorkers: opts.mediaWorkers[0],
+        }),
       );
       const result = setupResult("latency", transport, rate, calls, run);
       out.push(result);
@@ -155,7 +176,17 @@ async function ratePhase(opts: Options, budget: Budget, certs: BenchCerts | unde
       if (!budget.allows(`rate ${rate} calls/s over ${transport}`, opts.rateSeconds + 20)) return out;
       const softS = opts.rateSeconds + 40;
       const run = await inTempDir(`rate-${transport}-${rate}`, (dir) =>
-        runPair({ dir, calls, rate, holdMs: RATE_HOLD_MS, record: false, softS, transport, certs }),
+        runPair({
+          dir,
+          calls,
+          rate,
+          holdMs: RATE_HOLD_MS,
+          record: false,
+          softS,
+          transport,
+          certs,
+          mediaWorkers: opts.mediaWorkers[0],
+        }),
       );
       const result = setupResult("rate", transport, rate, calls, run);
       out.push(result);
@@ -174,18 +205,27 @@ async function concurrencyPhase(
   const transport = opts.sipTransports[0] ?? "u1";
   const out: ConcurrencyResult[] = [];
   for (const calls of opts.calls) {
-    const rampS = Math.ceil(calls / opts.rampRate);
-    const holdMs = (rampS + opts.windowS + 3) * 1000;
-    if (!budget.allows(`${calls} concurrent calls`, rampS + holdMs / 1000 + 20)) break;
-    const profileDir = opts.profileDir === undefined ? undefined : join(opts.profileDir, `calls-${calls}`);
-    if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
-    const softS = rampS + holdMs / 1000 + 60;
-    const run: PairRun = await inTempDir(`calls-${calls}`, (dir) =>
-      runPair({ dir, calls, rate: opts.rampRate, holdMs, record: true, softS, profileDir, transport, certs }),
-    );
-    const result = concurrencyResult(calls, opts.rampRate, run);
-    out.push(result);
-    console.log(`${calls} concurrent: ${result.problems.length === 0 ? "clean" : result.problems.join("; ")}`);
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const mediaWorkers of opts.mediaWorkers) {
+        const rampS = Math.ceil(calls / opts.rampRate);
+        const holdMs = (rampS + opts.windowS + 3) * 1000;
+        const what = `${calls} concurrent calls, workers ${workersLabel(mediaWorkers)}, round ${round}`;
+        if (!budget.allows(what, rampS + holdMs / 1000 + 20)) return out;
+        const label = `calls-${calls}-w${workersLabel(mediaWorkers)}-r${round}`;
+        const profileDir = opts.profileDir === undefined ? undefined : join(opts.profileDir, label);
+        if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
+        const softS = rampS + holdMs / 1000 + 60;
+        const [load = 0] = loadavg();
+        const spec = { calls, rate: opts.rampRate, holdMs, record: true, softS, profileDir, transport, certs };
+        const run: PairRun = await inTempDir(label, (dir) => runPair({ ...spec, dir, mediaWorkers, checks: true }));
+        const meta = { media_workers: mediaWorkers, round, load_1m: Math.round(load * 100) / 100 };
+        const result = concurrencyResult(calls, opts.rampRate, run, meta);
+        out.push(result);
+        console.log(
+          `${what} (load ${meta.load_1m}): ${result.problems.length === 0 ? "clean" : result.problems.join("; ")}`,
+        );
+      }
+    }
   }
   return out;
 }
@@ -222,6 +262,7 @@ async function inside(opts: Options): Promise<number> {
   printSetup("Set-up latency: built-in webrtc_uac -> webrtc_uas", latency);
   printSetup(`Calls set up per second (${RATE_HOLD_MS / 1000} s hold)`, rate);
   printConcurrency(concurrency, opts.windowS);
+  if (opts.mediaWorkers.length > 1 || opts.rounds > 1) printWorkersComparison(concurrency);
   const lines = verdict(latency, rate, concurrency);
   console.log("\nWhere we stand:");
   for (const line of lines) console.log(`  ${line}`);
@@ -229,7 +270,14 @@ async function inside(opts: Options): Promise<number> {
   const date = new Date().toISOString();
   const jsonPath = opts.jsonPath ?? join(REPO_ROOT, "bench", "results", `webrtc-${date.replace(/[:.]/g, "-")}.json`);
   await mkdir(join(jsonPath, ".."), { recursive: true });
-  const host = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? "unknown", node: process.version, load };
+  const loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const host = {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    load,
+    loadAtEnd,
+  };
   const body = { benchmark: "webrtc", date, host, options: opts, latency, rate, concurrency, verdict: lines };
   await writeFile(jsonPath, JSON.stringify(body, null, 2) + "\n");
   console.log(`\nresults: ${jsonPath}`);
