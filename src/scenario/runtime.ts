@@ -113,7 +113,8 @@ export type SettledActionResult =
  * What an action gives back: how it ended, or (`later`: an audio check answered by a media worker) a promise of it;
  * the call waits for it before the step's next action.
  */
-export type ActionResult = SettledActionResult | { readonly ok: "later"; readonly settled: Promise<SettledActionResult> };
+export type ActionResult =
+  SettledActionResult | { readonly ok: "later"; readonly settled: Promise<SettledActionResult> };
 
 export const ACTION_OK: SettledActionResult = { ok: true };
 

@@ -61,7 +61,10 @@ export function buildCheckAudio(a: ActionAttributes): Action | undefined {
         const results = specs.map((spec) => media.checkAudio(spec));
         // A call whose media runs on a worker answers its checks later: the call waits for them.
         if (results.some((result) => result instanceof Promise)) {
-          return { ok: "later", settled: Promise.all(results.map(async (result) => result)).then((all) => judgeChecks(specs, all)) };
+          return {
+            ok: "later",
+            settled: Promise.all(results.map(async (result) => result)).then((all) => judgeChecks(specs, all)),
+          };
         }
         return judgeChecks(specs, results as AudioCheckResult[]);
       }),

@@ -5,7 +5,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgs } from "../../../src/cli/parse-args.js";
-import { checkAddressFamilies, checkSetVariables, planWebRtcOptions } from "../../../src/engine/run/run-option-checks.js";
+import {
+  checkAddressFamilies,
+  checkSetVariables,
+  planWebRtcOptions,
+} from "../../../src/engine/run/run-option-checks.js";
 import { ConfigError } from "../../../src/shared/errors.js";
 
 const env = { isTTY: false, cwd: "/work/here", primaryIp: "192.0.2.10" };

@@ -135,7 +135,10 @@ describe("an action that answers later (check_audio on a media worker)", () => {
     t.pending()?.resolve(passed);
     await settle();
     assert.notEqual(call.variables.get("after_check"), undefined, "the step's next action ran after the check");
-    assert.ok(t.run.env.sent.some((m) => m.firstLine === "SIP/2.0 200 OK"), "the deferred BYE got its 200");
+    assert.ok(
+      t.run.env.sent.some((m) => m.firstLine === "SIP/2.0 200 OK"),
+      "the deferred BYE got its 200",
+    );
     assert.deepEqual(t.ended()?.outcome, { result: "success" });
   });
 

@@ -1,7 +1,12 @@
 /** A WebRTC bridge for engine tests on the FakeClock: a fixed offer, candidates emitted on demand, no media. */
 import { TypedEmitter } from "../../../src/shared/typed-emitter.js";
 import type { WebRtcBridgeEvents, WebRtcStats } from "../../../src/media/webrtc/webrtc-types.js";
-import type { AudioCheckResult, AudioCheckSpec, BridgePipeline, MediaStats } from "../../../src/media/media-pipeline.js";
+import type {
+  AudioCheckResult,
+  AudioCheckSpec,
+  BridgePipeline,
+  MediaStats,
+} from "../../../src/media/media-pipeline.js";
 import { webrtcStatsOf } from "../../../src/media/webrtc/webrtc-stats.js";
 
 export const OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 5000 UDP/TLS/RTP/SAVPF 8\r\n";
@@ -72,4 +77,3 @@ export class FakeBridge implements BridgePipeline {
     });
   }
 }
-
