@@ -2,9 +2,9 @@
  * Appends JSON objects to a JSONL file, one per line, for files that must survive an interrupted run
  * (call_records.jsonl). The file is opened in append mode and never rewritten.
  *
- * Whole lines only: records are serialised and batched in memory, and a batch goes out in one write(2) of complete
- * lines when it reaches `flushBytes` (64 KiB), `flushIntervalMs` (100 ms) after its first record, on `flush()` and
- * on `close()`. A process killed between writes (even by SIGKILL) leaves a file of complete lines; it loses at most
+ * Whole lines only: records are serialised straight into a batch buffer, and a batch goes out in one write(2) of
+ * complete lines when it reaches `flushBytes` (64 KiB), `flushIntervalMs` (100 ms) after its first record, on
+ * `flush()` and on `close()`. A process killed between writes (even by SIGKILL) leaves a file of complete lines; it loses at most
  * the last batch. No fsync and no synchronous write per record: the engine ends thousands of calls per second.
  *
  * A write error stops further writes and is reported by `flush()`/`close()` as a FILE_ERROR, so a full disk never
@@ -20,12 +20,13 @@ export interface JsonlWriterOptions {
   readonly clock?: Clock;
   /** A batch older than this is written (default 100 ms). */
   readonly flushIntervalMs?: number;
-  /** A batch this large (in UTF-16 code units, close to bytes for JSON) is written at once (default 64 KiB). */
+  /** A batch this large (bytes) is written at once (default 64 KiB). */
   readonly flushBytes?: number;
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
 const DEFAULT_FLUSH_BYTES = 64 * 1024;
+const LF = 0x0a;
 
 export class JsonlWriter<T = unknown> {
   readonly path: string;
@@ -33,9 +34,10 @@ export class JsonlWriter<T = unknown> {
   readonly #intervalMs: number;
   readonly #flushBytes: number;
   readonly #fd: number;
-  /** Serialised lines waiting for the next write. */
-  #pending: string[] = [];
+  /** Serialised lines (UTF-8, each with its LF) waiting for the next write: #pendingSize bytes of #batch. */
+  #batch: Buffer;
   #pendingSize = 0;
+  #pendingLines = 0;
   #timer: TimerHandle | undefined;
   /** Lines in the write(2) in flight; 0 when none is. */
   #writing = 0;
@@ -54,6 +56,7 @@ export class JsonlWriter<T = unknown> {
     this.#clock = opts.clock ?? systemClock;
     this.#intervalMs = opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     this.#flushBytes = opts.flushBytes ?? DEFAULT_FLUSH_BYTES;
+    this.#batch = Buffer.allocUnsafe(this.#batchBytes(0));
     try {
       makeParentDirs(opts.path);
       this.#fd = openSync(opts.path, "a");
@@ -75,9 +78,19 @@ export class JsonlWriter<T = unknown> {
   write(record: T): void {
     if (this.#closed) throw new ClosedError(`JSONL writer for ${this.path}`);
     if (this.#error !== undefined) return;
-    const line = JSON.stringify(record) + "\n";
-    this.#pending.push(line);
-    this.#pendingSize += line.length;
+    // JSON.stringify has no text for undefined (or a function): "undefined", as `+ "\n"` made of it before.
+    const line = (JSON.stringify(record) as string | undefined) ?? "undefined";
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit, plus the LF.
+    const room = line.length * 3 + 1;
+    if (this.#pendingSize + room > this.#batch.length) {
+      // Grows by doubling: lines keep coming while a write is in flight.
+      const bigger = Buffer.allocUnsafe(this.#batchBytes(Math.max(this.#pendingSize + room, 2 * this.#batch.length)));
+      this.#batch.copy(bigger, 0, 0, this.#pendingSize);
+      this.#batch = bigger;
+    }
+    this.#pendingSize += this.#batch.write(line, this.#pendingSize, "utf8");
+    this.#batch[this.#pendingSize++] = LF;
+    this.#pendingLines++;
     this.#lines++;
     if (this.#pendingSize >= this.#flushBytes) {
       this.#cancelTimer();
@@ -130,15 +143,17 @@ export class JsonlWriter<T = unknown> {
 
   /** Starts writing the pending batch unless a write is in flight (its completion picks the batch up). */
   #startWrite(): void {
-    if (this.#writing > 0 || this.#pending.length === 0) return;
+    if (this.#writing > 0 || this.#pendingLines === 0) return;
     if (this.#error !== undefined) {
       this.#dropPending();
       return;
     }
-    const data = Buffer.from(this.#pending.join(""), "utf8");
-    this.#writing = this.#pending.length;
-    this.#pending = [];
+    // The write in flight keeps its bytes; the next lines go to a fresh batch.
+    const data = this.#batch.subarray(0, this.#pendingSize);
+    this.#writing = this.#pendingLines;
+    this.#batch = Buffer.allocUnsafe(this.#batchBytes(0));
     this.#pendingSize = 0;
+    this.#pendingLines = 0;
     this.#writeAll(data, 0);
   }
 
@@ -160,7 +175,7 @@ export class JsonlWriter<T = unknown> {
       if (this.#waiters.length > 0 || this.#pendingSize >= this.#flushBytes) {
         this.#cancelTimer();
         this.#startWrite();
-      } else if (this.#pending.length > 0) {
+      } else if (this.#pendingLines > 0) {
         this.#timer ??= this.#clock.setTimer(this.#intervalMs, () => this.#tick());
       }
     });
@@ -172,8 +187,13 @@ export class JsonlWriter<T = unknown> {
   }
 
   #dropPending(): void {
-    this.#pending = [];
     this.#pendingSize = 0;
+    this.#pendingLines = 0;
+  }
+
+  /** A batch buffer for at least `needed` bytes: room for a full batch and the line that completes it. */
+  #batchBytes(needed: number): number {
+    return Math.max(needed, this.#flushBytes + 16 * 1024);
   }
 
   /** Resolves the flushes whose lines are all in the file; every one after a write error (they then reject). */

@@ -58,6 +58,17 @@ describe("JsonlWriter", () => {
     );
   });
 
+  it("takes a burst many batches long while a write is in flight, UTF-8 text included, every line in order", async () => {
+    const path = join(dir, "burst.jsonl");
+    const writer = new JsonlWriter<{ n: number; text: string }>({ path, flushBytes: 4096 });
+    const text = "é ✓ 𝄞 ".repeat(40);
+    for (let n = 0; n < 20_000; n++) writer.write({ n, text });
+    await writer.close();
+    const lines = (await readJsonLines(path)) as { n: number; text: string }[];
+    assert.equal(lines.length, 20_000);
+    assert.ok(lines.every((l, i) => l.n === i && l.text === text));
+  });
+
   it("holds a small batch until it is flushIntervalMs old", async () => {
     const path = join(dir, "interval.jsonl");
     const clock = new FakeClock();
