@@ -5,11 +5,9 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { FakeClock } from "../../../src/shared/clock.js";
 import type { AudioCheckResult } from "../../../src/media/media-pipeline.js";
-import { RunMedia } from "../../../src/engine/media/run-media.js";
 import type { Call } from "../../../src/engine/call/call.js";
-import { FakeBridge } from "./fake-bridge.js";
+import { bridgeRunMedia, FakeBridge } from "./fake-bridge.js";
 import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "./fake-run-environment.js";
 import { request, response } from "./scenario-snippets.js";
 
@@ -63,20 +61,7 @@ async function startAsyncRun(): Promise<AsyncRun> {
     new Promise<AudioCheckResult>((resolve) => {
       pending = { resolve };
     });
-  const media = (clock: FakeClock): RunMedia =>
-    new RunMedia({
-      kind: "webrtc",
-      createBridge: () => Promise.resolve(bridge),
-      clock,
-      mediaIp: "127.0.0.1",
-      minPort: 6000,
-      maxPort: 6100,
-      codecs: ["PCMA"],
-      echo: false,
-      record: undefined,
-      recordingsDir: "unused",
-      analyze: true,
-    });
+  const media = bridgeRunMedia(bridge, { analyze: true });
   let started: Call | undefined;
   let ended: Call | undefined;
   const run = startFakeRun(UAC, {

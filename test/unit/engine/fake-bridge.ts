@@ -8,6 +8,8 @@ import type {
   MediaStats,
 } from "../../../src/media/media-pipeline.js";
 import { webrtcStatsOf } from "../../../src/media/webrtc/webrtc-stats.js";
+import { RunMedia } from "../../../src/engine/media/run-media.js";
+import type { FakeClock } from "../../../src/shared/clock.js";
 
 export const OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 5000 UDP/TLS/RTP/SAVPF 8\r\n";
 
@@ -76,4 +78,25 @@ export class FakeBridge implements BridgePipeline {
       mid: "0",
     });
   }
+}
+
+/** A WebRTC run's media whose every call gets `bridge`, made on the fake run's clock (startFakeRun's `media`). */
+export function bridgeRunMedia(
+  bridge: FakeBridge,
+  opts: { readonly analyze: boolean },
+): (clock: FakeClock) => RunMedia {
+  return (clock) =>
+    new RunMedia({
+      kind: "webrtc",
+      createBridge: () => Promise.resolve(bridge),
+      clock,
+      mediaIp: "127.0.0.1",
+      minPort: 6000,
+      maxPort: 6100,
+      codecs: ["PCMA"],
+      echo: false,
+      record: undefined,
+      recordingsDir: "unused",
+      analyze: opts.analyze,
+    });
 }

@@ -7,9 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { FakeClock } from "../../../src/shared/clock.js";
-import { RunMedia } from "../../../src/engine/media/run-media.js";
-import { FakeBridge } from "./fake-bridge.js";
+import { bridgeRunMedia, FakeBridge } from "./fake-bridge.js";
 import type { Call } from "../../../src/engine/call/call.js";
 import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import { defaultRunConfig, parseArgs } from "../../../src/cli/parse-args.js";
@@ -58,20 +56,7 @@ async function startTrickleRun(
 ): Promise<TrickleRun> {
   const bridge = new FakeBridge();
   const base = defaultRunConfig({ isTTY: false, cwd: process.cwd(), primaryIp: "127.0.0.1" });
-  const media = (clock: FakeClock): RunMedia =>
-    new RunMedia({
-      kind: "webrtc",
-      createBridge: () => Promise.resolve(bridge),
-      clock,
-      mediaIp: "127.0.0.1",
-      minPort: 6000,
-      maxPort: 6100,
-      codecs: ["PCMA"],
-      echo: false,
-      record: undefined,
-      recordingsDir: "unused",
-      analyze: false,
-    });
+  const media = bridgeRunMedia(bridge, { analyze: false });
   let started: Call | undefined;
   let ended: Call | undefined;
   const run = startFakeRun(UAC, {
