@@ -9,23 +9,11 @@ import type { AudioCheckResult } from "../../../src/media/media-pipeline.js";
 import type { Call } from "../../../src/engine/call/call.js";
 import { bridgeRunMedia, FakeBridge } from "./fake-bridge.js";
 import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "./fake-run-environment.js";
-import { request, response } from "./scenario-snippets.js";
+import { request, response, webrtcInvite } from "./scenario-snippets.js";
 
 const UAC = `<?xml version="1.0"?>
 <scenario name="async check" webrtc="true">
-  <send><![CDATA[
-    INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:me@[local_ip]:[local_port]>;tag=me[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>
-    Call-ID: [call_id]
-    CSeq: 1 INVITE
-    Contact: <sip:me@[local_ip]:[local_port]>
-    Content-Type: application/sdp
-    Content-Length: [len]
-
-    [webrtc_offer]
-  ]]></send>
+  ${webrtcInvite()}
   <recv response="200"/>
   ${request("ACK", "", "1")}
   <nop>

@@ -17,6 +17,23 @@ export function request(method: string, attributes = "", cseq = "[cseq]"): strin
   ]]></send>`;
 }
 
+/** A WebRTC run's INVITE: a `<send>` whose body is the bridge's offer (`[webrtc_offer]`). */
+export function webrtcInvite(attributes = ""): string {
+  return `<send${attributes === "" ? "" : ` ${attributes}`}><![CDATA[
+    INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+    From: <sip:me@[local_ip]:[local_port]>;tag=me[call_number]
+    To: <sip:[service]@[remote_ip]:[remote_port]>
+    Call-ID: [call_id]
+    CSeq: 1 INVITE
+    Contact: <sip:me@[local_ip]:[local_port]>
+    Content-Type: application/sdp
+    Content-Length: [len]
+
+    [webrtc_offer]
+  ]]></send>`;
+}
+
 /** A `<send>` of a response to the last request received. */
 export function response(status: string, attributes = ""): string {
   return `<send${attributes === "" ? "" : ` ${attributes}`}><![CDATA[

@@ -12,23 +12,11 @@ import type { Call } from "../../../src/engine/call/call.js";
 import type { RunConfig } from "../../../src/engine/run/run-config.js";
 import { defaultRunConfig, parseArgs } from "../../../src/cli/parse-args.js";
 import { responseTo, startFakeRun, type FakeRun, type SentMessage } from "./fake-run-environment.js";
-import { request } from "./scenario-snippets.js";
+import { request, webrtcInvite } from "./scenario-snippets.js";
 
 const UAC = `<?xml version="1.0"?>
 <scenario name="trickle uac" webrtc="true">
-  <send retrans="500"><![CDATA[
-    INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-    Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-    From: <sip:me@[local_ip]:[local_port]>;tag=me[call_number]
-    To: <sip:[service]@[remote_ip]:[remote_port]>
-    Call-ID: [call_id]
-    CSeq: 1 INVITE
-    Contact: <sip:me@[local_ip]:[local_port]>
-    Content-Type: application/sdp
-    Content-Length: [len]
-
-    [webrtc_offer]
-  ]]></send>
+  ${webrtcInvite('retrans="500"')}
   <recv response="180"/>
   <recv response="183" optional="true"/>
   <recv response="200"/>
