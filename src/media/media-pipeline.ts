@@ -176,6 +176,11 @@ export interface BridgePipeline extends MediaPipeline {
    * webrtcStats() before close() may be up to a second old); undefined otherwise.
    */
   webrtcAtClose?(): WebRtcStats | undefined;
+  /**
+   * The call is over: nothing more is sent, for good (a bridge on a media worker stops at its next tick, however
+   * busy). Without it, the engine stops the bridge's source.
+   */
+  hangUp?(): void;
 }
 
 export class UnsupportedOnPipelineError extends SipwrightError {

@@ -83,6 +83,11 @@ export class ThreadMedia {
     });
   }
 
+  /** Called at every tick of the thread's clock before the pipelines registered after it; returns the unregister. */
+  onTick(callback: () => void): () => void {
+    return this.#clock.register(callback);
+  }
+
   get pacing(): PacingStats {
     return this.#clock.pacingStats();
   }

@@ -232,6 +232,7 @@ export class CallMedia implements CallMediaControl {
     if (this.#state.kind !== "open") return;
     const opened = this.#state.pipeline;
     if (opened.kind === "rtp") opened.pipeline.hangUp();
+    else if (opened.pipeline.hangUp !== undefined) opened.pipeline.hangUp();
     else opened.pipeline.controlSource("stop");
   }
 

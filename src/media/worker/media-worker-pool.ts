@@ -16,7 +16,8 @@ import type { BridgeSettings } from "../thread-media.js";
 import { fromWire } from "./error-wire.js";
 import { finaliseWavHeader } from "./finalise-wav.js";
 import { RemoteBridgePipeline, RemoteRtpPipeline, type WorkerLink } from "./remote-pipeline.js";
-import type { FromWorker, OpenedValue, PipelineNotice, PipelineRequest, PipelineState } from "./worker-protocol.js";
+import { HANG_UP, HANG_UP_SLOTS, type FromWorker, type OpenedValue } from "./worker-protocol.js";
+import type { PipelineNotice, PipelineRequest, PipelineState } from "./worker-protocol.js";
 import type { ToWorker, WorkerInit } from "./worker-protocol.js";
 
 const log = createLogger("media.workers");
@@ -26,7 +27,7 @@ const SHUTDOWN_GRACE_MS = 2000;
 
 export interface MediaWorkerPoolOptions {
   readonly size: number;
-  readonly init: Omit<WorkerInit, "index">;
+  readonly init: Omit<WorkerInit, "index" | "hangUps">;
 }
 
 /** What the pool tells about one worker (for tests and diagnostics). */
@@ -63,11 +64,15 @@ class WorkerSlot implements WorkerLink {
   #pacing: PacingRecord | undefined;
   #finalPacing: (() => void) | undefined;
   readonly #onExit: (slot: WorkerSlot) => void;
+  /** The worker's hang-up flags (worker-protocol.ts HANG_UP), and which slot each open pipeline has. */
+  readonly #hangUps = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * HANG_UP_SLOTS));
+  readonly #flagOf = new Map<number, number>();
+  readonly #freeFlags: number[] = Array.from({ length: HANG_UP_SLOTS }, (_, i) => HANG_UP_SLOTS - 1 - i);
 
-  constructor(index: number, init: WorkerInit, onExit: (slot: WorkerSlot) => void) {
+  constructor(index: number, init: Omit<WorkerInit, "hangUps">, onExit: (slot: WorkerSlot) => void) {
     this.index = index;
     this.#onExit = onExit;
-    this.worker = startWorker(init);
+    this.worker = startWorker({ ...init, hangUps: this.#hangUps.buffer });
     this.worker.unref();
     this.worker.on("message", (message: FromWorker) => this.#receive(message));
     let error: Error | undefined;
@@ -110,9 +115,24 @@ class WorkerSlot implements WorkerLink {
       const remote = build(reply.value as OpenedValue, reply.state);
       this.#remotes.set(pipeline, remote);
       return remote;
+    } catch (error) {
+      this.#releaseFlag(pipeline);
+      throw error;
     } finally {
       this.#opening--;
     }
+  }
+
+  flagHangUp(pipeline: number): void {
+    const flag = this.#flagOf.get(pipeline);
+    if (flag !== undefined) Atomics.store(this.#hangUps, flag, HANG_UP);
+  }
+
+  #releaseFlag(pipeline: number): void {
+    const flag = this.#flagOf.get(pipeline);
+    if (flag === undefined) return;
+    this.#flagOf.delete(pipeline);
+    this.#freeFlags.push(flag);
   }
 
   request(pipeline: number, call: PipelineRequest): Promise<{ value: unknown; state?: PipelineState }> {
@@ -125,6 +145,7 @@ class WorkerSlot implements WorkerLink {
 
   released(pipeline: number): void {
     this.#remotes.delete(pipeline);
+    this.#releaseFlag(pipeline);
   }
 
   /** Asks the worker to stop its clock and send its final pacing; terminates it then (or after a grace period). */
@@ -221,17 +242,21 @@ export class MediaWorkerPool {
   async openRtp(codecs: readonly G711Codec[], onFailure?: (reason: string) => void): Promise<RtpPipeline> {
     const id = this.#nextPipeline++;
     const slot = this.#place();
-    const remote = await slot.open(id, { type: "open", request: 0, pipeline: id, kind: "rtp" }, (value, state) => {
-      if (value.localPort === undefined) throw new Error("an RTP open answers with the RTP port");
-      return new RemoteRtpPipeline({ id, link: slot, state, onFailure, localPort: value.localPort, codecs });
-    });
+    const remote = await slot.open(
+      id,
+      { type: "open", request: 0, pipeline: id, flag: -1, kind: "rtp" },
+      (value, state) => {
+        if (value.localPort === undefined) throw new Error("an RTP open answers with the RTP port");
+        return new RemoteRtpPipeline({ id, link: slot, state, onFailure, localPort: value.localPort, codecs });
+      },
+    );
     return remote as RemoteRtpPipeline;
   }
 
   async openBridge(settings: BridgeSettings, onFailure?: (reason: string) => void): Promise<BridgePipeline> {
     const id = this.#nextPipeline++;
     const slot = this.#place();
-    const message: ToWorker = { type: "open", request: 0, pipeline: id, kind: "webrtc", settings };
+    const message = { type: "open", request: 0, pipeline: id, flag: -1, kind: "webrtc", settings } as const;
     const remote = await slot.open(id, message, (_value, state) => {
       return new RemoteBridgePipeline({ id, link: slot, state, onFailure });
     });

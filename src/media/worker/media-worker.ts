@@ -11,7 +11,8 @@ import type { BridgePipeline, MediaPipeline, RtpPipeline } from "../media-pipeli
 import { ThreadMedia } from "../thread-media.js";
 import type { WebRtcBridgeEvents } from "../webrtc/webrtc-types.js";
 import { toWire } from "./error-wire.js";
-import type { ClosedValue, FromWorker, OpenedValue, PipelineNotice, PipelineRequest } from "./worker-protocol.js";
+import { HANG_UP, type ClosedValue, type FromWorker, type OpenedValue } from "./worker-protocol.js";
+import type { PipelineNotice, PipelineRequest } from "./worker-protocol.js";
 import type { PipelineState, ToWorker, WorkerInit } from "./worker-protocol.js";
 
 const PUSH_INTERVAL_MS = 1000;
@@ -22,9 +23,11 @@ const BRIDGE_EVENTS: readonly (keyof WebRtcBridgeEvents)[] = [
   "failed",
 ];
 
-type Opened =
+/** A pipeline of this worker, with its slot among the hang-up flags and whether it has hung up. */
+type Opened = (
   | { readonly kind: "rtp"; readonly pipeline: RtpPipeline }
-  | { readonly kind: "webrtc"; readonly pipeline: BridgePipeline };
+  | { readonly kind: "webrtc"; readonly pipeline: BridgePipeline }
+) & { readonly flag: number; hungUp: boolean };
 
 const port = parentPort;
 if (port === null) throw new Error("media-worker.ts runs as a worker thread");
@@ -39,6 +42,23 @@ const media = new ThreadMedia({
   claims: init.claims,
 });
 const pipelines = new Map<number, Opened>();
+const hangUps = new Int32Array(init.hangUps);
+
+/** The call hung up: nothing more is sent (RTP: hangUp; a bridge: its source stops). Once. */
+function hangUp(opened: Opened): void {
+  if (opened.hungUp) return;
+  opened.hungUp = true;
+  if (opened.kind === "rtp") opened.pipeline.hangUp();
+  else opened.pipeline.controlSource("stop");
+}
+
+// Registered first, so it runs before any pipeline's tick: a hang-up flagged since the last tick stops the sending
+// of this tick already.
+media.onTick(() => {
+  for (const opened of pipelines.values()) {
+    if (!opened.hungUp && opened.flag >= 0 && Atomics.load(hangUps, opened.flag) === HANG_UP) hangUp(opened);
+  }
+});
 
 const post = (message: FromWorker): void => {
   port.postMessage(message);
@@ -83,10 +103,11 @@ port.on("message", (message: ToWorker) => {
 
 async function open(message: Extract<ToWorker, { type: "open" }>): Promise<void> {
   try {
+    const { flag } = message;
     const opened: Opened =
       message.kind === "rtp"
-        ? { kind: "rtp", pipeline: await media.openRtp() }
-        : { kind: "webrtc", pipeline: await media.openBridge(message.settings) };
+        ? { kind: "rtp", pipeline: await media.openRtp(), flag, hungUp: false }
+        : { kind: "webrtc", pipeline: await media.openBridge(message.settings), flag, hungUp: false };
     pipelines.set(message.pipeline, opened);
     if (opened.kind === "webrtc") forwardEvents(message.pipeline, opened);
     const value: OpenedValue = { localPort: opened.kind === "rtp" ? opened.pipeline.localPort : undefined };
@@ -177,7 +198,7 @@ function notice(id: number, notice: PipelineNotice): void {
         if (opened.kind === "rtp") opened.pipeline.applyPeerSdp(notice.body, notice.preference);
         return;
       case "hangUp":
-        if (opened.kind === "rtp") opened.pipeline.hangUp();
+        hangUp(opened);
         return;
     }
   } catch (error) {

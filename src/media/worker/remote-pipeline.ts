@@ -33,6 +33,8 @@ export interface WorkerLink {
   notice(pipeline: number, notice: PipelineNotice): void;
   /** The proxy is closed: the worker holds one pipeline fewer. */
   released(pipeline: number): void;
+  /** The call hung up: the worker stops sending at its next tick (worker-protocol.ts HANG_UP). */
+  flagHangUp(pipeline: number): void;
 }
 
 export interface RemotePipelineOptions {
@@ -134,6 +136,13 @@ abstract class RemotePipeline {
     this.notice({ op: "startRecording", spec });
   }
 
+  /** The call is over (a BYE sent or received): nothing more is sent, from the worker's next tick on. */
+  hangUp(): void {
+    if (this.#closed || this.#lost !== undefined) return;
+    this.#link.flagHangUp(this.#id);
+    this.#link.notice(this.#id, { op: "hangUp" });
+  }
+
   async checkAudio(spec: AudioCheckSpec): Promise<AudioCheckResult> {
     return (await this.request({ op: "checkAudio", spec, asOfWallMs: systemClock.wallNow() })) as AudioCheckResult;
   }
@@ -183,10 +192,6 @@ export class RemoteRtpPipeline extends RemotePipeline implements RtpPipeline {
 
   async sendDtmf(digits: string, durationMs?: number, fallbackPayloadType?: number): Promise<void> {
     await this.request({ op: "sendDtmf", digits, durationMs, fallbackPayloadType });
-  }
-
-  hangUp(): void {
-    this.notice({ op: "hangUp" });
   }
 }
 

@@ -20,7 +20,17 @@ export interface WorkerInit {
   readonly analyze: boolean;
   /** The run's RTP port claims, shared by every worker (port-allocator.ts sharedPortClaims). */
   readonly claims: SharedArrayBuffer;
+  /** This worker's hang-up flags (HANG_UP_SLOTS Int32 slots): see HANG_UP. */
+  readonly hangUps: SharedArrayBuffer;
 }
+
+/**
+ * A call's hang-up crosses to its worker through shared memory as well as a notice: the engine stores HANG_UP in the
+ * pipeline's slot, and the worker looks at the slots of its pipelines at every media tick before anything is sent,
+ * so no RTP leaves after the BYE however many messages the worker has queued.
+ */
+export const HANG_UP = 1;
+export const HANG_UP_SLOTS = 16_384;
 
 /** A pipeline method that answers (a promise in the engine). */
 export type PipelineRequest =
@@ -47,11 +57,19 @@ export type PipelineNotice =
   | { readonly op: "hangUp" };
 
 export type ToWorker =
-  | { readonly type: "open"; readonly request: number; readonly pipeline: number; readonly kind: "rtp" }
+  /** `flag`: the pipeline's slot among the hang-up flags, -1 when every slot is taken (the notice alone then). */
   | {
       readonly type: "open";
       readonly request: number;
       readonly pipeline: number;
+      readonly flag: number;
+      readonly kind: "rtp";
+    }
+  | {
+      readonly type: "open";
+      readonly request: number;
+      readonly pipeline: number;
+      readonly flag: number;
       readonly kind: "webrtc";
       readonly settings: BridgeSettings;
     }
