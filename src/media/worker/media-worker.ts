@@ -52,13 +52,27 @@ function hangUp(opened: Opened): void {
   else opened.pipeline.controlSource("stop");
 }
 
-// Registered first, so it runs before any pipeline's tick: a hang-up flagged since the last tick stops the sending
-// of this tick already.
-media.onTick(() => {
-  for (const opened of pipelines.values()) {
-    if (!opened.hungUp && opened.flag >= 0 && Atomics.load(hangUps, opened.flag) === HANG_UP) hangUp(opened);
-  }
-});
+/**
+ * The hang-up flags are read at every tick, before any pipeline's own tick callback: registered on the clock before
+ * the first pipeline (so a hang-up flagged since the last tick stops this tick's sending already), and only while
+ * pipelines are open or opening (an idle worker's clock does not tick, and its pacing counts only ticks with media).
+ */
+let opening = 0;
+let unwatch: (() => void) | undefined;
+
+function watchHangUps(): void {
+  unwatch ??= media.onTick(() => {
+    for (const opened of pipelines.values()) {
+      if (!opened.hungUp && opened.flag >= 0 && Atomics.load(hangUps, opened.flag) === HANG_UP) hangUp(opened);
+    }
+  });
+}
+
+function unwatchIfIdle(): void {
+  if (pipelines.size > 0 || opening > 0) return;
+  unwatch?.();
+  unwatch = undefined;
+}
 
 const post = (message: FromWorker): void => {
   port.postMessage(message);
@@ -102,7 +116,12 @@ port.on("message", (message: ToWorker) => {
 });
 
 async function open(message: Extract<ToWorker, { type: "open" }>): Promise<void> {
+  opening++;
   try {
+    // werift is loaded before the clock runs for it: loading takes a few hundred ms of this thread, which would
+    // count as late ticks (the same load in the main thread comes before its first bridge registers too).
+    if (message.kind === "webrtc") await import("../webrtc/webrtc-bridge.js");
+    watchHangUps();
     const { flag } = message;
     const opened: Opened =
       message.kind === "rtp"
@@ -114,6 +133,9 @@ async function open(message: Extract<ToWorker, { type: "open" }>): Promise<void>
     post({ type: "reply", request: message.request, ok: true, value, state: stateOf(opened) });
   } catch (error) {
     post({ type: "reply", request: message.request, ok: false, error: toWire(error) });
+  } finally {
+    opening--;
+    unwatchIfIdle();
   }
 }
 
@@ -175,6 +197,7 @@ async function close(request: number, id: number, opened: Opened): Promise<void>
     post({ type: "reply", request, ok: false, error: toWire(error), state: stateOf(opened) });
   } finally {
     pipelines.delete(id);
+    unwatchIfIdle();
   }
 }
 
