@@ -13,6 +13,19 @@ export interface CallRecorderOptions {
   readonly chunkMs?: number;
 }
 
+/** The files a recording writes, in CallRecorder's order (sent, received, then the stereo file). */
+export function recordingPaths(spec: RecordingSpec): readonly string[] {
+  const paths: string[] = [];
+  if (spec.layout === "per-direction" || spec.layout === "both") {
+    paths.push(
+      join(spec.directory, `${spec.baseName}-sent.wav`),
+      join(spec.directory, `${spec.baseName}-received.wav`),
+    );
+  }
+  if (spec.layout === "stereo" || spec.layout === "both") paths.push(join(spec.directory, `${spec.baseName}.wav`));
+  return paths;
+}
+
 export class CallRecorder {
   /** The files being written, in a stable order (sent, received, then the stereo file). */
   readonly paths: readonly string[];
@@ -30,15 +43,16 @@ export class CallRecorder {
       created.push(recorder);
       return recorder;
     };
+    const paths = recordingPaths(spec);
     try {
       if (spec.layout === "per-direction" || spec.layout === "both") {
-        const path = (d: AudioDirection): string => join(spec.directory, `${spec.baseName}-${d}.wav`);
-        const sent = create(() => new MonoWavRecorder({ path: path("sent"), ...chunk }));
-        const received = create(() => new MonoWavRecorder({ path: path("received"), ...chunk }));
+        const [sentPath = "", receivedPath = ""] = paths;
+        const sent = create(() => new MonoWavRecorder({ path: sentPath, ...chunk }));
+        const received = create(() => new MonoWavRecorder({ path: receivedPath, ...chunk }));
         this.#mono = { sent, received };
       }
       if (spec.layout === "stereo" || spec.layout === "both") {
-        const path = join(spec.directory, `${spec.baseName}.wav`);
+        const path = paths[paths.length - 1] ?? "";
         this.#stereo = create(() => new StereoWavRecorder({ path, ...chunk }));
       }
     } catch (error) {

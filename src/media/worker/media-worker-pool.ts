@@ -218,7 +218,7 @@ class WorkerSlot implements WorkerLink {
     this.#pending.clear();
     for (const remote of this.#remotes.values()) {
       // Headers first, then the calls hear it: a record written on the failure names files that are playable.
-      for (const path of remote.stats().recordings) finaliseWavHeader(path);
+      for (const path of remote.recordingsOnDisk()) finaliseWavHeader(path);
       remote.lost(reason);
     }
     this.#onExit(this);

@@ -8,14 +8,17 @@
  * - stats(), webrtcStats() and iceFragmentInfo() answer from the state the worker sent last (with every reply, every
  *   bridge event and every second).
  * When the worker dies, every request still open rejects, the call hears `onFailure` with the reason, and close()
- * resolves with the last state, the recordings named incomplete (the pool finalises their WAV headers).
+ * resolves with the last state, the recordings named incomplete (the pool finalises their WAV headers). A recording
+ * asked for counts as soon as its file is on disk, even if no state naming it came before the worker died.
  */
+import { existsSync } from "node:fs";
 import { systemClock } from "../../shared/clock.js";
 import { SipwrightError } from "../../shared/errors.js";
 import { ClosedError } from "../../shared/errors.js";
 import { TypedEmitter } from "../../shared/typed-emitter.js";
 import type { AudioCheckResult, AudioCheckSpec, BridgePipeline, G711Codec, MediaStats } from "../media-pipeline.js";
 import type { RecordingSpec, RtpPipeline, SourceControl, SourceSpec } from "../media-pipeline.js";
+import { recordingPaths } from "../audio/call-recorder.js";
 import { remoteMediaFromSdp } from "../rtp/remote-media.js";
 import type { IceFragmentInfo, WebRtcBridgeEvents, WebRtcStats } from "../webrtc/webrtc-types.js";
 import type {
@@ -54,6 +57,8 @@ abstract class RemotePipeline {
   #closed = false;
   /** Why the worker is gone, once it is. */
   #lost: string | undefined;
+  /** The files of the recording asked for (the worker creates them when the notice reaches it). */
+  #askedRecordings: readonly string[] = [];
 
   constructor(options: RemotePipelineOptions) {
     this.#id = options.id;
@@ -76,16 +81,27 @@ abstract class RemotePipeline {
     if (!this.#closed) this.#onFailure?.(reason);
   }
 
+  /**
+   * The recordings the worker has written: those its last state named, and those asked for whose file it had
+   * created before it died (a state naming them may not have come).
+   */
+  recordingsOnDisk(): readonly string[] {
+    const named = this.#state.stats.recordings;
+    const created = this.#askedRecordings.filter((path) => !named.includes(path) && existsSync(path));
+    return created.length === 0 ? named : [...named, ...created];
+  }
+
   /** The worker died: the call fails with `reason`; its recordings are what the worker had written. */
   lost(reason: string): void {
     if (this.#lost !== undefined) return;
     this.#lost = reason;
-    const stats = this.#state.stats;
+    const recordings = this.recordingsOnDisk();
     this.#state = {
       ...this.#state,
       stats: {
-        ...stats,
-        incompleteRecordings: stats.recordings.map((path) => ({ path, reason })),
+        ...this.#state.stats,
+        recordings,
+        incompleteRecordings: recordings.map((path) => ({ path, reason })),
       },
     };
     if (!this.#closed) this.#onFailure?.(reason);
@@ -134,6 +150,7 @@ abstract class RemotePipeline {
 
   startRecording(spec: RecordingSpec): void {
     this.notice({ op: "startRecording", spec });
+    this.#askedRecordings = recordingPaths(spec);
   }
 
   /** The call is over (a BYE sent or received): nothing more is sent, from the worker's next tick on. */

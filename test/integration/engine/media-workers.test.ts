@@ -6,7 +6,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { PreparedRun } from "../../../src/engine/run/execute-run.js";
 import type { RunConfig } from "../../../src/engine/run/run-config.js";
@@ -76,6 +76,17 @@ async function workersWhen(
   }
 }
 
+/** Resolves once every call's WAV file exists under `dir` (checked every 10 ms, for at most `boundMs`). */
+async function recordingsOnDisk(dir: string, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  const wavs = (): number =>
+    readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".wav")).length;
+  while (wavs() < CALLS) {
+    if (Date.now() > deadline) throw new Error(`${wavs()} of ${CALLS} recordings on disk`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const allPlaced = (workers: readonly MediaWorkerInfo[]): boolean =>
   workers.length === 2 && workers.reduce((sum, w) => sum + w.pipelines, 0) === CALLS;
 
@@ -106,6 +117,8 @@ describe("media on worker threads", () => {
       const pair = await preparePair(dir, 4000);
       const running = Promise.all([pair.uas.run(), pair.uac.run()]);
       const workers = await workersWhen(pair.uac, allPlaced, 20_000);
+      // Every call records: the dead worker's calls must have a file to leave complete.
+      await recordingsOnDisk(join(dir, "uac"), 20_000);
       const dying = workers.find((w) => w.index === 0);
       assert.ok(dying !== undefined);
       const onDying = dying.pipelines;
