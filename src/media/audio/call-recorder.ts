@@ -9,7 +9,7 @@ import type { AudioDirection, IncompleteRecording, RecordingSpec } from "../medi
 import { MonoWavRecorder, StereoWavRecorder } from "./wav-recorder.js";
 
 export interface CallRecorderOptions {
-  /** Audio buffered per write and header patch (default 1000 ms). */
+  /** Audio buffered per write (default 500 ms; the header is patched at least every second of audio). */
   readonly chunkMs?: number;
 }
 

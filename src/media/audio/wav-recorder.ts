@@ -26,8 +26,10 @@ import { WavFileWriter } from "./wav-file-writer.js";
 
 export interface MonoWavRecorderOptions {
   readonly path: string;
-  /** Audio buffered per write and header patch (default 1000 ms). */
+  /** Audio buffered per write (default 500 ms). */
   readonly chunkMs?: number;
+  /** Audio written between two header patches, at least (default 1000 ms). */
+  readonly headerPatchMs?: number;
 }
 
 export class MonoWavRecorder {
@@ -41,7 +43,7 @@ export class MonoWavRecorder {
   /** Creates the file at once; throws FILE_ERROR when it cannot. */
   constructor(opts: MonoWavRecorderOptions) {
     this.path = opts.path;
-    this.#writer = new WavFileWriter({ path: opts.path, channels: 1, ...chunkOption(opts.chunkMs) });
+    this.#writer = new WavFileWriter({ path: opts.path, channels: 1, ...writerOptions(opts) });
   }
 
   get lateFrames(): number {
@@ -75,17 +77,27 @@ export interface StereoWavRecorderOptions {
   readonly path: string;
   /** How far (in 20 ms slots) one direction may run ahead of a slot the other has not delivered (default 50). */
   readonly reorderWindowSlots?: number;
-  /** Audio buffered per write and header patch (default 1000 ms). */
+  /**
+   * A slot one direction has not delivered is given up (written with that side silent) once the same direction has
+   * delivered a frame this many slots beyond it (default 5 = 100 ms): its packet was lost, or is later than any
+   * reordering we wait for. So a lossy call keeps a few frames pending, not the whole window.
+   */
+  readonly lossGapSlots?: number;
+  /** Audio buffered per write (default 500 ms). */
   readonly chunkMs?: number;
+  /** Audio written between two header patches, at least (default 1000 ms). */
+  readonly headerPatchMs?: number;
 }
 
 /** 1 s: two directions × 50 frame references (at most 32 KB of audio pending per call). */
 const DEFAULT_REORDER_WINDOW_SLOTS = 50;
+const DEFAULT_LOSS_GAP_SLOTS = 5;
 
 export class StereoWavRecorder {
   readonly path: string;
   readonly #writer: WavFileWriter;
   readonly #window: number;
+  readonly #lossGap: number;
   /** Pending frames by slot % window, for slots in [#next, #next + window). */
   readonly #left: (Int16Array | undefined)[];
   readonly #right: (Int16Array | undefined)[];
@@ -93,8 +105,10 @@ export class StereoWavRecorder {
   /** Frame buffers of slots already written, for the next frames placed in the window. */
   readonly #spare: Int16Array[] = [];
   #next = 0;
-  /** One past the highest slot received. */
+  /** One past the highest slot received, of either direction and of each. */
   #end = 0;
+  #endLeft = 0;
+  #endRight = 0;
   #late = 0;
   #closing: Promise<string> | undefined;
 
@@ -104,9 +118,10 @@ export class StereoWavRecorder {
     if (!Number.isInteger(window) || window < 1) throw new RangeError(`reorder window must be >= 1: ${window}`);
     this.path = opts.path;
     this.#window = window;
+    this.#lossGap = opts.lossGapSlots ?? DEFAULT_LOSS_GAP_SLOTS;
     this.#left = new Array<Int16Array | undefined>(window).fill(undefined);
     this.#right = new Array<Int16Array | undefined>(window).fill(undefined);
-    this.#writer = new WavFileWriter({ path: opts.path, channels: 2, ...chunkOption(opts.chunkMs) });
+    this.#writer = new WavFileWriter({ path: opts.path, channels: 2, ...writerOptions(opts) });
   }
 
   get lateFrames(): number {
@@ -131,7 +146,9 @@ export class StereoWavRecorder {
     }
     side[index] = this.#copyOf(pcm);
     this.#end = Math.max(this.#end, slot + 1);
-    while (this.#next < this.#end && this.#isComplete(this.#next)) this.#emitNext();
+    if (direction === "sent") this.#endLeft = Math.max(this.#endLeft, slot + 1);
+    else this.#endRight = Math.max(this.#endRight, slot + 1);
+    while (this.#next < this.#end && this.#isDue(this.#next)) this.#emitNext();
   }
 
   close(): Promise<string> {
@@ -142,9 +159,14 @@ export class StereoWavRecorder {
     return this.#closing;
   }
 
-  #isComplete(slot: number): boolean {
+  /** Both directions delivered the slot, or the one that did not has delivered `lossGap` slots beyond it. */
+  #isDue(slot: number): boolean {
     const index = slot % this.#window;
-    return this.#left[index] !== undefined && this.#right[index] !== undefined;
+    const gone = slot + this.#lossGap;
+    return (
+      (this.#left[index] !== undefined || this.#endLeft > gone) &&
+      (this.#right[index] !== undefined || this.#endRight > gone)
+    );
   }
 
   #emitNext(): void {
@@ -193,6 +215,9 @@ function checkSlot(slot: number): void {
   if (!Number.isSafeInteger(slot) || slot < 0) throw new RangeError(`frame slot must be an integer >= 0: ${slot}`);
 }
 
-function chunkOption(chunkMs: number | undefined): { chunkMs?: number } {
-  return chunkMs === undefined ? {} : { chunkMs };
+function writerOptions(opts: MonoWavRecorderOptions): { chunkMs?: number; headerPatchMs?: number } {
+  return {
+    ...(opts.chunkMs === undefined ? {} : { chunkMs: opts.chunkMs }),
+    ...(opts.headerPatchMs === undefined ? {} : { headerPatchMs: opts.headerPatchMs }),
+  };
 }

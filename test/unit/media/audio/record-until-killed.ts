@@ -12,8 +12,8 @@ if (path === undefined || (layout !== "mono" && layout !== "stereo")) throw new 
 
 const left = new ToneSource({ frequencyHz: 440, levelDbfs: -20 });
 const right = new ToneSource({ frequencyHz: 1000, levelDbfs: -20 });
-const mono = layout === "mono" ? new MonoWavRecorder({ path, chunkMs: 100 }) : undefined;
-const stereo = layout === "stereo" ? new StereoWavRecorder({ path, chunkMs: 100 }) : undefined;
+const mono = layout === "mono" ? new MonoWavRecorder({ path, chunkMs: 100, headerPatchMs: 100 }) : undefined;
+const stereo = layout === "stereo" ? new StereoWavRecorder({ path, chunkMs: 100, headerPatchMs: 100 }) : undefined;
 const fd = openSync(path, "r");
 const header = Buffer.alloc(44);
 let slot = 0;

@@ -141,6 +141,42 @@ describe("StereoWavRecorder", () => {
     assert.deepEqual(right.subarray(8 * 160, 9 * 160), B(8));
     assert.deepEqual(right.subarray(9 * 160), new Int16Array(160));
   });
+  it("gives up a slot the received side skipped once it has delivered 5 slots beyond it, not before", async () => {
+    const rec = new StereoWavRecorder({ path: join(dir, "lossy.wav") });
+    for (let s = 0; s < 12; s++) rec.writeFrame("sent", s, A(s));
+    // Received slot 3 is missing; 4..7 came: slot 3 still waits (reordering), so its frame is taken late.
+    for (const s of [0, 1, 2, 4, 5, 6, 7]) rec.writeFrame("received", s, B(s));
+    rec.writeFrame("received", 3, B(3));
+    assert.equal(rec.lateFrames, 0);
+    // Received slot 9 is missing; 10..14 came: slot 9 is given up, its frame is late.
+    for (const s of [8, 10, 11, 12, 13, 14]) rec.writeFrame("received", s, B(s));
+    rec.writeFrame("received", 9, B(9));
+    assert.equal(rec.lateFrames, 1);
+    await rec.close();
+    const [left, right] = readWav(await readFile(join(dir, "lossy.wav"))).channels;
+    assert.ok(left !== undefined && right !== undefined);
+    assert.deepEqual(left.subarray(0, 12 * 160), sine(440, -20, 12 * 160));
+    assert.deepEqual(right.subarray(0, 9 * 160), sine(1000, -20, 9 * 160));
+    assert.deepEqual(right.subarray(9 * 160, 10 * 160), new Int16Array(160));
+    assert.deepEqual(right.subarray(10 * 160, 15 * 160), sine(1000, -20, 5 * 160, 10 * 160));
+  });
+
+  it("keeps every file whole when many recorders share the pooled chunks", async () => {
+    const recorders = [0, 1, 2].map((i) => new StereoWavRecorder({ path: join(dir, `pooled-${i}.wav`), chunkMs: 60 }));
+    // 3 frames per chunk: 40 slots make 13 full chunks per file, written and handed back while the others fill.
+    for (let s = 0; s < 40; s++) {
+      for (const rec of recorders) {
+        rec.writeFrame("sent", s, A(s));
+        rec.writeFrame("received", s, B(s));
+      }
+      if (s % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(recorders.map((rec) => rec.close()));
+    for (let i = 0; i < 3; i++) {
+      const wav = readWav(await readFile(join(dir, `pooled-${i}.wav`)));
+      assert.deepEqual(wav.channels, [sine(440, -20, 40 * 160), sine(1000, -20, 40 * 160)]);
+    }
+  });
 });
 
 describe("CallRecorder", () => {
