@@ -22,6 +22,8 @@ export class WavSource implements AudioSource {
   /** Plays left after the current one; Infinity for -1. */
   #playsLeft: number;
   #offset = 0;
+  /** The frame handed out, refilled by every call. */
+  readonly #frame = new Int16Array(FRAME_SAMPLES);
 
   /** Reads and checks the file at once (unless `pcm` is given); throws FILE_ERROR naming the file when unusable. */
   constructor(opts: WavSourceOptions) {
@@ -36,9 +38,10 @@ export class WavSource implements AudioSource {
 
   nextFrame(): Int16Array | undefined {
     if (this.#playsLeft < 0) return undefined;
-    const out = new Int16Array(FRAME_SAMPLES);
+    const out = this.#frame;
     const n = Math.min(FRAME_SAMPLES, this.#pcm.length - this.#offset);
     out.set(this.#pcm.subarray(this.#offset, this.#offset + n));
+    if (n < FRAME_SAMPLES) out.fill(0, n);
     this.#offset += n;
     if (this.#offset >= this.#pcm.length) {
       this.#offset = 0;

@@ -128,7 +128,8 @@ export class SourcePlayer {
     // SIPp behaviour: rtp_stream sends with the payload type the action names, whatever the SDP negotiated.
     const codec = source.codec ?? remote.codec;
     const payloadType = source.codec === undefined ? remote.payloadType : G711_PAYLOAD_TYPE[source.codec];
-    if (!this.#send(remote, slot, encodeFrame(codec, frame, this.#payload), payloadType)) return;
+    const payload = source.audio.encodedFrame?.(codec) ?? encodeFrame(codec, frame, this.#payload);
+    if (!this.#send(remote, slot, payload, payloadType)) return;
     this.#taps.frame("sent", slot, frame);
   }
 

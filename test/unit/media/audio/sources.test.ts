@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSource, isPcmSourceSpec } from "../../../../src/media/audio/create-source.js";
 import { analyzeFrame } from "../../../../src/media/audio/frame-analysis.js";
+import { encodeFrame } from "../../../../src/media/audio/g711.js";
 import { SilenceSource } from "../../../../src/media/audio/silence-source.js";
 import { ToneSource } from "../../../../src/media/audio/tone-source.js";
 import { ConfigError } from "../../../../src/shared/errors.js";
@@ -52,6 +53,31 @@ describe("ToneSource", () => {
     assert.throws(() => new ToneSource({ frequencyHz: 4000, levelDbfs: -20 }), ConfigError);
     assert.throws(() => new ToneSource({ frequencyHz: 0, levelDbfs: -20 }), ConfigError);
     assert.throws(() => new ToneSource({ frequencyHz: 440, levelDbfs: 3 }), ConfigError);
+  });
+});
+
+describe("ToneSource encodedFrame", () => {
+  it("hands out the G.711 encoding of the frame it gave last, the same as encoding it, over several cycles", () => {
+    // 440 Hz repeats every 200 samples: its frames every 5; 1000 Hz every 8 samples: every frame alike.
+    for (const frequencyHz of [440, 1000, 3999]) {
+      const tone = new ToneSource({ frequencyHz, levelDbfs: -12 });
+      for (let f = 0; f < 120; f++) {
+        const frame = tone.nextFrame();
+        for (const codec of ["PCMA", "PCMU"] as const) {
+          const encoded = tone.encodedFrame(codec);
+          assert.ok(encoded !== undefined);
+          assert.deepEqual(Buffer.from(encoded), encodeFrame(codec, frame), `${frequencyHz} Hz`);
+        }
+      }
+    }
+  });
+
+  it("leaves the encoding to the caller before the first frame and for a tone of fractional frequency", () => {
+    const tone = new ToneSource({ frequencyHz: 440, levelDbfs: -12 });
+    assert.equal(tone.encodedFrame("PCMA"), undefined);
+    const fractional = new ToneSource({ frequencyHz: 440.5, levelDbfs: -12 });
+    fractional.nextFrame();
+    assert.equal(fractional.encodedFrame("PCMA"), undefined);
   });
 });
 

@@ -33,7 +33,7 @@ function drain(source: WavSource, maxFrames = 10_000): { pcm: Int16Array; frames
     const frame = source.nextFrame();
     if (frame === undefined) break;
     assert.equal(frame.length, 160);
-    parts.push(frame);
+    parts.push(frame.slice()); // lent until the next call
   }
   const pcm = new Int16Array(parts.length * 160);
   parts.forEach((p, i) => pcm.set(p, i * 160));
