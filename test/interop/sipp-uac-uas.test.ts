@@ -59,7 +59,6 @@ describe("sipwright interoperates with sipp: 200 calls at 50 calls/s", { skip: a
       );
       assert.equal(uac.code, 0, `sipwright uac exit code; stderr:\n${uac.stderr}`);
       const uasExit = await waitExit(uas, RUN_BOUND_MS);
-      assert.equal(uasExit.code, SIPP_EXIT.allSucceeded, `sipp uas exit code; stderr:\n${uas.stderr()}`);
 
       const summary = await readSummary(join(outDir, "summary.json"));
       assert.equal(summary.calls.outgoing, CALLS);
@@ -67,8 +66,16 @@ describe("sipwright interoperates with sipp: 200 calls at 50 calls/s", { skip: a
       assert.equal(summary.calls.failed, 0);
       const row = await readSippStatCsv(sippCsv);
       assert.equal(statCount(row, "IncomingCall(C)"), CALLS);
-      assert.equal(statCount(row, "SuccessfulCall(C)"), CALLS);
-      assert.equal(statCount(row, "FailedCall(C)"), 0);
+      // Over TCP, sipp 3.6.1's UAS can count one call FailedTcpClosed when the connection closes at the end of the
+      // run (at its own -m exit, or at our close 500 ms after our last call), although its message trace shows
+      // every call's BYE answered: seen on a loaded 2-core host, and on an idle one with sipp's own UAC as the
+      // client. At most that one call, and no other failure of any kind.
+      const lastCallClosed = transport === "tcp" ? statCount(row, "FailedTcpClosed(C)") : 0;
+      assert.ok(lastCallClosed <= 1, `sipp counted ${lastCallClosed} calls FailedTcpClosed`);
+      assert.equal(statCount(row, "SuccessfulCall(C)"), CALLS - lastCallClosed);
+      assert.equal(statCount(row, "FailedCall(C)"), lastCallClosed);
+      const exitCode = lastCallClosed === 0 ? SIPP_EXIT.allSucceeded : SIPP_EXIT.someFailed;
+      assert.equal(uasExit.code, exitCode, `sipp uas exit code; stderr:\n${uas.stderr()}`);
     });
 
     it(`sipwright -sn uas answers every call of sipp -sn uac over ${transport.toUpperCase()}`, async () => {
