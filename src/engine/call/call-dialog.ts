@@ -48,16 +48,25 @@ export interface CallDialogOptions {
   readonly trickle: DialogListener | undefined;
 }
 
-/** Messages kept for [peer_tag_param] or for the dialog before they are read anyway (a long call reads neither). */
-const MAX_PENDING = 8;
+/** Messages kept for the dialog before they are applied anyway (a long call that is never aborted). */
+const MAX_UNSETTLED = 8;
+
+/** A message kept for the dialog: its bytes (not the parsed message: it stays small while the call lives). */
+interface Unsettled {
+  readonly data: Buffer;
+  readonly sent: boolean;
+}
+
+/** The responses noteInviteResponse reads (it ignores a 100 and final responses but 2xx). */
+function dialogResponse(status: number): boolean {
+  return status >= 101 && status < 300;
+}
 
 export class CallDialog {
   readonly #outgoing: boolean;
   readonly #trickle: DialogListener | undefined;
   #cseq: number;
   #peerTag: string | undefined;
-  /** Responses whose To tag is not read yet, oldest first: [peer_tag_param] is the newest one's that has a tag. */
-  #peerTagPending: SipMessage[] | undefined;
   #routeSet: RouteSetInfo | undefined;
   /** The message the latest `rrs` recv matched, its route set not read yet. */
   #routeSetPending: SipMessage | undefined;
@@ -65,10 +74,10 @@ export class CallDialog {
   #invite: InviteProgress = "none";
   #info: DialogInfo | undefined;
   /**
-   * Without trickle, nothing reads the dialog until a call is aborted, so its messages are kept, in order, and
-   * applied only when it is read (#settle): the INVITEs we sent (bytes) and the INVITE responses received.
+   * Without trickle, nothing reads the dialog until a call is aborted, so its messages' bytes are kept, in order, and
+   * parsed and applied only when it is read (#settle): the INVITEs we sent and the INVITE responses received.
    */
-  #unsettled: (Buffer | SipMessage)[] | undefined;
+  #unsettled: Unsettled[] | undefined;
 
   constructor(opts: CallDialogOptions) {
     this.#outgoing = opts.direction === "outgoing";
@@ -83,22 +92,7 @@ export class CallDialog {
 
   /** [peer_tag_param]: the To tag of the latest response that matched a recv step. */
   get peerTag(): string | undefined {
-    this.#readPeerTags();
     return this.#peerTag;
-  }
-
-  #readPeerTags(): void {
-    const pending = this.#peerTagPending;
-    if (pending !== undefined) {
-      this.#peerTagPending = undefined;
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const tag = pending[i]?.toTag();
-        if (tag !== undefined) {
-          this.#peerTag = tag;
-          break;
-        }
-      }
-    }
   }
 
   /** [routes], [next_url]: the route set the latest `rrs` recv stored. */
@@ -148,7 +142,7 @@ export class CallDialog {
     this.#invite = "sent";
     if (this.#trickle !== undefined) this.#noteSent(data);
     // Once the dialog exists, a later INVITE of ours does not change it.
-    else if (this.#info === undefined) (this.#unsettled ??= []).push(data);
+    else if (this.#info === undefined) this.#keep(data, true);
   }
 
   /** We sent a response: in a trickle run, a response to the peer's INVITE gives our tag (RFC 3261 12.1.1). */
@@ -167,10 +161,7 @@ export class CallDialog {
    * challenge (`auth`), and the dialog it creates or confirms.
    */
   onResponse(message: SipMessage, step: RecvOptions): void {
-    const pending = (this.#peerTagPending ??= []);
-    pending.push(message);
-    // A long call that never renders [peer_tag_param] keeps only a few responses.
-    if (pending.length >= MAX_PENDING) this.#readPeerTags();
+    this.#peerTag = message.toTag() ?? this.#peerTag;
     const invite = message.cseq?.method === "INVITE";
     if (invite) {
       if (message.status < 200) {
@@ -188,9 +179,10 @@ export class CallDialog {
     }
     if (this.#trickle !== undefined) this.#note(message, false);
     // What #note would do without trickle: an INVITE response once an INVITE went out (applied by #settle).
-    else if (invite && this.#unsettled !== undefined) {
-      if (this.#unsettled.push(message) >= MAX_PENDING) this.#settle();
-    } else if (invite && this.#info !== undefined) this.#note(message, false);
+    else if (invite && dialogResponse(message.status)) {
+      if (this.#unsettled !== undefined) this.#keep(message.raw, false);
+      else if (this.#info !== undefined) this.#note(message, false);
+    }
   }
 
   /** The dialog as seen from our side, enough to build a request within it; undefined before it exists. */
@@ -214,12 +206,17 @@ export class CallDialog {
     const unsettled = this.#unsettled;
     if (unsettled !== undefined) {
       this.#unsettled = undefined;
-      for (const m of unsettled) {
-        if (Buffer.isBuffer(m)) this.#noteSent(m);
-        else this.#note(m, false);
+      for (const { data, sent } of unsettled) {
+        const parsed = parseSipMessage(data);
+        if (parsed.ok) this.#note(parsed.message, sent);
       }
     }
     return this.#info;
+  }
+
+  #keep(data: Buffer, sent: boolean): void {
+    const unsettled = (this.#unsettled ??= []);
+    if (unsettled.push({ data, sent }) >= MAX_UNSETTLED) this.#settle();
   }
 
   #noteSent(data: Buffer): void {
