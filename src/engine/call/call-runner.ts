@@ -127,14 +127,13 @@ export class CallRunner {
     const stats = call.ctx.stats;
     const now = call.ctx.clock.now();
     for (const name of step.rtd) {
-      const started = call.rtdStarts.get(name);
-      if (started !== undefined && (step.repeatRtd || !call.rtdDone.has(name))) {
+      const started = call.rtdStart(name);
+      if (started !== undefined && (step.repeatRtd || !call.rtdRecorded(name))) {
         call.ctx.recordRtd(name, now - started);
         (call.rtdSamples ??= new Map()).set(name, now - started);
-        call.rtdDone.add(name);
       }
     }
-    for (const name of step.startRtd) call.rtdStarts.set(name, now);
+    for (const name of step.startRtd) call.restartRtd(name, now);
     if (step.counter !== undefined) stats.counter(step.counter);
     call.msgIndex = step.index;
     call.lastStep = step.index;

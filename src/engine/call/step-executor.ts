@@ -80,9 +80,9 @@ export function executeSend(call: Call, step: SendStep): boolean {
     if (step.startTxn !== undefined) {
       const parsed = parseSipMessage(data);
       const branch = parsed.ok ? parsed.message.topViaBranch() : undefined;
-      if (branch !== undefined) call.txnBranches.set(step.startTxn, branch);
+      if (branch !== undefined) call.startedTxn(step.startTxn, branch);
     } else {
-      call.sentMethods.add(method);
+      call.sentRequest(method);
     }
     if (method === "ACK") call.lastAck = data;
   }
