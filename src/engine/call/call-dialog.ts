@@ -201,6 +201,12 @@ export class CallDialog {
     };
   }
 
+  /** The call ended: nothing reads its dialog again, the messages kept for it go. */
+  release(): void {
+    this.#routeSetPending = undefined;
+    this.#unsettled = undefined;
+  }
+
   /** The dialog, once the messages kept for it are applied in the order they went out and came in. */
   #settle(): DialogInfo | undefined {
     const unsettled = this.#unsettled;

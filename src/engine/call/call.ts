@@ -318,6 +318,21 @@ export class Call implements CallState, ActionHost {
       this.logger.info(`failed at step ${outcome.step}: ${outcome.failure} (${outcome.reason})`);
     }
     this.ctx.callEnded(this);
+    this.#releaseMessages();
+  }
+
+  /**
+   * An ended call reads no message again (the run counts its late ones as dead-call messages), so it lets go of
+   * them: a call that lived through a scavenge sits in the old generation, and what it still pointed at would be
+   * kept and promoted by every scavenge until the next full collection.
+   */
+  #releaseMessages(): void {
+    this.lastMessage = undefined;
+    this.lastReceivedRaw = undefined;
+    this.replyToLastReceived = undefined;
+    this.lastSent = undefined;
+    this.lastAck = undefined;
+    this.dialog.release();
   }
 
   fail(failure: FailureClass, reason: string, step = this.msgIndex): void {
