@@ -201,10 +201,12 @@ export class CallDialog {
     };
   }
 
-  /** The call ended: nothing reads its dialog again, the messages kept for it go. */
+  /** The call ended: nothing reads its dialog again, what the messages made of it goes. */
   release(): void {
     this.#routeSetPending = undefined;
+    this.#routeSet = undefined;
     this.#unsettled = undefined;
+    this.#info = undefined;
   }
 
   /** The dialog, once the messages kept for it are applied in the order they went out and came in. */
