@@ -114,7 +114,7 @@ export function executeSend(call: Call, step: SendStep): boolean {
     call.replyToLastReceived = data;
     call.replyStep = step.index;
   }
-  startRetransmission(call, step, data, method === "INVITE", () => call.runner.retransmissionsExhausted(step));
+  startRetransmission(call, step, data, method === "INVITE");
   return true;
 }
 
