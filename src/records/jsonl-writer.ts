@@ -36,6 +36,8 @@ export class JsonlWriter<T = unknown> {
   readonly #fd: number;
   /** Serialised lines (UTF-8, each with its LF) waiting for the next write: #pendingSize bytes of #batch. */
   #batch: Buffer;
+  /** The batch buffer of the last write, once that write is done: the next batch reuses it (no 80 KiB per batch). */
+  #spare: Buffer | undefined;
   #pendingSize = 0;
   #pendingLines = 0;
   #timer: TimerHandle | undefined;
@@ -149,27 +151,31 @@ export class JsonlWriter<T = unknown> {
       return;
     }
     // The write in flight keeps its bytes; the next lines go to a fresh batch.
-    const data = this.#batch.subarray(0, this.#pendingSize);
+    const batch = this.#batch;
+    const data = batch.subarray(0, this.#pendingSize);
     this.#writing = this.#pendingLines;
-    this.#batch = Buffer.allocUnsafe(this.#batchBytes(0));
+    this.#batch = this.#spare ?? Buffer.allocUnsafe(this.#batchBytes(0));
+    this.#spare = undefined;
     this.#pendingSize = 0;
     this.#pendingLines = 0;
-    this.#writeAll(data, 0);
+    this.#writeAll(batch, data, 0);
   }
 
   /** One write(2) of whole lines; a short write (rare on a regular file) continues with the rest. */
-  #writeAll(data: Buffer, offset: number): void {
+  #writeAll(batch: Buffer, data: Buffer, offset: number): void {
     writeFd(this.#fd, data, offset, data.length - offset, null, (error, written) => {
       if (error) {
         this.#error ??= error;
         this.#dropPending();
       } else if (offset + written < data.length) {
-        this.#writeAll(data, offset + written);
+        this.#writeAll(batch, data, offset + written);
         return;
       } else {
         this.#written += this.#writing;
       }
       this.#writing = 0;
+      // A batch grown past the usual size (one very long line) is not kept.
+      if (batch.length === this.#batchBytes(0)) this.#spare = batch;
       this.#settleWaiters();
       // A flush still waiting wants the next batch out now; otherwise it waits for its size or its timer.
       if (this.#waiters.length > 0 || this.#pendingSize >= this.#flushBytes) {

@@ -16,13 +16,25 @@ export interface Clock {
 
 const origin = performance.now();
 
+/** A Node timer as a TimerHandle: one object beside the Timeout, no closure (the engine arms several per call). */
+class SystemTimer implements TimerHandle {
+  readonly #timeout: NodeJS.Timeout;
+
+  constructor(timeout: NodeJS.Timeout) {
+    this.#timeout = timeout;
+  }
+
+  cancel(): void {
+    clearTimeout(this.#timeout);
+  }
+}
+
 export const systemClock: Clock = {
   now: () => performance.now() - origin,
   // Microsecond resolution for trace timestamps (Date.now() has only milliseconds).
   wallNow: () => performance.timeOrigin + performance.now(),
   setTimer(delayMs, fn) {
-    const t = setTimeout(fn, Math.max(0, delayMs));
-    return { cancel: () => clearTimeout(t) };
+    return new SystemTimer(setTimeout(fn, Math.max(0, delayMs)));
   },
 };
 

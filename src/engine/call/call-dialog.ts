@@ -48,15 +48,36 @@ export interface CallDialogOptions {
   readonly trickle: DialogListener | undefined;
 }
 
+/** Messages kept for the dialog before they are applied anyway (a long call that is never aborted). */
+const MAX_UNSETTLED = 8;
+
+/** A message kept for the dialog: its bytes (not the parsed message: it stays small while the call lives). */
+interface Unsettled {
+  readonly data: Buffer;
+  readonly sent: boolean;
+}
+
+/** The responses noteInviteResponse reads (it ignores a 100 and final responses but 2xx). */
+function dialogResponse(status: number): boolean {
+  return status >= 101 && status < 300;
+}
+
 export class CallDialog {
   readonly #outgoing: boolean;
   readonly #trickle: DialogListener | undefined;
   #cseq: number;
   #peerTag: string | undefined;
   #routeSet: RouteSetInfo | undefined;
+  /** The message the latest `rrs` recv matched, its route set not read yet. */
+  #routeSetPending: SipMessage | undefined;
   #authChallenge: CallState["authChallenge"];
   #invite: InviteProgress = "none";
   #info: DialogInfo | undefined;
+  /**
+   * Without trickle, nothing reads the dialog until a call is aborted, so its messages' bytes are kept, in order, and
+   * parsed and applied only when it is read (#settle): the INVITEs we sent and the INVITE responses received.
+   */
+  #unsettled: Unsettled[] | undefined;
 
   constructor(opts: CallDialogOptions) {
     this.#outgoing = opts.direction === "outgoing";
@@ -76,6 +97,10 @@ export class CallDialog {
 
   /** [routes], [next_url]: the route set the latest `rrs` recv stored. */
   get routeSet(): RouteSetInfo | undefined {
+    if (this.#routeSetPending !== undefined) {
+      this.#routeSet = routeSetFrom(this.#routeSetPending);
+      this.#routeSetPending = undefined;
+    }
     return this.#routeSet;
   }
 
@@ -90,12 +115,12 @@ export class CallDialog {
 
   /** Our tag as the UAS, once a response to the peer's INVITE went out (trickle runs only). */
   get localTag(): string | undefined {
-    return this.#info?.localTag;
+    return this.#settle()?.localTag;
   }
 
   /** RFC 8840 4.1: a message of the dialog said `Supported: trickle-ice` or `a=ice-options:trickle`. */
   get peerTrickles(): boolean {
-    return this.#info?.peerTrickles === true;
+    return this.#settle()?.peerTrickles === true;
   }
 
   /**
@@ -115,7 +140,9 @@ export class CallDialog {
   onSentRequest(method: string, data: Buffer): void {
     if (method !== "INVITE") return;
     this.#invite = "sent";
-    this.#noteSent(data);
+    if (this.#trickle !== undefined) this.#noteSent(data);
+    // Once the dialog exists, a later INVITE of ours does not change it.
+    else if (this.#info === undefined) this.#keep(data, true);
   }
 
   /** We sent a response: in a trickle run, a response to the peer's INVITE gives our tag (RFC 3261 12.1.1). */
@@ -125,7 +152,7 @@ export class CallDialog {
 
   /** A request from the peer matched recv `step`: its route set (`rrs`), and in a trickle run the dialog. */
   onRequest(message: SipMessage, step: RecvOptions): void {
-    if (step.rrs) this.#routeSet = routeSetFrom(message);
+    if (step.rrs) this.#routeSetPending = message;
     if (this.#trickle !== undefined) this.#note(message, false);
   }
 
@@ -135,36 +162,69 @@ export class CallDialog {
    */
   onResponse(message: SipMessage, step: RecvOptions): void {
     this.#peerTag = message.toTag() ?? this.#peerTag;
-    if (message.cseq?.method === "INVITE") {
+    const invite = message.cseq?.method === "INVITE";
+    if (invite) {
       if (message.status < 200) {
         if (this.#invite === "sent") this.#invite = "provisional";
       } else {
         this.#invite = message.status < 300 ? "established" : "rejected";
       }
     }
-    if (step.rrs) this.#routeSet = routeSetFrom(message);
+    if (step.rrs) this.#routeSetPending = message;
     if (step.auth && (message.status === 401 || message.status === 407)) {
       const header = message.status === 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
       // RFC 8760 2.4: of several challenges, the strongest algorithm we support.
       const value = selectChallengeValue(message.headerAll(header));
       if (value !== undefined) this.#authChallenge = { header, value };
     }
-    this.#note(message, false);
+    if (this.#trickle !== undefined) this.#note(message, false);
+    // What #note would do without trickle: an INVITE response once an INVITE went out (applied by #settle).
+    else if (invite && dialogResponse(message.status)) {
+      if (this.#unsettled !== undefined) this.#keep(message.raw, false);
+      else if (this.#info !== undefined) this.#note(message, false);
+    }
   }
 
   /** The dialog as seen from our side, enough to build a request within it; undefined before it exists. */
   view(): DialogView | undefined {
-    return this.#info === undefined ? undefined : dialogView(this.#info, this.#outgoing);
+    const info = this.#settle();
+    return info === undefined ? undefined : dialogView(info, this.#outgoing);
   }
 
   /** RFC 3261 9.1: a CANCEL has the INVITE's Request-URI and Route; undefined when no INVITE went out. */
   inviteRequest(): { readonly requestUri: string; readonly route: string | undefined } | undefined {
-    const info = this.#info;
+    const info = this.#settle();
     if (info === undefined) return undefined;
     return {
       requestUri: info.inviteUri,
       route: info.inviteRoute.length === 0 ? undefined : info.inviteRoute.join(", "),
     };
+  }
+
+  /** The call ended: nothing reads its dialog again, what the messages made of it goes. */
+  release(): void {
+    this.#routeSetPending = undefined;
+    this.#routeSet = undefined;
+    this.#unsettled = undefined;
+    this.#info = undefined;
+  }
+
+  /** The dialog, once the messages kept for it are applied in the order they went out and came in. */
+  #settle(): DialogInfo | undefined {
+    const unsettled = this.#unsettled;
+    if (unsettled !== undefined) {
+      this.#unsettled = undefined;
+      for (const { data, sent } of unsettled) {
+        const parsed = parseSipMessage(data);
+        if (parsed.ok) this.#note(parsed.message, sent);
+      }
+    }
+    return this.#info;
+  }
+
+  #keep(data: Buffer, sent: boolean): void {
+    const unsettled = (this.#unsettled ??= []);
+    if (unsettled.push({ data, sent }) >= MAX_UNSETTLED) this.#settle();
   }
 
   #noteSent(data: Buffer): void {

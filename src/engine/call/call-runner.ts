@@ -127,14 +127,13 @@ export class CallRunner {
     const stats = call.ctx.stats;
     const now = call.ctx.clock.now();
     for (const name of step.rtd) {
-      const started = call.rtdStarts.get(name);
-      if (started !== undefined && (step.repeatRtd || !call.rtdDone.has(name))) {
+      const started = call.rtdStart(name);
+      if (started !== undefined && (step.repeatRtd || !call.rtdRecorded(name))) {
         call.ctx.recordRtd(name, now - started);
         (call.rtdSamples ??= new Map()).set(name, now - started);
-        call.rtdDone.add(name);
       }
     }
-    for (const name of step.startRtd) call.rtdStarts.set(name, now);
+    for (const name of step.startRtd) call.restartRtd(name, now);
     if (step.counter !== undefined) stats.counter(step.counter);
     call.msgIndex = step.index;
     call.lastStep = step.index;
@@ -422,12 +421,15 @@ export class CallRunner {
       if (message.kind === "request" && message.method === "BYE") call.callMedia.hangUp();
       if (!step.ignoresdp && !applyPeerSdp(call, message, step)) return;
     }
-    // SIPp behaviour: advance_state="false" on an optional recv matches without moving the call forward.
-    const resume = (): void => {
-      if (!step.advanceState && step.optional !== false) call.msgIndex = previousIndex;
-      this.run();
-    };
-    if (this.#finishStep(step, message, resume)) resume();
+    // Only actions that answer later need the way back as a function (most recvs have none: no closure per message).
+    const resume = step.actions.length === 0 ? undefined : (): void => this.#afterRecv(step, previousIndex);
+    if (this.#finishStep(step, message, resume)) this.#afterRecv(step, previousIndex);
+  }
+
+  /** SIPp behaviour: advance_state="false" on an optional recv matches without moving the call forward. */
+  #afterRecv(step: RecvStep, previousIndex: number): void {
+    if (!step.advanceState && step.optional !== false) this.#call.msgIndex = previousIndex;
+    this.run();
   }
 }
 

@@ -102,10 +102,12 @@ export class Call implements CallState, ActionHost {
   /** See ActionHost.actionMessage: set while a send's or recv's actions run. */
   actionMessage: SipMessage | undefined;
 
-  readonly sentMethods = new Set<string>();
-  readonly txnBranches = new Map<string, string>();
-  readonly rtdStarts = new Map<string, number>();
-  readonly rtdDone = new Set<string>();
+  /** Methods of the requests sent without start_txn (a few: an array, not a Set per call). */
+  readonly #sentMethods: string[] = [];
+  /** Branch recorded by each start_txn name; created by the first. */
+  #txnBranches: Map<string, string> | undefined;
+  /** The RTD timers restarted by start_rtd; the others started with the call. Created by the first. */
+  #rtdStarts: Map<string, number> | undefined;
 
   /** Raw bytes of the last processed incoming message, for SIPp's UDP retransmission detection. */
   lastReceivedRaw: Buffer | undefined;
@@ -171,8 +173,6 @@ export class Call implements CallState, ActionHost {
       ...scopedNames(opts.scenario),
     });
     this.injection = opts.run.injection?.cursorForCall(opts.number, opts.userId) ?? NO_INJECTION;
-    // SIPp behaviour: every response-time timer starts when the call is created; start_rtd restarts one.
-    for (const name of opts.scenario.rtdNames) this.rtdStarts.set(name, this.startedAt);
     const media = opts.run.media;
     this.callMedia =
       media === undefined
@@ -196,6 +196,45 @@ export class Call implements CallState, ActionHost {
       trickle: this.trickle,
     });
     this.runner = new CallRunner(this);
+  }
+
+  // Transactions and response times -----------------------------------------------------------------------------
+
+  /** MatchContext: a response must answer a request method this call has sent. */
+  hasSent(method: string): boolean {
+    return this.#sentMethods.includes(method);
+  }
+
+  sentRequest(method: string): void {
+    if (!this.#sentMethods.includes(method)) this.#sentMethods.push(method);
+  }
+
+  /** MatchContext: the branch start_txn `name` recorded. */
+  txnBranch(name: string): string | undefined {
+    return this.#txnBranches?.get(name);
+  }
+
+  startedTxn(name: string, branch: string): void {
+    (this.#txnBranches ??= new Map()).set(name, branch);
+  }
+
+  /**
+   * When RTD timer `name` started (undefined for a name the scenario does not time). SIPp behaviour: every
+   * response-time timer starts when the call is created; start_rtd restarts one.
+   */
+  rtdStart(name: string): number | undefined {
+    const restarted = this.#rtdStarts?.get(name);
+    if (restarted !== undefined) return restarted;
+    return this.scenario.rtdNames.includes(name) ? this.startedAt : undefined;
+  }
+
+  restartRtd(name: string, now: number): void {
+    (this.#rtdStarts ??= new Map()).set(name, now);
+  }
+
+  /** Whether the call recorded a sample of RTD `name` already (without repeat_rtd, only the first counts). */
+  rtdRecorded(name: string): boolean {
+    return this.rtdSamples?.has(name) === true;
   }
 
   // CallState: the dialog as keywords render it ---------------------------------------------------------------
@@ -279,6 +318,21 @@ export class Call implements CallState, ActionHost {
       this.logger.info(`failed at step ${outcome.step}: ${outcome.failure} (${outcome.reason})`);
     }
     this.ctx.callEnded(this);
+    this.#releaseMessages();
+  }
+
+  /**
+   * An ended call reads no message again (the run counts its late ones as dead-call messages), so it lets go of
+   * them: a call that lived through a scavenge sits in the old generation, and what it still pointed at would be
+   * kept and promoted by every scavenge until the next full collection.
+   */
+  #releaseMessages(): void {
+    this.lastMessage = undefined;
+    this.lastReceivedRaw = undefined;
+    this.replyToLastReceived = undefined;
+    this.lastSent = undefined;
+    this.lastAck = undefined;
+    this.dialog.release();
   }
 
   fail(failure: FailureClass, reason: string, step = this.msgIndex): void {

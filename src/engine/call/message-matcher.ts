@@ -9,10 +9,10 @@ import type { RecvStep, Scenario, Step } from "../../scenario/model.js";
 import type { SipMessage } from "../../sip/message.js";
 
 export interface MatchContext {
-  /** Methods of the requests this call has sent without start_txn (for the CSeq-method check of responses). */
-  readonly sentMethods: ReadonlySet<string>;
-  /** Branch recorded by each start_txn name. */
-  readonly txnBranches: ReadonlyMap<string, string>;
+  /** Whether this call has sent a request of `method` without start_txn (the CSeq-method check of responses). */
+  hasSent(method: string): boolean;
+  /** The branch recorded by start_txn `name`. */
+  txnBranch(name: string): string | undefined;
 }
 
 export function recvMatches(step: RecvStep, message: SipMessage, ctx: MatchContext): boolean {
@@ -29,12 +29,12 @@ export function recvMatches(step: RecvStep, message: SipMessage, ctx: MatchConte
   }
   if (step.responseTxn !== undefined) {
     // SIPp behaviour: with response_txn the response must carry the branch recorded by the matching start_txn.
-    const branch = ctx.txnBranches.get(step.responseTxn);
+    const branch = ctx.txnBranch(step.responseTxn);
     return branch !== undefined && branch === message.topViaBranch();
   }
   // SIPp behaviour: a response must answer a request method this call has sent (CSeq method check).
   const method = message.cseq?.method;
-  return method !== undefined && ctx.sentMethods.has(method);
+  return method !== undefined && ctx.hasSent(method);
 }
 
 function isRecv(step: Step | undefined): step is RecvStep {

@@ -80,9 +80,9 @@ export function executeSend(call: Call, step: SendStep): boolean {
     if (step.startTxn !== undefined) {
       const parsed = parseSipMessage(data);
       const branch = parsed.ok ? parsed.message.topViaBranch() : undefined;
-      if (branch !== undefined) call.txnBranches.set(step.startTxn, branch);
+      if (branch !== undefined) call.startedTxn(step.startTxn, branch);
     } else {
-      call.sentMethods.add(method);
+      call.sentRequest(method);
     }
     if (method === "ACK") call.lastAck = data;
   }
@@ -114,7 +114,7 @@ export function executeSend(call: Call, step: SendStep): boolean {
     call.replyToLastReceived = data;
     call.replyStep = step.index;
   }
-  startRetransmission(call, step, data, method === "INVITE", () => call.runner.retransmissionsExhausted(step));
+  startRetransmission(call, step, data, method === "INVITE");
   return true;
 }
 

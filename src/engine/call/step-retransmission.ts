@@ -14,15 +14,9 @@ import type { Call } from "./call.js";
 
 /**
  * Starts retransmitting `data` (just sent by `step`) when the step asks for it; on a reliable transport, only the
- * timeout (no resend).
+ * timeout (no resend). When they run out, the call's runner is told (retransmissionsExhausted).
  */
-export function startRetransmission(
-  call: Call,
-  step: SendStep,
-  data: Buffer,
-  invite: boolean,
-  onExhausted: () => void,
-): void {
+export function startRetransmission(call: Call, step: SendStep, data: Buffer, invite: boolean): void {
   call.stopRetransmission();
   const ctx = call.ctx;
   const config = ctx.config;
@@ -35,6 +29,7 @@ export function startRetransmission(
     maxNonInviteRetrans: config.maxNonInviteRetrans,
     maxRetrans: config.maxRetrans,
   });
+  const onExhausted = (): void => call.runner.retransmissionsExhausted(step);
   arm(call, step, data, ctx.reliable ? timeoutOnlyPolicy(udpPolicy) : udpPolicy, onExhausted);
 }
 

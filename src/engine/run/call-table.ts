@@ -8,6 +8,8 @@ export class CallTable {
   readonly #live = new Map<string, Call>();
   /** Insertion order = expiry order (the wait is constant), so expired entries are always at the front. */
   readonly #dead = new Map<string, number>();
+  /** When the oldest dead Call-ID expires (Infinity when there is none): no sweep is needed before then. */
+  #nextExpiry = Infinity;
 
   get size(): number {
     return this.#live.size;
@@ -29,7 +31,10 @@ export class CallTable {
   remove(call: Call, deadUntil: number, now: number): void {
     if (this.#live.get(call.callId) === call) this.#live.delete(call.callId);
     this.#sweep(now);
-    if (deadUntil > now) this.#dead.set(call.callId, deadUntil);
+    if (deadUntil > now) {
+      this.#dead.set(call.callId, deadUntil);
+      if (this.#dead.size === 1) this.#nextExpiry = deadUntil;
+    }
   }
 
   isDead(callId: string, now: number): boolean {
@@ -42,8 +47,13 @@ export class CallTable {
   }
 
   #sweep(now: number): void {
+    if (this.#nextExpiry > now) return;
+    this.#nextExpiry = Infinity;
     for (const [id, until] of this.#dead) {
-      if (until > now) break;
+      if (until > now) {
+        this.#nextExpiry = until;
+        break;
+      }
       this.#dead.delete(id);
     }
   }

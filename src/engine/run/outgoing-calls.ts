@@ -35,6 +35,8 @@ export class OutgoingCalls {
   readonly #freeUsers: number[] = [];
   readonly #closedLoop: boolean;
   #tick: TimerHandle | undefined;
+  /** When the armed tick fires (monotonic ms). */
+  #tickAt = 0;
   #pending = 0;
 
   constructor(host: OutgoingCallsHost) {
@@ -118,8 +120,13 @@ export class OutgoingCalls {
 
   #scheduleTick(): void {
     if (this.#host.stopping || this.#closedLoop) return;
-    this.#tick?.cancel();
     const wait = Math.min(Math.max(this.#rate.msUntilNext(), 1), 200);
+    const at = this.#host.clock.now() + wait;
+    // A call's end looks again (open): a tick already armed to fire no later keeps its timer (one per tick, not
+    // one per call end); firing early only looks once more.
+    if (this.#tick !== undefined && this.#tickAt <= at) return;
+    this.#tick?.cancel();
+    this.#tickAt = at;
     this.#tick = this.#host.clock.setTimer(wait, () => {
       this.#tick = undefined;
       this.open();

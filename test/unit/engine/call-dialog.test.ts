@@ -105,6 +105,34 @@ describe("CallDialog", () => {
     });
   });
 
+  it("reads the same dialog whether it is read after every message or only when a call is aborted", () => {
+    const messages = (): SipMessage[] => [
+      answer("100 Trying", "x0"),
+      answer("180 Ringing", "b1", "Record-Route: <sip:early.example;lr>", "Contact: <sip:bob@198.51.100.1>"),
+      answer("183 Session Progress", "other", "Contact: <sip:carol@198.51.100.2>"),
+      answer("200 OK", "b1", "Record-Route: <sip:p1.example;lr>", "Contact: <sip:bob@198.51.100.7:5070>"),
+    ];
+    const invite = Buffer.from([...INVITE, "Content-Length: 0", "", ""].join("\r\n"));
+    const eager = new CallDialog({ direction: "outgoing", baseCseq: 1, trickle: undefined });
+    const views: unknown[] = [];
+    eager.onSentRequest("INVITE", invite);
+    for (const message of messages()) {
+      eager.onResponse(message, PLAIN);
+      views.push(eager.view());
+    }
+    const late = new CallDialog({ direction: "outgoing", baseCseq: 1, trickle: undefined });
+    late.onSentRequest("INVITE", invite);
+    for (const message of messages()) late.onResponse(message, PLAIN);
+    assert.deepEqual(late.view(), views.at(-1));
+    assert.deepEqual(late.view(), {
+      requestUri: "sip:bob@198.51.100.7:5070",
+      route: "<sip:p1.example;lr>",
+      from: "<sip:alice@127.0.0.1>;tag=a1",
+      to: "<sip:bob@192.0.2.9>;tag=b1",
+    });
+    assert.deepEqual(late.inviteRequest(), { requestUri: "sip:bob@192.0.2.9", route: "<sip:edge.example;lr>" });
+  });
+
   it("tells its trickle listener when a message moves the dialog, and notes the peer's trickle support", () => {
     let flushes = 0;
     const dialog = new CallDialog({ direction: "outgoing", baseCseq: 1, trickle: { flush: () => flushes++ } });

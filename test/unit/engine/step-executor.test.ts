@@ -372,3 +372,68 @@ describe("step executor: UDP retransmission detection", () => {
     assert.equal(run.env.sent.length, 2);
   });
 });
+
+describe("step executor: response times and transactions", () => {
+  it("times an RTD from the call's start, restarts one at start_rtd, and keeps only the first sample without repeat_rtd", () => {
+    const run = startFakeRun(
+      scenario(
+        request("OPTIONS"),
+        '<recv response="200" rtd="1" start_rtd="2"/>',
+        request("OPTIONS"),
+        '<recv response="200" rtd="2"/>',
+        request("OPTIONS"),
+        '<recv response="200" rtd="1"/>',
+      ),
+    );
+    run.clock.advance(50);
+    run.env.inject(responseTo(onlySent(run), "200 OK"));
+    run.clock.advance(30);
+    const second = run.env.sent[1];
+    assert.ok(second !== undefined);
+    run.env.inject(responseTo(second, "200 OK"));
+    const third = run.env.sent[2];
+    assert.ok(third !== undefined);
+    run.env.inject(responseTo(third, "200 OK"));
+    const rtd = (name: string): unknown => {
+      const stats = run.stats.snapshot().rtds.find((r) => r.name === name)?.stats;
+      return stats === undefined ? undefined : { count: stats.count, max: stats.max };
+    };
+    assert.deepEqual(rtd("1"), { count: 1, max: 50 });
+    assert.deepEqual(rtd("2"), { count: 1, max: 30 });
+    assert.equal(run.stats.snapshot().succeeded.cumulative, 1);
+  });
+
+  it("matches a response_txn recv only to a response carrying the branch its start_txn recorded", () => {
+    const outcome = (answer: (sent: SentMessage) => string): number[] => {
+      const run = startFakeRun(
+        scenario(request("OPTIONS", 'start_txn="opt"'), '<recv response="200" response_txn="opt"/>'),
+      );
+      run.env.inject(answer(onlySent(run)));
+      return [run.stats.snapshot().succeeded.cumulative, failureCount(run, "unexpected_message")];
+    };
+    assert.deepEqual(
+      outcome((sent) => responseTo(sent, "200 OK")),
+      [1, 0],
+    );
+    assert.deepEqual(
+      outcome((sent) => responseTo(sent, "200 OK").replace(/branch=[^\r\n;]*/, "branch=z9hG4bK-other")),
+      [0, 1],
+    );
+  });
+
+  it("matches a response only to a method the call has sent (SIPp's CSeq method check)", () => {
+    const outcome = (answer: (sent: SentMessage) => string): number[] => {
+      const run = startFakeRun(scenario(request("OPTIONS"), '<recv response="200"/>'));
+      run.env.inject(answer(onlySent(run)));
+      return [run.stats.snapshot().succeeded.cumulative, failureCount(run, "unexpected_message")];
+    };
+    assert.deepEqual(
+      outcome((sent) => responseTo(sent, "200 OK")),
+      [1, 0],
+    );
+    assert.deepEqual(
+      outcome((sent) => responseTo(sent, "200 OK").replace(/(CSeq: \d+) OPTIONS/, "$1 INFO")),
+      [0, 1],
+    );
+  });
+});
