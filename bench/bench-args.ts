@@ -16,7 +16,8 @@ export function onOff(text: string): boolean {
 export function workerCounts(name: string, text: string): number[] {
   return text.split(",").map((item) => {
     const n = Number(item);
-    if (!/^\d+$/.test(item) || !Number.isSafeInteger(n)) throw new Error(`${name}: "${item}" is not a worker count (0 or more)`);
+    if (!/^\d+$/.test(item) || !Number.isSafeInteger(n))
+      throw new Error(`${name}: "${item}" is not a worker count (0 or more)`);
     return n;
   });
 }
