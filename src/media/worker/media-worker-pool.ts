@@ -14,7 +14,6 @@ import type { BridgePipeline, G711Codec, RtpPipeline } from "../media-pipeline.j
 import { pacingStatsOf, type PacingRecord, type PacingStats } from "../rtp/media-clock.js";
 import type { BridgeSettings } from "../thread-media.js";
 import { fromWire } from "./error-wire.js";
-import { finaliseWavHeader } from "./finalise-wav.js";
 import { RemoteBridgePipeline, RemoteRtpPipeline, type WorkerLink } from "./remote-pipeline.js";
 import { HANG_UP, HANG_UP_SLOTS, type FromWorker, type OpenedValue } from "./worker-protocol.js";
 import type { PipelineNotice, PipelineRequest, PipelineState } from "./worker-protocol.js";
@@ -216,11 +215,7 @@ class WorkerSlot implements WorkerLink {
     log.error(reason);
     for (const pending of this.#pending.values()) pending.reject(new SipwrightError("MEDIA", reason));
     this.#pending.clear();
-    for (const remote of this.#remotes.values()) {
-      // Headers first, then the calls hear it: a record written on the failure names files that are playable.
-      for (const path of remote.recordingsOnDisk()) finaliseWavHeader(path);
-      remote.lost(reason);
-    }
+    for (const remote of this.#remotes.values()) remote.lost(reason);
     this.#onExit(this);
   }
 }

@@ -8,7 +8,7 @@
  * - stats(), webrtcStats() and iceFragmentInfo() answer from the state the worker sent last (with every reply, every
  *   bridge event and every second).
  * When the worker dies, every request still open rejects, the call hears `onFailure` with the reason, and close()
- * resolves with the last state, the recordings named incomplete (the pool finalises their WAV headers). A recording
+ * resolves with the last state, the recordings named incomplete (their WAV headers finalised here). A recording
  * asked for counts as soon as its file is on disk, even if no state naming it came before the worker died.
  */
 import { existsSync } from "node:fs";
@@ -20,6 +20,7 @@ import type { AudioCheckResult, AudioCheckSpec, BridgePipeline, G711Codec, Media
 import type { RecordingSpec, RtpPipeline, SourceControl, SourceSpec } from "../media-pipeline.js";
 import { recordingPaths } from "../audio/call-recorder.js";
 import { remoteMediaFromSdp } from "../rtp/remote-media.js";
+import { finaliseWavHeader } from "./finalise-wav.js";
 import type { IceFragmentInfo, WebRtcBridgeEvents, WebRtcStats } from "../webrtc/webrtc-types.js";
 import type {
   BridgeEventMessage,
@@ -91,11 +92,15 @@ abstract class RemotePipeline {
     return created.length === 0 ? named : [...named, ...created];
   }
 
-  /** The worker died: the call fails with `reason`; its recordings are what the worker had written. */
+  /**
+   * The worker died: the call fails with `reason`; its recordings are what the worker had written, their WAV headers
+   * set to what is on disk first, so that a record written on the failure names files that play.
+   */
   lost(reason: string): void {
     if (this.#lost !== undefined) return;
     this.#lost = reason;
     const recordings = this.recordingsOnDisk();
+    for (const path of recordings) finaliseWavHeader(path);
     this.#state = {
       ...this.#state,
       stats: {
