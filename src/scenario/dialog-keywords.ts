@@ -92,11 +92,9 @@ export function peerTagParam(peerTag: string | undefined): string {
  * URI: for a UAC, the URI it called), so scenarios written `ACK [next_url]` still reach such a peer.
  */
 export function routeSetFrom(msg: SipMessage): RouteSetInfo {
-  // [last_Contact:]'s value: every Contact line (or, without one, every `m` line) joined.
-  const lines = msg.headerLines("contact") ?? msg.headerLines("m");
-  const value =
-    lines === undefined ? "" : (lines.values.length === 1 ? (lines.values[0] ?? "") : lines.values.join(", ")).trim();
-  const target = value === "" ? lastRequestUri(msg) : contactUri(firstTopLevelElement(value) ?? value);
+  const contact = lastHeader(msg, "Contact");
+  const value = contact === undefined ? "" : contact.slice(contact.indexOf(":") + 1).trim();
+  const target = value === "" ? lastRequestUri(msg) : contactUri(splitTopLevelCommas(value)[0] ?? value);
   return {
     recordRoute: msg.headerAll("Record-Route"),
     contact: target === "" ? undefined : target,
@@ -147,26 +145,6 @@ function uriOf(text: string): string {
   const open = text.indexOf("<");
   const close = text.indexOf(">", open + 1);
   return open >= 0 && close > open ? text.slice(open + 1, close) : text.trim();
-}
-
-/** The first non-empty element of `<a>, <b>` (splitTopLevelCommas(value)[0], without splitting the rest). */
-function firstTopLevelElement(value: string): string | undefined {
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x22) quoted = !quoted;
-    else if (!quoted && c === 0x3c) depth++;
-    else if (!quoted && c === 0x3e) depth = Math.max(0, depth - 1);
-    else if (!quoted && depth === 0 && c === 0x2c) {
-      const element = value.slice(start, i).trim();
-      if (element !== "") return element;
-      start = i + 1;
-    }
-  }
-  const last = value.slice(start).trim();
-  return last === "" ? undefined : last;
 }
 
 /** Splits `<a>, <b>` on commas outside `<...>` and quoted strings. */
