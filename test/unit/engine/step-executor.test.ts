@@ -403,36 +403,33 @@ describe("step executor: response times and transactions", () => {
     assert.equal(run.stats.snapshot().succeeded.cumulative, 1);
   });
 
+  /** [calls succeeded, unexpected_message failures] of one call of `xml` whose only message is answered by `answer`. */
+  const answered = (xml: string, answer: (sent: SentMessage) => string): number[] => {
+    const run = startFakeRun(xml);
+    run.env.inject(answer(onlySent(run)));
+    return [run.stats.snapshot().succeeded.cumulative, failureCount(run, "unexpected_message")];
+  };
+
   it("matches a response_txn recv only to a response carrying the branch its start_txn recorded", () => {
-    const outcome = (answer: (sent: SentMessage) => string): number[] => {
-      const run = startFakeRun(
-        scenario(request("OPTIONS", 'start_txn="opt"'), '<recv response="200" response_txn="opt"/>'),
-      );
-      run.env.inject(answer(onlySent(run)));
-      return [run.stats.snapshot().succeeded.cumulative, failureCount(run, "unexpected_message")];
-    };
+    const xml = scenario(request("OPTIONS", 'start_txn="opt"'), '<recv response="200" response_txn="opt"/>');
     assert.deepEqual(
-      outcome((sent) => responseTo(sent, "200 OK")),
+      answered(xml, (sent) => responseTo(sent, "200 OK")),
       [1, 0],
     );
     assert.deepEqual(
-      outcome((sent) => responseTo(sent, "200 OK").replace(/branch=[^\r\n;]*/, "branch=z9hG4bK-other")),
+      answered(xml, (sent) => responseTo(sent, "200 OK").replace(/branch=[^\r\n;]*/, "branch=z9hG4bK-other")),
       [0, 1],
     );
   });
 
   it("matches a response only to a method the call has sent (SIPp's CSeq method check)", () => {
-    const outcome = (answer: (sent: SentMessage) => string): number[] => {
-      const run = startFakeRun(scenario(request("OPTIONS"), '<recv response="200"/>'));
-      run.env.inject(answer(onlySent(run)));
-      return [run.stats.snapshot().succeeded.cumulative, failureCount(run, "unexpected_message")];
-    };
+    const xml = scenario(request("OPTIONS"), '<recv response="200"/>');
     assert.deepEqual(
-      outcome((sent) => responseTo(sent, "200 OK")),
+      answered(xml, (sent) => responseTo(sent, "200 OK")),
       [1, 0],
     );
     assert.deepEqual(
-      outcome((sent) => responseTo(sent, "200 OK").replace(/(CSeq: \d+) OPTIONS/, "$1 INFO")),
+      answered(xml, (sent) => responseTo(sent, "200 OK").replace(/(CSeq: \d+) OPTIONS/, "$1 INFO")),
       [0, 1],
     );
   });
